@@ -1,0 +1,106 @@
+# planmine — see README.md. `make run` extracts the bundled corpus,
+# `make test` runs every test. Both install missing Debian packages first.
+
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+CC        ?= cc
+PKGS      := icu-uc icu-i18n libpcre2-8 libutf8proc jansson sqlite3
+WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT       ?= -O2 -g
+CFLAGS    ?=
+CPPFLAGS  += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L \
+             -DPM_DATADIR='"$(PREFIX)/share/planmine"'
+ALL_CFLAGS = -std=c11 $(WARN) $(OPT) -fPIC $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+PYTHON    := /usr/bin/python3
+
+LIB_SRC   := $(sort $(wildcard src/*/*.c) src/planmine.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC  := $(sort $(wildcard tools/*.c))
+TOOL_BIN  := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
+DEPS_OK   := $(BUILD)/.deps-ok
+
+.PHONY: all deps run test unit golden asan install uninstall clean eval golden-update
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/planmine $(BUILD)/libplanmine.a $(BUILD)/libplanmine.so $(TOOL_BIN)
+
+# Installs what is missing (apt-get, sudo when not root) and says so.
+deps: $(DEPS_OK)
+$(DEPS_OK): tools/install-deps
+	@./tools/install-deps
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libplanmine.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libplanmine.so: $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libplanmine.so.0 -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/planmine: $(BUILD)/src/main.o $(BUILD)/libplanmine.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplanmine.a | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libplanmine.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+$(BUILD)/tools/%: tools/%.c $(BUILD)/libplanmine.a | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libplanmine.a $(LDFLAGS) $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
+
+run: all
+	$(BUILD)/planmine extract -o out corpus/*.txt
+	@echo "planmine: wrote $$(ls out/*.json | wc -l) JSON files to out/"
+
+unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+
+golden: all
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-golden
+
+test: all unit golden
+	@echo "planmine: all tests passed"
+
+golden-update: all
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-golden --update
+
+eval: all
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) tools/eval
+
+# AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite.
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	        LDFLAGS="-fsanitize=address,undefined" test
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	           $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/planmine/patterns \
+	           $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/planmine $(DESTDIR)$(PREFIX)/bin/planmine
+	install -m 644 $(BUILD)/libplanmine.a $(DESTDIR)$(PREFIX)/lib/libplanmine.a
+	install -m 755 $(BUILD)/libplanmine.so $(DESTDIR)$(PREFIX)/lib/libplanmine.so.0
+	ln -sf libplanmine.so.0 $(DESTDIR)$(PREFIX)/lib/libplanmine.so
+	install -m 644 include/planmine.h $(DESTDIR)$(PREFIX)/include/planmine.h
+	install -m 644 patterns/* $(DESTDIR)$(PREFIX)/share/planmine/patterns/
+	install -m 644 man/planmine.1 $(DESTDIR)$(PREFIX)/share/man/man1/planmine.1
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*PLANMINE_VERSION "\(.*\)"/\1/p' include/planmine.h)|g' \
+	    -e 's|@REQUIRES@|$(PKGS)|g' planmine.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/planmine.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/planmine $(DESTDIR)$(PREFIX)/lib/libplanmine.* \
+	      $(DESTDIR)$(PREFIX)/include/planmine.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/planmine.pc \
+	      $(DESTDIR)$(PREFIX)/share/man/man1/planmine.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/planmine
+
+clean:
+	rm -rf build build-asan out

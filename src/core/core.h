@@ -1,0 +1,83 @@
+/* core: the small toolkit every stage uses — an arena that owns a
+ * document's memory, growable byte buffers and arrays, warnings, errors,
+ * SHA-256. Nothing here knows about plans. */
+#ifndef PM_CORE_H
+#define PM_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "planmine.h"
+
+#define PM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- arena: one per document, freed at once ---------------------------- */
+typedef struct pm_arena_block pm_arena_block;
+typedef struct pm_arena {
+    pm_arena_block *head;
+    size_t total; /* bytes handed out, for limits and benchmarks */
+} pm_arena;
+
+void pm_arena_init(pm_arena *a);
+void pm_arena_free(pm_arena *a);
+/* Zeroed, aligned memory; NULL only when malloc fails. */
+void *pm_arena_alloc(pm_arena *a, size_t size);
+char *pm_arena_strndup(pm_arena *a, const char *s, size_t n);
+char *pm_arena_strdup(pm_arena *a, const char *s);
+char *pm_arena_printf(pm_arena *a, const char *fmt, ...) PM_PRINTF(2, 3);
+
+/* ---- growable arrays in an arena -------------------------------------- */
+/* Ensures room for one more element; the old block stays in the arena
+ * (growth doubles, so the waste is bounded by the final size). */
+bool pm_grow(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_size);
+#define PM_PUSH(arena, vec_items, vec_len, vec_cap)                                       \
+    (pm_grow((arena), (void **)&(vec_items), &(vec_cap), (vec_len), sizeof *(vec_items)) \
+         ? &(vec_items)[(vec_len)++]                                                     \
+         : NULL)
+
+/* ---- heap byte buffer (for output and scratch) ------------------------- */
+typedef struct pm_buf {
+    char *data;
+    size_t len, cap;
+    bool failed; /* an allocation failed; later appends are no-ops */
+} pm_buf;
+
+void pm_buf_free(pm_buf *b);
+void pm_buf_reset(pm_buf *b);
+bool pm_buf_reserve(pm_buf *b, size_t extra);
+void pm_buf_append(pm_buf *b, const void *s, size_t n);
+void pm_buf_puts(pm_buf *b, const char *s);
+void pm_buf_putc(pm_buf *b, char c);
+void pm_buf_printf(pm_buf *b, const char *fmt, ...) PM_PRINTF(2, 3);
+/* NUL-terminates without counting the NUL in len. */
+const char *pm_buf_cstr(pm_buf *b);
+
+/* ---- warnings ----------------------------------------------------------- */
+typedef struct pm_warnings {
+    pm_arena *arena;
+    pm_warning *items;
+    size_t len, cap;
+} pm_warnings;
+
+void pm_warn(pm_warnings *w, const char *code, size_t line, const char *fmt, ...)
+    PM_PRINTF(4, 5);
+
+/* ---- errors -------------------------------------------------------------- */
+pm_status pm_fail(pm_error *err, pm_status status, const char *file, size_t line,
+                  const char *fmt, ...) PM_PRINTF(5, 6);
+
+/* ---- files --------------------------------------------------------------- */
+/* Reads a whole file ("-" = stdin) into malloc'd memory (caller frees);
+ * refuses more than max_bytes, directories and unreadable files. */
+pm_status pm_read_file(const char *path, size_t max_bytes, unsigned char **data, size_t *len,
+                       pm_error *err);
+/* Writes data to path atomically: a temporary file in the same directory,
+ * fsync, rename. On failure nothing is left behind. */
+pm_status pm_write_file_atomic(const char *path, const void *data, size_t len, pm_error *err);
+
+/* ---- hashing ------------------------------------------------------------- */
+void pm_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

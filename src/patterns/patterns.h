@@ -1,0 +1,55 @@
+/* patterns: the data in patterns/ — regular expressions and lexicons —
+ * loaded once per process, regexes compiled once with PCRE2 JIT.
+ *
+ * Two file kinds, both UTF-8, '#' starts a comment line, blank lines ignored:
+ *   NAME.pcre  lines "key<TAB>regex": regex "NAME.key" (PCRE2 syntax, compiled
+ *              with UTF|UCP; use (?i) for caseless). Matching runs under match
+ *              and depth limits, so no input can make a match run away.
+ *   NAME.tsv   tab-separated rows: table "NAME"; fields are NFC-normalised.
+ * Every error is reported as FILE:LINE. */
+#ifndef PM_PATTERNS_H
+#define PM_PATTERNS_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "core/core.h"
+
+typedef struct pm_patterns pm_patterns;
+
+typedef struct pm_tsv_row {
+    const char **fields;
+    size_t n_fields;
+    size_t line; /* line in the file, for error messages */
+} pm_tsv_row;
+
+typedef struct pm_tsv {
+    const char *path;
+    pm_tsv_row *rows;
+    size_t n_rows;
+} pm_tsv;
+
+/* Loads every *.pcre and *.tsv file of dir. */
+pm_status pm_patterns_load(const char *dir, pm_patterns **out, pm_error *err);
+void pm_patterns_free(pm_patterns *p);
+const char *pm_patterns_dir(const pm_patterns *p);
+
+/* The compiled regex "file.key", or NULL with err set (PM_ERR_PATTERN,
+ * naming the file that should hold it). */
+const pcre2_code *pm_patterns_regex(const pm_patterns *p, const char *name, pm_error *err);
+/* The table "file" (without .tsv), or NULL with err set. */
+const pm_tsv *pm_patterns_table(const pm_patterns *p, const char *name, pm_error *err);
+
+/* Runs a regex with the project's match limits. Returns the pcre2_match
+ * result: > 0 on a match, PCRE2_ERROR_NOMATCH, or another negative error
+ * (a limit hit counts as no match for callers that only test rc > 0). */
+int pm_regex_match(const pm_patterns *p, const pcre2_code *re, const char *s, size_t len,
+                   size_t start, uint32_t options, pcre2_match_data *md);
+
+/* Offsets of capture group n of the last match, false when unset. */
+bool pm_regex_group(pcre2_match_data *md, int n, size_t *start, size_t *end);
+/* Offsets of the named group, false when unset or absent. */
+bool pm_regex_named(const pcre2_code *re, pcre2_match_data *md, const char *name,
+                    size_t *start, size_t *end);
+
+#endif
