@@ -23,7 +23,7 @@ TOOL_SRC  := $(sort $(wildcard tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 DEPS_OK   := $(BUILD)/.deps-ok
 
-.PHONY: all deps run test unit golden asan install uninstall clean eval golden-update
+.PHONY: all deps run test unit golden asan install uninstall clean eval golden-update fuzz fuzz-run
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/planmine $(BUILD)/libplanmine.a $(BUILD)/libplanmine.so $(TOOL_BIN)
@@ -82,6 +82,24 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	        LDFLAGS="-fsanitize=address,undefined" test
 
+# libFuzzer harnesses (clang), each run for FUZZ_SECONDS on a seed corpus
+# made from corpus/ and tests/variants/; crashes land in build-fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+fuzz:
+	./tools/install-deps --extra
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
+	        LDFLAGS="-fsanitize=address,undefined" fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz-run $(FUZZ_BIN)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libplanmine.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libplanmine.a $(LDFLAGS) $(LDLIBS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 	           $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/planmine/patterns \
@@ -103,4 +121,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/planmine
 
 clean:
-	rm -rf build build-asan out
+	rm -rf build build-asan build-fuzz out
