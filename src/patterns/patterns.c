@@ -276,8 +276,10 @@ pm_status pm_patterns_load(const char *dir, pm_patterns **out, pm_error *err)
         pm_patterns_free(p);
         return s;
     }
-    qsort(p->regexes, p->n_regexes, sizeof *p->regexes, cmp_regex);
-    qsort(p->tables, p->n_tables, sizeof *p->tables, cmp_table);
+    if (p->n_regexes)
+        qsort(p->regexes, p->n_regexes, sizeof *p->regexes, cmp_regex);
+    if (p->n_tables)
+        qsort(p->tables, p->n_tables, sizeof *p->tables, cmp_table);
     *out = p;
     return PM_OK;
 }
@@ -303,7 +305,8 @@ const char *pm_patterns_dir(const pm_patterns *p)
 const pcre2_code *pm_patterns_regex(const pm_patterns *p, const char *name, pm_error *err)
 {
     named_regex key = {.name = (char *)name};
-    const named_regex *hit = bsearch(&key, p->regexes, p->n_regexes, sizeof key, cmp_regex);
+    const named_regex *hit =
+        p->n_regexes ? bsearch(&key, p->regexes, p->n_regexes, sizeof key, cmp_regex) : NULL;
     if (hit)
         return hit->code;
     const char *dot = strchr(name, '.');
@@ -316,7 +319,8 @@ const pcre2_code *pm_patterns_regex(const pm_patterns *p, const char *name, pm_e
 const pm_tsv *pm_patterns_table(const pm_patterns *p, const char *name, pm_error *err)
 {
     named_table key = {.name = (char *)name};
-    const named_table *hit = bsearch(&key, p->tables, p->n_tables, sizeof key, cmp_table);
+    const named_table *hit =
+        p->n_tables ? bsearch(&key, p->tables, p->n_tables, sizeof key, cmp_table) : NULL;
     if (hit)
         return &hit->table;
     pm_fail(err, PM_ERR_PATTERN, p->dir, 0, "missing table %s.tsv", name);

@@ -1,0 +1,258 @@
+/* deadline.c: a deadline cell or phrase -> pm_deadline.
+ *
+ * The forms are regexes in patterns/deadlines.pcre, tried from the most
+ * informative to the least (an open-ended start year, a day, a month, a
+ * quarter, two years, one year, recurring, ongoing), on the text with its
+ * diacritics stripped so OCR slips (`Hang nam`, `thuong xuyen`) read the
+ * same. Cited documents are blanked first: their numbers and dates are not
+ * deadlines. Non-empty text that names no time is UNSPECIFIED. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/internal.h"
+
+enum rule {
+    RULE_ONGOING_FROM,
+    RULE_DATE,
+    RULE_MONTH,
+    RULE_QUARTER,
+    RULE_RANGE,
+    RULE_YEAR,
+    RULE_ANNUAL,
+    RULE_ONGOING,
+    N_RULES
+};
+
+static const char *const rule_names[N_RULES] = {
+    "deadlines.ongoing_from", "deadlines.date",  "deadlines.month",  "deadlines.quarter",
+    "deadlines.range",        "deadlines.year",  "deadlines.annual", "deadlines.ongoing",
+};
+
+struct pm_deadline_lexicon {
+    const pcre2_code *reference;
+    const pcre2_code *rules[N_RULES];
+    uint32_t max_groups; /* over all the regexes, for one match data */
+};
+
+static uint32_t capture_count(const pcre2_code *re)
+{
+    uint32_t n = 0;
+    pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &n);
+    return n;
+}
+
+pm_status pm_deadline_init(pm_extractor *x, pm_error *err)
+{
+    struct pm_deadline_lexicon *lx = calloc(1, sizeof *lx);
+    if (!lx)
+        return pm_fail(err, PM_ERR_NOMEM, "deadlines", 0, "out of memory");
+    x->deadline = lx;
+    lx->reference = pm_patterns_regex(x->patterns, "deadlines.reference", err);
+    if (!lx->reference)
+        return PM_ERR_PATTERN;
+    lx->max_groups = capture_count(lx->reference);
+    for (int r = 0; r < N_RULES; r++) {
+        lx->rules[r] = pm_patterns_regex(x->patterns, rule_names[r], err);
+        if (!lx->rules[r])
+            return PM_ERR_PATTERN;
+        uint32_t n = capture_count(lx->rules[r]);
+        if (n > lx->max_groups)
+            lx->max_groups = n;
+    }
+    return PM_OK;
+}
+
+void pm_deadline_free(pm_extractor *x)
+{
+    free(x->deadline);
+    x->deadline = NULL;
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static bool is_trimmed(const char *s, size_t i, size_t n, size_t *width)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+        *width = 2; /* NBSP */
+        return true;
+    }
+    *width = 1;
+    return c != '\0' && c < 0x80 && strchr(" \t\r\n\v\f.,;:*_-+", (char)c);
+}
+
+/* [*b, *e): s without blanks, bullets, emphasis and closing punctuation
+ * around it (`* Thường xuyên.` -> `Thường xuyên`). */
+static void trim(const char *s, size_t n, size_t *b, size_t *e)
+{
+    size_t w;
+    *b = 0;
+    *e = n;
+    while (*b < *e && is_trimmed(s, *b, *e, &w))
+        *b += w;
+    while (*e > *b) {
+        if ((unsigned char)s[*e - 1] == 0xA0 && *e - 1 > *b && (unsigned char)s[*e - 2] == 0xC2)
+            *e -= 2;
+        else if (is_trimmed(s, *e - 1, *e, &w) && w == 1)
+            *e -= 1;
+        else
+            break;
+    }
+}
+
+static int group_int(const pcre2_code *re, pcre2_match_data *md, const char *key,
+                     const char *name)
+{
+    size_t b, e;
+    if (!pm_regex_named(re, md, name, &b, &e))
+        return 0;
+    int v = 0;
+    for (size_t i = b; i < e && v < 100000; i++)
+        v = v * 10 + (key[i] - '0');
+    return v;
+}
+
+static bool is_leap(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month == 2 && is_leap(year) ? 29 : days[month - 1];
+}
+
+/* A day deadline; false when the day does not exist. */
+static bool set_date(pm_deadline *out, int year, int month, int day)
+{
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
+        return false;
+    out->kind = PM_DEADLINE_DATE;
+    out->end = year;
+    /* YYYY-MM-DD by hand: the regexes give 4-digit years. */
+    const int parts[3][2] = {{year, 4}, {month, 2}, {day, 2}};
+    char *d = out->date;
+    for (int p = 0; p < 3; p++) {
+        for (int k = parts[p][1] - 1, v = parts[p][0]; k >= 0; k--, v /= 10)
+            d[k] = (char)('0' + v % 10);
+        d += parts[p][1];
+        *d++ = p < 2 ? '-' : '\0';
+    }
+    return true;
+}
+
+/* Every year in the key: one gives YEAR, several the RANGE they span
+ * (`Năm 2024, 2025`, `đến năm 2025 và năm 2030`). */
+static bool set_years(const pm_extractor *x, const char *key, size_t len, pcre2_match_data *md,
+                      pm_deadline *out)
+{
+    const pcre2_code *re = x->deadline->rules[RULE_YEAR];
+    int lo = 0, hi = 0;
+    size_t pos = 0;
+    while (pos < len && pm_regex_match(x->patterns, re, key, len, pos, 0, md) > 0) {
+        int y = group_int(re, md, key, "year");
+        lo = lo == 0 || y < lo ? y : lo;
+        hi = y > hi ? y : hi;
+        size_t b, e;
+        pm_regex_group(md, 0, &b, &e);
+        pos = e;
+    }
+    if (hi == 0)
+        return false;
+    out->kind = lo == hi ? PM_DEADLINE_YEAR : PM_DEADLINE_RANGE;
+    out->start = lo == hi ? 0 : lo;
+    out->end = hi;
+    return true;
+}
+
+/* Applies rule r, which matched; false when what it matched is not a
+ * deadline after all (`31/02/2024`) and the next rule should try. */
+static bool apply_rule(const pm_extractor *x, enum rule r, const char *key, size_t len,
+                       pcre2_match_data *md, pm_deadline *out)
+{
+    const pcre2_code *re = x->deadline->rules[r];
+    switch (r) {
+    case RULE_ONGOING_FROM:
+        out->kind = PM_DEADLINE_ONGOING;
+        out->start = group_int(re, md, key, "year");
+        return true;
+    case RULE_DATE:
+        return set_date(out, group_int(re, md, key, "year"), group_int(re, md, key, "month"),
+                        group_int(re, md, key, "day"));
+    case RULE_MONTH: {
+        int year = group_int(re, md, key, "year"), month = group_int(re, md, key, "month");
+        return month >= 1 && month <= 12 && set_date(out, year, month, days_in_month(year, month));
+    }
+    case RULE_QUARTER:
+        out->kind = PM_DEADLINE_QUARTER;
+        out->start = out->end = group_int(re, md, key, "year");
+        return true;
+    case RULE_RANGE: {
+        int a = group_int(re, md, key, "start"), b = group_int(re, md, key, "end");
+        if (a == b) {
+            out->kind = PM_DEADLINE_YEAR;
+            out->end = a;
+        } else {
+            out->kind = PM_DEADLINE_RANGE;
+            out->start = a < b ? a : b;
+            out->end = a < b ? b : a;
+        }
+        return true;
+    }
+    case RULE_YEAR:
+        return set_years(x, key, len, md, out);
+    case RULE_ANNUAL:
+        out->kind = PM_DEADLINE_ANNUAL;
+        return true;
+    case RULE_ONGOING:
+        out->kind = PM_DEADLINE_ONGOING;
+        return true;
+    case N_RULES:
+        break;
+    }
+    return false;
+}
+
+/* Cited documents become blanks of the same length. */
+static void blank_references(const pm_extractor *x, char *key, size_t len, pcre2_match_data *md)
+{
+    size_t pos = 0;
+    while (pos < len &&
+           pm_regex_match(x->patterns, x->deadline->reference, key, len, pos, 0, md) > 0) {
+        size_t b, e;
+        pm_regex_group(md, 0, &b, &e);
+        memset(key + b, ' ', e - b);
+        pos = e > b ? e : b + 1;
+    }
+}
+
+bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t n,
+                       pm_deadline *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t b = 0, e = 0;
+    if (s)
+        trim(s, n, &b, &e);
+    if (b == e)
+        return false;
+    out->kind = PM_DEADLINE_UNSPECIFIED;
+    /* Out of memory leaves text NULL; the kind is still right. */
+    out->text = pm_arena_strndup(a, s + b, e - b);
+
+    pm_buf key = {0};
+    pm_strip_marks(s + b, e - b, &key);
+    pcre2_match_data *md = pcre2_match_data_create(x->deadline->max_groups + 1, NULL);
+    if (md && !key.failed && pm_buf_cstr(&key) && !key.failed) {
+        blank_references(x, key.data, key.len, md);
+        for (int r = 0; r < N_RULES; r++) {
+            if (pm_regex_match(x->patterns, x->deadline->rules[r], key.data, key.len, 0, 0, md) >
+                    0 &&
+                apply_rule(x, (enum rule)r, key.data, key.len, md, out))
+                break;
+        }
+    }
+    pcre2_match_data_free(md);
+    pm_buf_free(&key);
+    return true;
+}

@@ -1,0 +1,629 @@
+/* quantity.c: Vietnamese numbers and quantities (comparator + number or
+ * range + unit) in prose and in table cells.
+ *
+ * The shapes are regexes in patterns/quantities.pcre and the units a table
+ * in patterns/quantities.tsv. Both are matched against a folded key of the
+ * text — diacritics stripped character by character, with a map back to
+ * the original offsets — so OCR diacritic slips (`Phần đầu` for `Phấn đấu`)
+ * change nothing. What the regexes cannot say well is decided here: whether
+ * a number is well formed, a year, a label or a code, and whether a bare
+ * number is a value at all. */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "extract/internal.h"
+
+typedef struct unit_form {
+    char *key;        /* the written form, folded and lower case */
+    size_t len;
+    const char *unit; /* what is reported (a string of the table) */
+} unit_form;
+
+struct pm_quantity_lexicon {
+    const pcre2_code *value;           /* comparator? from? number (range)? */
+    const pcre2_code *excluded_before; /* `năm`, `số`, `loại` ... + number */
+    const pcre2_code *excluded_after;  /* number + `/`, `-NQ`, `:1993` ... */
+    const pcre2_code *bound_suffix;    /* `trở lên`, `trở xuống` */
+    const pcre2_code *aspiration;      /* `phấn đấu` and OCR variants */
+    unit_form *units;
+    size_t n_units;
+};
+
+/* ---- numbers ------------------------------------------------------------ */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static size_t digit_run(const char *s, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && is_digit(s[j]))
+        j++;
+    return j - i;
+}
+
+/* Digits are accumulated as an integer and divided once by a power of ten,
+ * so `1.573,1` is exactly the double nearest 1573.1 (for up to 15 digits). */
+size_t pm_parse_number(const char *s, size_t n, double *out)
+{
+    size_t i = digit_run(s, n, 0);
+    if (i == 0)
+        return 0;
+    double mantissa = 0;
+    for (size_t k = 0; k < i; k++)
+        mantissa = mantissa * 10 + (s[k] - '0');
+    /* `1.000.000`: a dot followed by exactly three digits groups thousands,
+     * but only after a first group of at most three digits. */
+    bool grouped = false;
+    if (i <= 3) {
+        while (i + 4 <= n && s[i] == '.' && digit_run(s, n, i + 1) == 3) {
+            for (size_t k = i + 1; k < i + 4; k++)
+                mantissa = mantissa * 10 + (s[k] - '0');
+            i += 4;
+            grouped = true;
+        }
+    }
+    size_t frac = 0;
+    if (i + 1 < n && s[i] == ',' && is_digit(s[i + 1])) {
+        frac = digit_run(s, n, i + 1);
+    } else if (!grouped && i + 1 < n && s[i] == '.') {
+        /* A lone `2.5` is a decimal point written the English way; a dot
+         * with 4+ digits, or another separator after, is something else
+         * (a phone number, a date) and ends the number. */
+        size_t d = digit_run(s, n, i + 1), after = i + 1 + d;
+        bool more = after + 1 < n && (s[after] == '.' || s[after] == ',') && is_digit(s[after + 1]);
+        if ((d == 1 || d == 2) && !more)
+            frac = d;
+    }
+    double scale = 1;
+    for (size_t k = i + 1; k < i + 1 + frac; k++) {
+        mantissa = mantissa * 10 + (s[k] - '0');
+        scale *= 10;
+    }
+    if (frac)
+        i += 1 + frac;
+    *out = mantissa / scale;
+    return i;
+}
+
+/* ---- the folded key ------------------------------------------------------ */
+
+/* s with diacritics stripped (pm_strip_marks, one character at a time) and
+ * orig[i] = the offset in s of the character that gave key byte i, so a
+ * match in the key maps back to the text. ASCII text is its own key. */
+typedef struct folded {
+    const char *key;
+    size_t len;
+    size_t *orig; /* len + 1 entries; NULL when key == s */
+    pm_buf buf;
+} folded;
+
+static size_t utf8_char_len(const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    size_t k = 1;
+    while (k < want && i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+        k++;
+    return k;
+}
+
+static bool fold_text(const char *s, size_t n, folded *f)
+{
+    memset(f, 0, sizeof *f);
+    size_t i = 0;
+    while (i < n && (unsigned char)s[i] < 0x80)
+        i++;
+    if (i == n) {
+        f->key = s;
+        f->len = n;
+        return true;
+    }
+    size_t cap = n + 1;
+    f->orig = malloc(cap * sizeof *f->orig);
+    if (!f->orig || !pm_buf_reserve(&f->buf, n))
+        goto fail;
+    for (i = 0; i < n;) {
+        size_t k = (unsigned char)s[i] < 0x80 ? 1 : utf8_char_len(s, n, i);
+        size_t before = f->buf.len;
+        if (k == 1 && (unsigned char)s[i] < 0x80)
+            pm_buf_putc(&f->buf, s[i]);
+        else
+            pm_strip_marks(s + i, k, &f->buf);
+        if (f->buf.failed)
+            goto fail;
+        if (f->buf.len + 1 > cap) {
+            cap = 2 * (f->buf.len + 1);
+            size_t *grown = realloc(f->orig, cap * sizeof *grown);
+            if (!grown)
+                goto fail;
+            f->orig = grown;
+        }
+        for (size_t b = before; b < f->buf.len; b++)
+            f->orig[b] = i;
+        i += k;
+    }
+    f->orig[f->buf.len] = n;
+    f->key = pm_buf_cstr(&f->buf);
+    f->len = f->buf.len;
+    if (!f->buf.failed)
+        return true;
+fail:
+    free(f->orig);
+    pm_buf_free(&f->buf);
+    memset(f, 0, sizeof *f);
+    return false;
+}
+
+static void folded_free(folded *f)
+{
+    free(f->orig);
+    pm_buf_free(&f->buf);
+}
+
+static size_t orig_offset(const folded *f, size_t key_off)
+{
+    return f->orig ? f->orig[key_off] : key_off;
+}
+
+/* ---- lexicon -------------------------------------------------------------- */
+
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool ascii_letter(char c)
+{
+    c = ascii_lower(c);
+    return c >= 'a' && c <= 'z';
+}
+
+static bool is_ascii_alnum(char c)
+{
+    return ascii_letter(c) || is_digit(c);
+}
+
+/* A letter at key[i] (an ASCII letter, or any Unicode letter: the key keeps
+ * letters it cannot strip, like `ø`). */
+static bool letter_at(const char *key, size_t n, size_t i)
+{
+    if (i >= n)
+        return false;
+    if ((unsigned char)key[i] < 0x80)
+        return ascii_letter(key[i]);
+    utf8proc_int32_t cp;
+    if (utf8proc_iterate((const utf8proc_uint8_t *)key + i, (utf8proc_ssize_t)(n - i), &cp) < 0)
+        return false;
+    utf8proc_category_t cat = utf8proc_category(cp);
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+/* Bytes of one space at key[i] (ASCII blank or NBSP), 0 if none. */
+static size_t space_at(const char *key, size_t n, size_t i)
+{
+    if (i < n && (key[i] == ' ' || key[i] == '\t'))
+        return 1;
+    if (i + 1 < n && (unsigned char)key[i] == 0xC2 && (unsigned char)key[i + 1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+static size_t skip_spaces(const char *key, size_t n, size_t i)
+{
+    for (size_t k; (k = space_at(key, n, i)) != 0;)
+        i += k;
+    return i;
+}
+
+static pm_status need_regex(const pm_patterns *p, const char *name, const pcre2_code **out,
+                            pm_error *err)
+{
+    *out = pm_patterns_regex(p, name, err);
+    return *out ? PM_OK : PM_ERR_PATTERN;
+}
+
+/* The form as the matcher wants it: folded, lower case, `²` as `2`,
+ * single spaces. */
+static char *unit_key(const char *form, size_t *len)
+{
+    pm_buf folded_form = {0};
+    pm_strip_marks(form, strlen(form), &folded_form);
+    char *key = malloc(folded_form.len + 1);
+    size_t n = 0;
+    if (key && !folded_form.failed) {
+        const char *f = pm_buf_cstr(&folded_form);
+        for (size_t i = 0; i < folded_form.len; i++) {
+            if ((unsigned char)f[i] == 0xC2 && i + 1 < folded_form.len &&
+                ((unsigned char)f[i + 1] == 0xB2 || (unsigned char)f[i + 1] == 0xB3)) {
+                key[n++] = (unsigned char)f[++i] == 0xB2 ? '2' : '3';
+            } else if (f[i] == ' ') {
+                if (n && key[n - 1] != ' ')
+                    key[n++] = ' ';
+            } else {
+                key[n++] = ascii_lower(f[i]);
+            }
+        }
+        while (n && key[n - 1] == ' ')
+            n--;
+        key[n] = '\0';
+    } else {
+        free(key);
+        key = NULL;
+    }
+    pm_buf_free(&folded_form);
+    *len = n;
+    return key;
+}
+
+pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
+{
+    struct pm_quantity_lexicon *lx = calloc(1, sizeof *lx);
+    if (!lx)
+        return pm_fail(err, PM_ERR_NOMEM, "quantities", 0, "out of memory");
+    x->quantity = lx;
+    const pm_patterns *p = x->patterns;
+    pm_status s;
+    if ((s = need_regex(p, "quantities.value", &lx->value, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.excluded_before", &lx->excluded_before, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.excluded_after", &lx->excluded_after, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.bound_suffix", &lx->bound_suffix, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.aspiration", &lx->aspiration, err)) != PM_OK)
+        return s;
+    const pm_tsv *t = pm_patterns_table(p, "quantities", err);
+    if (!t)
+        return PM_ERR_PATTERN;
+    lx->units = calloc(t->n_rows ? t->n_rows : 1, sizeof *lx->units);
+    if (!lx->units)
+        return pm_fail(err, PM_ERR_NOMEM, t->path, 0, "out of memory");
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const pm_tsv_row *row = &t->rows[r];
+        if (row->n_fields != 2 || !row->fields[0][0] || !row->fields[1][0])
+            return pm_fail(err, PM_ERR_PATTERN, t->path, row->line,
+                           "expected 'written form<TAB>unit'");
+        unit_form *u = &lx->units[lx->n_units];
+        u->key = unit_key(row->fields[0], &u->len);
+        if (!u->key)
+            return pm_fail(err, PM_ERR_NOMEM, t->path, row->line, "out of memory");
+        if (u->len == 0) {
+            free(u->key);
+            return pm_fail(err, PM_ERR_PATTERN, t->path, row->line, "empty unit form");
+        }
+        u->unit = row->fields[1];
+        lx->n_units++;
+    }
+    return PM_OK;
+}
+
+void pm_quantity_free(pm_extractor *x)
+{
+    struct pm_quantity_lexicon *lx = x->quantity;
+    if (!lx)
+        return;
+    for (size_t i = 0; i < lx->n_units; i++)
+        free(lx->units[i].key);
+    free(lx->units);
+    free(lx);
+    x->quantity = NULL;
+}
+
+/* ---- units ------------------------------------------------------------------ */
+
+/* End of `form` matched at key[i], or 0. Spaces in the text are free next
+ * to a non-letter of the form (`m ² /người`); a space of the form needs at
+ * least one; `²`/`³` read as `2`/`3`; a form ending in a letter or digit
+ * must end a word. */
+static size_t match_form(const char *key, size_t n, size_t i, const unit_form *u)
+{
+    for (size_t j = 0; j < u->len; j++) {
+        char fc = u->key[j];
+        if (fc == ' ') {
+            size_t k = skip_spaces(key, n, i);
+            if (k == i)
+                return 0;
+            i = k;
+            continue;
+        }
+        if (j > 0 && !(ascii_letter(u->key[j - 1]) && ascii_letter(fc)))
+            i = skip_spaces(key, n, i);
+        if (i < n && ascii_lower(key[i]) == fc) {
+            i++;
+        } else if (i + 1 < n && (unsigned char)key[i] == 0xC2 &&
+                   (((unsigned char)key[i + 1] == 0xB2 && fc == '2') ||
+                    ((unsigned char)key[i + 1] == 0xB3 && fc == '3'))) {
+            i += 2;
+        } else {
+            return 0;
+        }
+    }
+    if (is_ascii_alnum(u->key[u->len - 1]) &&
+        (letter_at(key, n, i) || (i < n && is_digit(key[i]))))
+        return 0;
+    return i;
+}
+
+/* The longest unit starting at key[i]; *end gets its end. */
+static const unit_form *match_unit(const struct pm_quantity_lexicon *lx, const char *key,
+                                   size_t n, size_t i, size_t *end)
+{
+    const unit_form *best = NULL;
+    size_t best_end = 0;
+    for (size_t u = 0; u < lx->n_units; u++) {
+        size_t e = match_form(key, n, i, &lx->units[u]);
+        if (e > best_end) {
+            best_end = e;
+            best = &lx->units[u];
+        }
+    }
+    *end = best_end;
+    return best;
+}
+
+/* ---- finding quantities ------------------------------------------------------ */
+
+typedef struct span {
+    size_t start, end;
+    bool set;
+} span;
+
+static span group(const pcre2_code *re, pcre2_match_data *md, const char *name)
+{
+    span g = {0};
+    g.set = pm_regex_named(re, md, name, &g.start, &g.end);
+    return g;
+}
+
+typedef struct number_token {
+    double value;
+    bool year_like; /* a plain 4-digit integer in 1900..2100 */
+    bool decimal;   /* has a decimal comma: a measurement, never a label */
+    bool code_like; /* a leading zero and 3+ digits: a phone or area code */
+} number_token;
+
+/* The number of key[g), which must be one number as a whole. */
+static bool read_number(const char *key, span g, number_token *t)
+{
+    size_t len = g.end - g.start;
+    const char *s = key + g.start;
+    if (pm_parse_number(s, len, &t->value) != len)
+        return false;
+    size_t int_digits = digit_run(s, len, 0);
+    t->year_like = int_digits == 4 && len == 4 && t->value >= 1900 && t->value <= 2100;
+    t->decimal = memchr(s, ',', len) != NULL;
+    t->code_like = s[0] == '0' && int_digits >= 3;
+    return true;
+}
+
+static bool anchored_match(const pm_extractor *x, const pcre2_code *re, const char *key,
+                           size_t n, size_t at, pcre2_match_data *md)
+{
+    return pm_regex_match(x->patterns, re, key, n, at, PCRE2_ANCHORED, md) > 0;
+}
+
+/* The words right before key[at] exclude the number (`năm 2025`, `số 950`). */
+static bool excluded_by_words_before(const pm_extractor *x, const char *key, size_t at,
+                                     pcre2_match_data *md)
+{
+    /* A few words back is enough; start on a character boundary. */
+    size_t from = at > 40 ? at - 40 : 0;
+    while (from < at && ((unsigned char)key[from] & 0xC0) == 0x80)
+        from++;
+    return pm_regex_match(x->patterns, x->quantity->excluded_before, key, at, from, 0, md) > 0;
+}
+
+/* `1)`, `3.1.` opening a line, or a reference `(2)`. */
+static bool is_label(const char *key, size_t n, size_t start, size_t end)
+{
+    if (end >= n || (key[end] != '.' && key[end] != ')'))
+        return false;
+    if (start > 0 && key[start - 1] == '(' && key[end] == ')')
+        return true;
+    if (end + 1 < n && !space_at(key, n, end + 1) && key[end + 1] != '\n')
+        return false;
+    size_t i = start;
+    while (i > 0 && (key[i - 1] == ' ' || key[i - 1] == '\t'))
+        i--;
+    return i == 0 || key[i - 1] == '\n';
+}
+
+/* Only blanks and punctuation in key[a, b). */
+static bool only_filler(const char *key, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (!strchr(" \t\r\n*-+:;.,", key[i]))
+            return false;
+    return true;
+}
+
+/* Tracks, in one pass over the text, the last `phấn đấu` and the last
+ * clause boundary (`;`, a line end, a sentence-ending `.`) before a
+ * position: a value is aspirational when the first is after the second. */
+typedef struct aspiration_scan {
+    span last, next;
+    size_t searched;   /* `next` is the first match at or after this */
+    size_t boundary;   /* just after the last boundary seen */
+    size_t scanned_to; /* boundaries are known up to here */
+} aspiration_scan;
+
+static void find_next_aspiration(const pm_extractor *x, const folded *f, aspiration_scan *a,
+                                 pcre2_match_data *md)
+{
+    a->next.set = false;
+    if (a->searched <= f->len &&
+        pm_regex_match(x->patterns, x->quantity->aspiration, f->key, f->len, a->searched, 0,
+                       md) > 0) {
+        pm_regex_group(md, 0, &a->next.start, &a->next.end);
+        a->next.set = true;
+        a->searched = a->next.end > a->next.start ? a->next.end : a->next.start + 1;
+    }
+}
+
+static void advance_aspiration(const pm_extractor *x, const folded *f, aspiration_scan *a,
+                               size_t to, pcre2_match_data *md)
+{
+    while (a->next.set && a->next.start < to) {
+        a->last = a->next;
+        find_next_aspiration(x, f, a, md);
+    }
+    for (; a->scanned_to < to; a->scanned_to++) {
+        char c = f->key[a->scanned_to];
+        size_t nx = a->scanned_to + 1;
+        if (c == '\n' || c == ';' ||
+            (c == '.' && (nx >= f->len || space_at(f->key, f->len, nx) || f->key[nx] == '\n')))
+            a->boundary = nx;
+    }
+}
+
+static bool aspiration_before(const aspiration_scan *a, size_t at)
+{
+    return a->last.set && a->last.start >= a->boundary && a->last.end <= at;
+}
+
+/* The whole text is this value and at most `phấn đấu` and punctuation:
+ * a table cell (`23`, `1,5-1,9`, `Phấn đấu đạt 28`). */
+static bool is_whole_cell(const folded *f, const aspiration_scan *a, size_t start, size_t end)
+{
+    if (!only_filler(f->key, end, f->len))
+        return false;
+    if (only_filler(f->key, 0, start))
+        return true;
+    return aspiration_before(a, start) && only_filler(f->key, 0, a->last.start) &&
+           only_filler(f->key, a->last.end, start);
+}
+
+static pm_op comparator_op(const pcre2_code *re, pcre2_match_data *md, bool *found)
+{
+    static const struct {
+        const char *group;
+        pm_op op;
+    } ops[] = {{"ge", PM_OP_GE}, {"le", PM_OP_LE},         {"gt", PM_OP_GT},
+               {"lt", PM_OP_LT}, {"approx", PM_OP_APPROX}, {"eq", PM_OP_EQ}};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        if (group(re, md, ops[i].group).set) {
+            *found = true;
+            return ops[i].op;
+        }
+    }
+    *found = false;
+    return PM_OP_EQ;
+}
+
+/* One candidate from a `value` match: accepted (true, *q filled) or not.
+ * *resume is where scanning goes on either way. */
+static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_scan *asp,
+                           pcre2_match_data *md, pm_quantity *q, size_t *resume)
+{
+    const struct pm_quantity_lexicon *lx = x->quantity;
+    const char *key = f->key;
+    size_t n = f->len;
+    span whole = {0};
+    pm_regex_group(md, 0, &whole.start, &whole.end);
+    bool has_cmp;
+    pm_op op = comparator_op(lx->value, md, &has_cmp);
+    span from = group(lx->value, md, "from"), n1 = group(lx->value, md, "n1"),
+         pct1 = group(lx->value, md, "pct1"), n2 = group(lx->value, md, "n2"),
+         pct2 = group(lx->value, md, "pct2");
+
+    number_token t1, t2 = {0};
+    *resume = n1.end;
+    if (!read_number(key, n1, &t1))
+        return false;
+    /* `45% đến 2030` is a value and a year, not a range. */
+    if (n2.set && (!read_number(key, n2, &t2) || (t2.year_like && !t1.year_like)))
+        n2.set = pct2.set = false;
+    size_t last_digit = n2.set ? n2.end : n1.end;
+    size_t end = pct2.set ? pct2.end : n2.set ? n2.end : pct1.set ? pct1.end : n1.end;
+    *resume = last_digit;
+
+    if (t1.code_like || (n2.set && t2.code_like))
+        return false;
+    if (excluded_by_words_before(x, key, whole.start, md) ||
+        anchored_match(x, lx->excluded_after, key, n, last_digit, md) ||
+        is_label(key, n, n1.start, n1.end))
+        return false;
+
+    const char *unit = NULL;
+    if (pct1.set || pct2.set) {
+        unit = "%";
+    } else {
+        size_t unit_end;
+        const unit_form *u = match_unit(lx, key, n, skip_spaces(key, n, end), &unit_end);
+        if (u) {
+            unit = u->unit;
+            end = unit_end;
+        } else if (letter_at(key, n, end)) {
+            return false; /* `4G`, `Quốc lộ 4B`: a glued letter that is no unit */
+        }
+    }
+    if (t1.year_like && (!n2.set || t2.year_like) && !unit)
+        return false;
+
+    span bound = {0};
+    if (anchored_match(x, lx->bound_suffix, key, n, end, md)) {
+        bound.set = true;
+        op = group(lx->bound_suffix, md, "ge").set ? PM_OP_GE : PM_OP_LE;
+        pm_regex_group(md, 0, &bound.start, &end);
+    } else if (from.set && op == PM_OP_EQ) {
+        op = PM_OP_GE; /* `(đạt) từ 40%`: from 40% up */
+    }
+
+    size_t start = whole.start;
+    advance_aspiration(x, f, asp, start, md);
+    bool stated = has_cmp || from.set || bound.set || unit || t1.decimal || t2.decimal;
+    if (!stated && !is_whole_cell(f, asp, start, end))
+        return false;
+
+    memset(q, 0, sizeof *q);
+    if (n2.set) {
+        q->value.op = PM_OP_BETWEEN;
+        q->value.has_min = q->value.has_max = true;
+        q->value.min = t1.value < t2.value ? t1.value : t2.value;
+        q->value.max = t1.value < t2.value ? t2.value : t1.value;
+    } else if (op == PM_OP_LT || op == PM_OP_LE) {
+        q->value.op = op;
+        q->value.has_max = true;
+        q->value.max = t1.value;
+    } else {
+        q->value.op = op;
+        q->value.has_min = true;
+        q->value.min = t1.value;
+    }
+    q->unit = unit;
+    q->aspirational = aspiration_before(asp, start);
+    q->start = orig_offset(f, start);
+    q->end = orig_offset(f, end);
+    *resume = end;
+    return true;
+}
+
+size_t pm_find_quantities(const pm_extractor *x, const char *s, size_t n, pm_quantity *out,
+                          size_t max)
+{
+    if (!s || n == 0 || max == 0)
+        return 0;
+    folded f;
+    /* Out of memory: nothing can be read, which is what is reported. */
+    if (!fold_text(s, n, &f))
+        return 0;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(x->quantity->value, NULL);
+    size_t found = 0;
+    if (md) {
+        aspiration_scan asp = {0};
+        find_next_aspiration(x, &f, &asp, md);
+        for (size_t pos = 0; found < max && pos < f.len;) {
+            if (pm_regex_match(x->patterns, x->quantity->value, f.key, f.len, pos, 0, md) <= 0)
+                break;
+            /* resume is past the first digit of the match, so this ends. */
+            size_t resume;
+            if (read_candidate(x, &f, &asp, md, &out[found], &resume))
+                found++;
+            pos = resume;
+        }
+        pcre2_match_data_free(md);
+    }
+    folded_free(&f);
+    return found;
+}

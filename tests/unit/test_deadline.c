@@ -1,0 +1,217 @@
+/* deadline: deadline cells and phrases, driven by
+ * tests/examples/deadlines.txt, plus empty input, trimming and month ends. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extract/internal.h"
+
+#define EXAMPLES "tests/examples/deadlines.txt"
+
+typedef struct fixture {
+    pm_patterns *patterns;
+    pm_extractor x;
+    pm_arena arena;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    pm_error err = {0};
+    const char *dir = getenv("PLANMINE_PATTERNS");
+    if (!fx || pm_patterns_load(dir ? dir : "patterns", &fx->patterns, &err) != PM_OK) {
+        fprintf(stderr, "patterns: %s:%zu: %s\n", err.file, err.line, err.message);
+        free(fx);
+        return -1;
+    }
+    fx->x.patterns = fx->patterns;
+    if (pm_deadline_init(&fx->x, &err) != PM_OK) {
+        fprintf(stderr, "deadline init: %s:%zu: %s\n", err.file, err.line, err.message);
+        return -1;
+    }
+    pm_arena_init(&fx->arena);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    pm_deadline_free(&fx->x);
+    pm_patterns_free(fx->patterns);
+    pm_arena_free(&fx->arena);
+    free(fx);
+    return 0;
+}
+
+static const char *kind_name(pm_deadline_kind k)
+{
+    static const char *names[] = {"none",    "year",   "range",   "date",
+                                  "quarter", "annual", "ongoing", "unspecified"};
+    return names[k];
+}
+
+static void format_year(char *out, size_t size, int year)
+{
+    if (year)
+        snprintf(out, size, "%d", year);
+    else
+        snprintf(out, size, "-");
+}
+
+static size_t unescape(const char *s, char *out)
+{
+    size_t n = 0;
+    for (const char *p = s; *p;) {
+        if (p[0] == '\\' && p[1] == 'u' && strncmp(p + 2, "00a0", 4) == 0) {
+            out[n++] = (char)0xC2;
+            out[n++] = (char)0xA0;
+            p += 6;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+static void parses_the_examples(void **state)
+{
+    fixture *fx = *state;
+    FILE *f = fopen(EXAMPLES, "r");
+    if (!f)
+        fail_msg("cannot open %s (run from the repository root)", EXAMPLES);
+    char line[1024];
+    size_t checked = 0, failed = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            fail_msg("%s: no tab in '%s'", EXAMPLES, line);
+        *tab = '\0';
+        char text[1024];
+        size_t n = unescape(line, text);
+        pm_deadline d;
+        bool named = pm_parse_deadline(&fx->x, &fx->arena, text, n, &d);
+        char start[16], end[16], got[128];
+        format_year(start, sizeof start, d.start);
+        format_year(end, sizeof end, d.end);
+        snprintf(got, sizeof got, "%s %s %s %s", kind_name(d.kind), start, end,
+                 d.date[0] ? d.date : "-");
+        /* text: the input less what surrounds it (`* Thường xuyên.`). */
+        size_t tn = d.text ? strlen(d.text) : 0;
+        bool ok = named && strcmp(got, tab + 1) == 0 && tn && strstr(text, d.text) &&
+                  !strchr(" *.", d.text[0]) && !strchr(" *.", d.text[tn - 1]);
+        if (!ok) {
+            fprintf(stderr, "  %s\n    want: %s\n    got:  %s (text '%s')\n", line, tab + 1,
+                    got, d.text ? d.text : "(null)");
+            failed++;
+        }
+        checked++;
+    }
+    fclose(f);
+    assert_true(checked > 60);
+    assert_int_equal(failed, 0);
+}
+
+static void empty_text_names_no_time(void **state)
+{
+    fixture *fx = *state;
+    const char *blank[] = {"", " ", " \t\r\n", "\xc2\xa0 ", " - ", "*.*", ";"};
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        pm_deadline d;
+        d.kind = PM_DEADLINE_YEAR;
+        assert_false(pm_parse_deadline(&fx->x, &fx->arena, blank[i], strlen(blank[i]), &d));
+        assert_int_equal(d.kind, PM_DEADLINE_NONE);
+        assert_null(d.text);
+        assert_int_equal(d.start, 0);
+        assert_int_equal(d.end, 0);
+        assert_string_equal(d.date, "");
+    }
+    pm_deadline d;
+    assert_false(pm_parse_deadline(&fx->x, &fx->arena, NULL, 0, &d));
+}
+
+static void text_is_the_trimmed_input(void **state)
+{
+    fixture *fx = *state;
+    pm_deadline d;
+    const char *s = "  * Quý II/2024. ";
+    assert_true(pm_parse_deadline(&fx->x, &fx->arena, s, strlen(s), &d));
+    assert_int_equal(d.kind, PM_DEADLINE_QUARTER);
+    assert_string_equal(d.text, "Quý II/2024");
+    /* Only n bytes are read, and a trailing `à` is not a no-break space. */
+    assert_true(pm_parse_deadline(&fx->x, &fx->arena, "Hằng năm; xyz", strlen("Hằng năm"), &d));
+    assert_int_equal(d.kind, PM_DEADLINE_ANNUAL);
+    assert_string_equal(d.text, "Hằng năm");
+    assert_true(pm_parse_deadline(&fx->x, &fx->arena, "Cà Mau\xc2\xa0", 9, &d));
+    assert_string_equal(d.text, "Cà Mau");
+    assert_int_equal(d.kind, PM_DEADLINE_UNSPECIFIED);
+}
+
+static void months_end_on_their_last_day(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        int year;
+        const char *ends[12];
+    } years[] = {
+        {2023, {"31", "28", "31", "30", "31", "30", "31", "31", "30", "31", "30", "31"}},
+        {2024, {"31", "29", "31", "30", "31", "30", "31", "31", "30", "31", "30", "31"}},
+        {1900, {"31", "28", "31", "30", "31", "30", "31", "31", "30", "31", "30", "31"}},
+        {2000, {"31", "29", "31", "30", "31", "30", "31", "31", "30", "31", "30", "31"}},
+    };
+    for (size_t y = 0; y < sizeof years / sizeof years[0]; y++) {
+        for (int m = 1; m <= 12; m++) {
+            char text[64], want[16];
+            snprintf(text, sizeof text, "Tháng %d/%d", m, years[y].year);
+            snprintf(want, sizeof want, "%d-%02d-%s", years[y].year, m, years[y].ends[m - 1]);
+            pm_deadline d;
+            assert_true(pm_parse_deadline(&fx->x, &fx->arena, text, strlen(text), &d));
+            assert_int_equal(d.kind, PM_DEADLINE_DATE);
+            assert_int_equal(d.end, years[y].year);
+            assert_string_equal(d.date, want);
+        }
+    }
+}
+
+static void missing_pattern_is_reported(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pm-deadline-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "grep -v '^annual' patterns/deadlines.pcre > %s/deadlines.pcre",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    pm_patterns *p;
+    pm_error err = {0};
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    pm_extractor x = {.patterns = p};
+    assert_int_equal(pm_deadline_init(&x, &err), PM_ERR_PATTERN);
+    assert_non_null(strstr(err.message, "deadlines.annual"));
+    pm_deadline_free(&x);
+    assert_null(x.deadline);
+    pm_patterns_free(p);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parses_the_examples),
+        cmocka_unit_test(empty_text_names_no_time),
+        cmocka_unit_test(text_is_the_trimmed_input),
+        cmocka_unit_test(months_end_on_their_last_day),
+        cmocka_unit_test(missing_pattern_is_reported),
+    };
+    return cmocka_run_group_tests_name("deadline", tests, setup, teardown);
+}

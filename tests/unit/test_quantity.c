@@ -1,0 +1,318 @@
+/* quantity: Vietnamese numbers, and quantities in prose and table cells,
+ * driven by tests/examples/quantities.txt (forms and the negative list). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extract/internal.h"
+
+#define EXAMPLES "tests/examples/quantities.txt"
+
+typedef struct fixture {
+    pm_patterns *patterns;
+    pm_extractor x;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    pm_error err = {0};
+    const char *dir = getenv("PLANMINE_PATTERNS");
+    if (!fx || pm_patterns_load(dir ? dir : "patterns", &fx->patterns, &err) != PM_OK) {
+        fprintf(stderr, "patterns: %s:%zu: %s\n", err.file, err.line, err.message);
+        free(fx);
+        return -1;
+    }
+    fx->x.patterns = fx->patterns;
+    if (pm_quantity_init(&fx->x, &err) != PM_OK) {
+        fprintf(stderr, "quantity init: %s:%zu: %s\n", err.file, err.line, err.message);
+        return -1;
+    }
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    pm_quantity_free(&fx->x);
+    pm_patterns_free(fx->patterns);
+    free(fx);
+    return 0;
+}
+
+/* ---- numbers ---------------------------------------------------------------- */
+
+static void parses_vietnamese_numbers(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t consumed;
+        double value;
+    } cases[] = {
+        {"1.573,1", 7, 1573.1}, {"2,3", 3, 2.3},         {"05", 2, 5},
+        {"1.000", 5, 1000},     {"1,5", 3, 1.5},         {"1.000.000", 9, 1000000},
+        {"10.000,25", 9, 10000.25}, {"45%", 2, 45},      {"2.5", 3, 2.5},
+        {"12.34", 5, 12.34},    {"0208.3855.123", 4, 208}, {"1.2345", 1, 1},
+        {"1.5.2024", 1, 1},     {"3.1.", 3, 3.1},        {"7,", 1, 7},
+        {"1.000,", 5, 1000},    {"2023-2025", 4, 2023},  {"1,5- 1,9", 3, 1.5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double v = -1;
+        size_t used = pm_parse_number(cases[i].in, strlen(cases[i].in), &v);
+        if (used != cases[i].consumed || v != cases[i].value)
+            fail_msg("%s: consumed %zu value %.17g, want %zu %.17g", cases[i].in, used, v,
+                     cases[i].consumed, cases[i].value);
+    }
+}
+
+static void rejects_what_is_not_a_number(void **state)
+{
+    (void)state;
+    const char *bad[] = {"", "abc", ".5", ",5", " 5", "-5", "%"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v = 42;
+        assert_int_equal(pm_parse_number(bad[i], strlen(bad[i]), &v), 0);
+        assert_true(v == 42);
+    }
+    /* The length bounds the read: no look past n. */
+    double v;
+    assert_int_equal(pm_parse_number("1.000", 2, &v), 1);
+    assert_true(v == 1);
+    assert_int_equal(pm_parse_number("2,35", 3, &v), 3);
+    assert_true(v == 2.3);
+}
+
+/* ---- the examples file ---------------------------------------------------------- */
+
+static size_t unescape(const char *s, char *out)
+{
+    size_t n = 0;
+    for (const char *p = s; *p;) {
+        if (p[0] == '\\' && p[1] == 'n') {
+            out[n++] = '\n';
+            p += 2;
+        } else if (p[0] == '\\' && p[1] == 'u') {
+            unsigned cp = (unsigned)strtoul((char[5]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
+            if (cp < 0x800) {
+                out[n++] = (char)(0xC0 | (cp >> 6));
+                out[n++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                out[n++] = (char)(0xE0 | (cp >> 12));
+                out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                out[n++] = (char)(0x80 | (cp & 0x3F));
+            }
+            p += 6;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+static const char *op_name(pm_op op)
+{
+    static const char *names[] = {"eq", "gt", "ge", "lt", "le", "approx", "between"};
+    return names[op];
+}
+
+static void format_bound(char *out, size_t size, bool has, double v)
+{
+    if (has)
+        snprintf(out, size, "%.10g", v);
+    else
+        snprintf(out, size, "-");
+}
+
+/* One quantity in the file's notation, with its slice of the input. */
+static void format_quantity(const pm_quantity *q, const char *input, char *out, size_t size)
+{
+    char lo[32], hi[32];
+    format_bound(lo, sizeof lo, q->value.has_min, q->value.min);
+    format_bound(hi, sizeof hi, q->value.has_max, q->value.max);
+    snprintf(out, size, "%s %s %s %s%s [%.*s]", op_name(q->value.op), lo, hi,
+             q->unit ? q->unit : "-", q->aspirational ? " asp" : "", (int)(q->end - q->start),
+             input + q->start);
+}
+
+/* Compares one expected item with a formatted quantity; the `[text]` part
+ * is compared only when the item has one. */
+static bool item_matches(const char *want, size_t want_len, const char *got)
+{
+    const char *bracket = memchr(want, '[', want_len);
+    if (bracket)
+        return strlen(got) == want_len && memcmp(got, want, want_len) == 0;
+    const char *got_bracket = strstr(got, " [");
+    size_t got_len = got_bracket ? (size_t)(got_bracket - got) : strlen(got);
+    while (want_len && want[want_len - 1] == ' ')
+        want_len--;
+    return got_len == want_len && memcmp(got, want, want_len) == 0;
+}
+
+static bool check_example(const pm_extractor *x, const char *input, const char *expected,
+                          char *report, size_t report_size)
+{
+    char text[1024];
+    size_t n = unescape(input, text);
+    pm_quantity qs[16];
+    size_t found = pm_find_quantities(x, text, n, qs, 16);
+    char got[2048] = "";
+    for (size_t i = 0; i < found; i++) {
+        char one[256];
+        format_quantity(&qs[i], text, one, sizeof one);
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " ; " : "", one);
+    }
+    bool ok;
+    if (strcmp(expected, "none") == 0) {
+        ok = found == 0;
+    } else {
+        ok = true;
+        const char *item = expected;
+        size_t i = 0;
+        for (; ok && item; i++) {
+            const char *sep = strstr(item, " ; ");
+            size_t len = sep ? (size_t)(sep - item) : strlen(item);
+            if (i >= found) {
+                ok = false;
+                break;
+            }
+            char one[256];
+            format_quantity(&qs[i], text, one, sizeof one);
+            ok = item_matches(item, len, one);
+            item = sep ? sep + 3 : NULL;
+        }
+        ok = ok && i == found;
+    }
+    if (!ok)
+        snprintf(report, report_size, "%s\n    want: %s\n    got:  %s\n", input, expected,
+                 found ? got : "none");
+    return ok;
+}
+
+static void finds_the_examples(void **state)
+{
+    fixture *fx = *state;
+    FILE *f = fopen(EXAMPLES, "r");
+    if (!f)
+        fail_msg("cannot open %s (run from the repository root)", EXAMPLES);
+    char line[2048];
+    size_t checked = 0, failed = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            fail_msg("%s: no tab in '%s'", EXAMPLES, line);
+        *tab = '\0';
+        char report[8192];
+        if (!check_example(&fx->x, line, tab + 1, report, sizeof report)) {
+            fprintf(stderr, "  %s", report);
+            failed++;
+        }
+        checked++;
+    }
+    fclose(f);
+    assert_true(checked > 100);
+    assert_int_equal(failed, 0);
+}
+
+/* ---- limits and edges ---------------------------------------------------------------- */
+
+static void respects_max_and_empty_input(void **state)
+{
+    fixture *fx = *state;
+    const char *s = "đạt 10%, 20%, 30% và 40%";
+    pm_quantity qs[2];
+    assert_int_equal(pm_find_quantities(&fx->x, s, strlen(s), qs, 2), 2);
+    assert_true(qs[1].value.min == 20);
+    assert_int_equal(pm_find_quantities(&fx->x, s, strlen(s), qs, 0), 0);
+    assert_int_equal(pm_find_quantities(&fx->x, "", 0, qs, 2), 0);
+    /* Only the first n bytes are read. */
+    assert_int_equal(pm_find_quantities(&fx->x, s, strlen("đạt 10"), qs, 2), 1);
+    assert_null(qs[0].unit);
+}
+
+static void offsets_point_into_the_original_text(void **state)
+{
+    fixture *fx = *state;
+    /* Diacritics shrink the folded key; offsets must still be original. */
+    const char *s = "Diện tích sàn nhà ở bình quân đầu người đạt tối thiểu 28 m² vào năm 2025";
+    pm_quantity q;
+    assert_int_equal(pm_find_quantities(&fx->x, s, strlen(s), &q, 1), 1);
+    const char *at = strstr(s, "tối thiểu");
+    assert_int_equal(q.start, (size_t)(at - s));
+    assert_int_equal(q.end, (size_t)(strstr(s, " vào") - s));
+    /* Invalid UTF-8 next to a value does not hide it. */
+    const char bad[] = "\xff\xfe trên 45%";
+    assert_int_equal(pm_find_quantities(&fx->x, bad, sizeof bad - 1, &q, 1), 1);
+    assert_int_equal(q.start, 3);
+    assert_int_equal(q.end, sizeof bad - 1);
+}
+
+static void long_text_is_scanned_in_order(void **state)
+{
+    fixture *fx = *state;
+    /* Many values and many non-values in one paragraph: all values, in order. */
+    size_t cap = 64 * 1024, n = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    for (int i = 0; i < 500; i++)
+        n += (size_t)snprintf(s + n, cap - n, "năm %d, số %d/QĐ-UBND đạt %d%%; ", 2000 + i % 100,
+                              i, i);
+    pm_quantity *qs = calloc(600, sizeof *qs);
+    assert_non_null(qs);
+    assert_int_equal(pm_find_quantities(&fx->x, s, n, qs, 600), 500);
+    for (size_t i = 0; i < 500; i++) {
+        assert_true(qs[i].value.min == (double)i);
+        assert_true(i == 0 || qs[i].start > qs[i - 1].end);
+    }
+    free(qs);
+    free(s);
+}
+
+/* ---- lexicon errors --------------------------------------------------------------- */
+
+static void bad_unit_table_is_reported_with_its_line(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pm-quantity-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp patterns/quantities.pcre %s/ && printf '%%s\\n' "
+             "'# units' 'ha\tha' 'km' > %s/quantities.tsv", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    pm_patterns *p;
+    pm_error err = {0};
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    pm_extractor x = {.patterns = p};
+    assert_int_equal(pm_quantity_init(&x, &err), PM_ERR_PATTERN);
+    assert_non_null(strstr(err.file, "quantities.tsv"));
+    assert_int_equal(err.line, 3);
+    pm_quantity_free(&x);
+    assert_null(x.quantity);
+    pm_patterns_free(p);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parses_vietnamese_numbers),
+        cmocka_unit_test(rejects_what_is_not_a_number),
+        cmocka_unit_test(finds_the_examples),
+        cmocka_unit_test(respects_max_and_empty_input),
+        cmocka_unit_test(offsets_point_into_the_original_text),
+        cmocka_unit_test(long_text_is_scanned_in_order),
+        cmocka_unit_test(bad_unit_table_is_reported_with_its_line),
+    };
+    return cmocka_run_group_tests_name("quantity", tests, setup, teardown);
+}
