@@ -29,4 +29,90 @@ pm_status pm_find_tables(const pm_segmenter *s, pm_arena *a, const pm_text *t,
                          unsigned char *line_used, pm_table **tables, size_t *n_tables,
                          pm_warnings *w, pm_error *err);
 
+/* Lines, layout and the shared helpers of segment.c, outline.c, header.c ---- */
+
+typedef enum pm_line_kind {
+    PM_LINE_BLANK,      /* nothing but spaces */
+    PM_LINE_NOISE,      /* separator rule, `|`, page number: layout, not content */
+    PM_LINE_TABLE,      /* claimed by a table */
+    PM_LINE_TEXT,       /* anything else: part of a paragraph */
+    PM_LINE_HEADING,    /* an outline label */
+    PM_LINE_BULLET,
+    PM_LINE_FIELD,      /* `Cơ quan thực hiện:` ...: starts a paragraph */
+    PM_LINE_FOOTNOTE,   /* `¹ ...` */
+    PM_LINE_DOCTYPE,    /* `KẾ HOẠCH`: a block of its own */
+    PM_LINE_RECIPIENTS, /* `Nơi nhận:` */
+    PM_LINE_SIGNATURE   /* `TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`, `PHÓ CHỦ TỊCH` */
+} pm_line_kind;
+
+/* One line of the text, classified once. Offsets are into pm_text.norm. */
+typedef struct pm_line {
+    pm_line_kind kind;
+    size_t text_start, text_end; /* without surrounding spaces: what blocks show */
+    size_t start, end;           /* also without markdown emphasis: what patterns see */
+    size_t rest;                 /* HEADING/BULLET: where the body starts */
+    size_t label_start, label_end;
+    const char *style;           /* HEADING: the label style ("roman", "dotted", ...) */
+    const char *word;            /* HEADING with a word label (`Phần`, `Phụ lục`), else NULL */
+    size_t word_len;
+    int depth;                   /* HEADING: components of a dotted label, else 1 */
+    int ordinal;                 /* HEADING: value of the label, 0 when unknown */
+    bool appendix;
+    char marker;                 /* BULLET: '-', '+', '*' */
+    size_t indent;               /* leading spaces (a tab counts 4) */
+    size_t chars, first_word;    /* code points of the line and of its first word */
+    bool upper;                  /* letters (at least three) almost all capitals */
+    bool starts_lower;           /* the first character is a lower-case letter */
+    bool ends_sentence;          /* last character (before `*`, quotes) is . ! ? : ; */
+} pm_line;
+
+/* Where the parts of the document are (0-based line indices). */
+typedef struct pm_layout {
+    size_t n_lines;
+    size_t front_end;      /* first line of the body (the first heading) */
+    size_t doctype_line;   /* the `KẾ HOẠCH` line, n_lines when none */
+    size_t closing_start;  /* `Nơi nhận` or the signature; n_lines when none */
+    size_t closing_end;    /* first line after the signer's name (and initials) */
+    size_t signature_start;
+    size_t appendix_start; /* first appendix heading, n_lines when none */
+    size_t wrap_width;     /* typical full line, in code points, of hard-wrapped text */
+} pm_layout;
+
+pm_zone pm_zone_of(const pm_layout *lay, size_t line);
+
+/* A copy of s in sentence case: `KẾ HOẠCH` -> `Kế hoạch`. */
+char *pm_sentence_case(pm_arena *a, const char *s, size_t n);
+/* Code points in s. */
+size_t pm_utf8_count(const char *s, size_t n);
+
+/* outline.c: line shapes (headings.pcre), the outline and the blocks. */
+pm_status pm_outline_init(pm_segmenter *s, pm_error *err);
+void pm_outline_free(pm_segmenter *s);
+/* Classifies every line; line_used marks table lines. */
+void pm_classify_lines(const pm_segmenter *s, const pm_text *t, const unsigned char *line_used,
+                       pm_line *lines, pcre2_match_data *md);
+/* Finds front matter, closing and appendices, and the wrap width; demotes
+ * header-shaped lines found where they cannot be (a second `KẾ HOẠCH`, a
+ * `CHỦ TỊCH` line in the front matter) to TEXT. */
+void pm_find_layout(const pm_segmenter *s, const pm_text *t, pm_line *lines, size_t n_lines,
+                    pcre2_match_data *md, pm_layout *lay);
+/* Sections and blocks (tables inserted where they start; their section,
+ * block and title set). */
+pm_status pm_build_outline(const pm_segmenter *s, pm_arena *a, const pm_text *t,
+                           pm_line *lines, const pm_layout *lay, pm_tree *tree,
+                           pm_error *err);
+
+/* header.c: header fields (header.pcre, provinces.tsv). */
+pm_status pm_header_init(pm_segmenter *s, pm_error *err);
+void pm_header_free(pm_segmenter *s);
+/* DOCTYPE, RECIPIENTS or SIGNATURE for header lines, TEXT otherwise. */
+pm_line_kind pm_header_line_kind(const pm_segmenter *s, const char *line, size_t len,
+                                 pcre2_match_data *md);
+/* True when the line looks like a signer's name (`Trịnh Việt Hùng`). */
+bool pm_header_is_name(const pm_segmenter *s, const char *line, size_t len,
+                       pcre2_match_data *md);
+pm_status pm_read_header(const pm_segmenter *s, pm_arena *a, const pm_text *t,
+                         const pm_line *lines, const pm_layout *lay, pm_tree *tree,
+                         pcre2_match_data *md, pm_error *err);
+
 #endif

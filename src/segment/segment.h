@@ -44,7 +44,8 @@ typedef struct pm_section {
     int parent;        /* index or -1 */
     int level;         /* 1 = top */
     const char *label; /* "I", "3.1", "a", "Phụ lục I" */
-    const char *style; /* "part", "roman", "arabic", "dotted", "letter", "appendix" */
+    const char *style; /* "part", "chapter", "section" (Mục), "article" (Điều), "roman",
+                          "arabic", "arabic-paren", "dotted", "letter", "alpha", "appendix" */
     const char *title; /* heading text after the label, lines joined */
     bool appendix;
     size_t line_start, line_end;

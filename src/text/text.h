@@ -84,6 +84,8 @@ typedef struct pm_span_builder {
     size_t line;
 } pm_span_builder;
 
+/* Begin once per builder (it resets everything, including the buffer);
+ * then pm_span_add/pm_span_sep and pm_span_end per span. */
 void pm_span_begin(pm_span_builder *b, pm_arena *a, const pm_text *t);
 void pm_span_add(pm_span_builder *b, size_t norm_start, size_t norm_end);
 void pm_span_sep(pm_span_builder *b, const char *sep);

@@ -1,0 +1,761 @@
+/* Header fields: type, number, date, issuer, province, title, implemented
+ * documents, signer, recipients, and the appendices' citations.
+ *
+ * Number, date and the issuer block are read line by line (cell by cell in
+ * tab layouts) in the front matter; the title, the implemented documents
+ * and the citations from blocks, where hard-wrapped lines are already
+ * joined. Provinces are matched on a key without case, diacritics and
+ * punctuation, so `TỈNH LẠNG SƠN`, `Lang Son` and `Khánh Hoà` all resolve. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment/internal.h"
+
+typedef struct province_form {
+    const char *key; /* folded spelling */
+    size_t key_len;
+    size_t province;
+} province_form;
+
+typedef struct province {
+    const char *name; /* canonical, with diacritics */
+    const char *kind; /* "tỉnh" or "thành phố" */
+} province;
+
+struct pm_header_patterns {
+    const pcre2_code *doctype, *number, *date, *date_value, *issuer, *province_ref,
+        *committee_ref, *admin_word, *docref, *citation, *recipients, *on_behalf,
+        *signer_title, *signer_name, *placeholder;
+    pm_arena arena;
+    province *provinces;
+    size_t n_provinces, cap_provinces;
+    province_form *forms;
+    size_t n_forms, cap_forms;
+};
+
+/* Lower-case ASCII key: diacritics removed (đ -> d), every run of
+ * non-alphanumerics one space, no space at either end. */
+static void fold_key(const char *s, size_t n, pm_buf *out)
+{
+    pm_buf bare = {0};
+    pm_strip_marks(s, n, &bare);
+    pm_buf_reset(out);
+    bool space = false;
+    for (size_t i = 0; i < bare.len; i++) {
+        unsigned char c = (unsigned char)bare.data[i];
+        bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!alnum) {
+            space = out->len > 0;
+            continue;
+        }
+        if (space)
+            pm_buf_putc(out, ' ');
+        space = false;
+        pm_buf_putc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    }
+    pm_buf_cstr(out);
+    pm_buf_free(&bare);
+}
+
+static pm_status load_provinces(pm_segmenter *s, struct pm_header_patterns *hp, pm_error *err)
+{
+    const pm_tsv *tsv = pm_patterns_table(s->patterns, "provinces", err);
+    if (!tsv)
+        return PM_ERR_PATTERN;
+    pm_buf key = {0};
+    for (size_t r = 0; r < tsv->n_rows; r++) {
+        const pm_tsv_row *row = &tsv->rows[r];
+        if (row->n_fields < 3 || !*row->fields[0] ||
+            (strcmp(row->fields[1], "tỉnh") != 0 && strcmp(row->fields[1], "thành phố") != 0)) {
+            pm_buf_free(&key);
+            return pm_fail(err, PM_ERR_PATTERN, tsv->path, row->line,
+                           "expected 'name<TAB>tỉnh|thành phố<TAB>merged_into[<TAB>spelling...]'");
+        }
+        province *p = PM_PUSH(&hp->arena, hp->provinces, hp->n_provinces, hp->cap_provinces);
+        if (!p)
+            break;
+        p->name = row->fields[0];
+        p->kind = row->fields[1];
+        for (size_t f = 0; f < row->n_fields; f++) {
+            if (f == 1 || f == 2 || !*row->fields[f])
+                continue;
+            fold_key(row->fields[f], strlen(row->fields[f]), &key);
+            province_form *form = PM_PUSH(&hp->arena, hp->forms, hp->n_forms, hp->cap_forms);
+            if (!form || key.failed || !(form->key = pm_arena_strndup(&hp->arena, key.data, key.len)))
+                break;
+            form->key_len = key.len;
+            form->province = hp->n_provinces - 1;
+        }
+    }
+    bool failed = key.failed;
+    pm_buf_free(&key);
+    if (failed || hp->n_forms == 0)
+        return pm_fail(err, failed ? PM_ERR_NOMEM : PM_ERR_PATTERN, tsv->path, 0,
+                       failed ? "out of memory" : "no provinces");
+    return PM_OK;
+}
+
+pm_status pm_header_init(pm_segmenter *s, pm_error *err)
+{
+    struct pm_header_patterns *hp = calloc(1, sizeof *hp);
+    if (!hp)
+        return pm_fail(err, PM_ERR_NOMEM, "segmenter", 0, "out of memory");
+    pm_arena_init(&hp->arena);
+    s->header = hp;
+    struct {
+        const pcre2_code **slot;
+        const char *name;
+    } wanted[] = {
+        {&hp->doctype, "header.doctype"},         {&hp->number, "header.number"},
+        {&hp->date, "header.date"},               {&hp->date_value, "header.date_value"},
+        {&hp->issuer, "header.issuer"},           {&hp->province_ref, "header.province_ref"},
+        {&hp->committee_ref, "header.committee_ref"}, {&hp->admin_word, "header.admin_word"},
+        {&hp->docref, "header.docref"},           {&hp->citation, "header.citation"},
+        {&hp->recipients, "header.recipients"},   {&hp->on_behalf, "header.on_behalf"},
+        {&hp->signer_title, "header.signer_title"}, {&hp->signer_name, "header.signer_name"},
+        {&hp->placeholder, "header.placeholder"},
+    };
+    for (size_t i = 0; i < sizeof wanted / sizeof *wanted; i++)
+        if (!(*wanted[i].slot = pm_patterns_regex(s->patterns, wanted[i].name, err)))
+            return PM_ERR_PATTERN;
+    return load_provinces(s, hp, err);
+}
+
+void pm_header_free(pm_segmenter *s)
+{
+    if (!s->header)
+        return;
+    pm_arena_free(&s->header->arena);
+    free(s->header);
+    s->header = NULL;
+}
+
+static bool match(const pm_segmenter *s, const pcre2_code *re, const char *str, size_t n,
+                  size_t from, pcre2_match_data *md)
+{
+    return pm_regex_match(s->patterns, re, str, n, from, 0, md) > 0;
+}
+
+pm_line_kind pm_header_line_kind(const pm_segmenter *s, const char *line, size_t len,
+                                 pcre2_match_data *md)
+{
+    const struct pm_header_patterns *hp = s->header;
+    if (match(s, hp->doctype, line, len, 0, md))
+        return PM_LINE_DOCTYPE;
+    if (match(s, hp->recipients, line, len, 0, md))
+        return PM_LINE_RECIPIENTS;
+    if (match(s, hp->on_behalf, line, len, 0, md) || match(s, hp->signer_title, line, len, 0, md))
+        return PM_LINE_SIGNATURE;
+    return PM_LINE_TEXT;
+}
+
+bool pm_header_is_name(const pm_segmenter *s, const char *line, size_t len, pcre2_match_data *md)
+{
+    return match(s, s->header->signer_name, line, len, 0, md);
+}
+
+/* ---- small helpers --------------------------------------------------------- */
+
+/* Group `name` of the last match on str as [*start, *end), false when unset or empty. */
+static bool span_of(const pcre2_code *re, pcre2_match_data *md, const char *name, size_t *start,
+                    size_t *end)
+{
+    return pm_regex_named(re, md, name, start, end) && *end > *start;
+}
+
+/* Copy without any whitespace: `221 /KH-UBND` -> `221/KH-UBND`. */
+static char *without_spaces(pm_arena *a, const char *s, size_t n)
+{
+    char *out = pm_arena_alloc(a, n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            out[o++] = s[i];
+    while (o && (out[o - 1] == '.' || out[o - 1] == ','))
+        o--;
+    out[o] = '\0';
+    return out;
+}
+
+static char *iso_date(pm_arena *a, long d, long m, long y)
+{
+    if (d < 1 || d > 31 || m < 1 || m > 12 || y < 1900 || y > 2100)
+        return NULL;
+    return pm_arena_printf(a, "%04ld-%02ld-%02ld", y, m, d);
+}
+
+/* `19 tháng 12 năm 2023`, `11/11/2022` -> ISO; NULL for blank or partial dates. */
+static char *parse_date(const pm_segmenter *s, pm_arena *a, const char *str, size_t n,
+                        pcre2_match_data *md)
+{
+    const pcre2_code *re = s->header->date_value;
+    while (n && str[n - 1] == ' ')
+        n--;
+    if (!match(s, re, str, n, 0, md))
+        return NULL;
+    size_t ds, de, ms, me, ys, ye;
+    if (!span_of(re, md, "d", &ds, &de) || !span_of(re, md, "m", &ms, &me) ||
+        !span_of(re, md, "y", &ys, &ye))
+        return NULL;
+    return iso_date(a, strtol(str + ds, NULL, 10), strtol(str + ms, NULL, 10),
+                    strtol(str + ys, NULL, 10));
+}
+
+/* The province a name starts with (`Lạng Sơn thời kỳ …` -> Lạng Sơn);
+ * exact: the whole name must be the province. -1 when none. */
+static int find_province(const struct pm_header_patterns *hp, const char *s, size_t n, bool exact,
+                         pm_buf *scratch)
+{
+    fold_key(s, n, scratch);
+    if (scratch->failed)
+        return -1;
+    int best = -1;
+    size_t best_len = 0;
+    for (size_t i = 0; i < hp->n_forms; i++) {
+        const province_form *f = &hp->forms[i];
+        if (f->key_len > scratch->len || f->key_len <= best_len ||
+            memcmp(scratch->data, f->key, f->key_len) != 0)
+            continue;
+        char after = scratch->data[f->key_len];
+        if (after == '\0' || (!exact && after == ' ')) {
+            best = (int)f->province;
+            best_len = f->key_len;
+        }
+    }
+    return best;
+}
+
+/* First province named after an administrative word (regex `re`, group
+ * `name`) anywhere in str, or -1. */
+static int province_in(const pm_segmenter *s, const pcre2_code *re, const char *str, size_t n,
+                       pcre2_match_data *md, pm_buf *scratch)
+{
+    for (size_t from = 0; from < n && match(s, re, str, n, from, md);) {
+        size_t ns, ne;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t next = ov[1] > from ? ov[1] : from + 1;
+        if (span_of(re, md, "name", &ns, &ne)) {
+            int p = find_province(s->header, str + ns, ne - ns, false, scratch);
+            if (p >= 0)
+                return p;
+            next = ns; /* the name may hold the next `tỉnh X` */
+        }
+        from = next > from ? next : from + 1;
+    }
+    return -1;
+}
+
+/* A cell of a line: [start, end) without spaces and markdown emphasis. */
+static void trim_cell(const char *s, size_t *start, size_t *end)
+{
+    while (*start < *end && (s[*start] == ' ' || s[*start] == '*'))
+        (*start)++;
+    while (*end > *start && (s[*end - 1] == ' ' || s[*end - 1] == '*'))
+        (*end)--;
+}
+
+/* ---- front matter: number, date, issuer ----------------------------------- */
+
+typedef struct reading {
+    const pm_segmenter *seg;
+    pm_arena *arena;
+    const pm_text *text;
+    const pm_line *lines;
+    const pm_layout *lay;
+    pm_tree *tree;
+    pcre2_match_data *md;
+    pm_buf scratch, joined;
+    bool number_seen;     /* a `Số:` line, even a blank one */
+    bool committee;       /* the issuer is a people's committee */
+    const char *code;     /* `/KH-UBND` as written */
+    int province;         /* index into provinces, -1 = not yet */
+    int place_province;   /* from the date line */
+    size_t cap_implements, cap_citations, cap_recipients;
+} reading;
+
+static void read_number(reading *r, const char *cell, size_t n, size_t line)
+{
+    const pcre2_code *re = r->seg->header->number;
+    if (r->number_seen || !match(r->seg, re, cell, n, 0, r->md))
+        return;
+    size_t ns = 0, ne = 0, cs, ce;
+    r->number_seen = true;
+    r->tree->header.number_line = line;
+    if (span_of(re, r->md, "code", &cs, &ce))
+        r->code = pm_arena_strndup(r->arena, cell + cs, ce - cs);
+    if (span_of(re, r->md, "num", &ns, &ne))
+        r->tree->header.number = without_spaces(r->arena, cell + ns, (ce > ne ? ce : ne) - ns);
+}
+
+/* `Lạng Sơn, ngày 27` cut by a hard wrap is matched with the next line. */
+static void read_date(reading *r, const char *cell, size_t n, size_t i)
+{
+    const pm_segmenter *s = r->seg;
+    const pcre2_code *re = s->header->date;
+    pm_header *h = &r->tree->header;
+    if (h->date_line || !match(s, re, cell, n, 0, r->md))
+        return;
+    size_t ys, ye;
+    if (!span_of(re, r->md, "y", &ys, &ye)) {
+        for (size_t k = i + 1; k < r->lay->n_lines && k <= i + 2; k++) {
+            const pm_line *next = &r->lines[k];
+            if (next->kind == PM_LINE_BLANK || next->kind == PM_LINE_NOISE)
+                continue;
+            pm_buf_reset(&r->joined);
+            pm_buf_append(&r->joined, cell, n);
+            pm_buf_putc(&r->joined, ' ');
+            pm_buf_append(&r->joined, r->text->norm + next->start, next->end - next->start);
+            if (!r->joined.failed &&
+                match(s, re, r->joined.data, r->joined.len, 0, r->md) &&
+                span_of(re, r->md, "y", &ys, &ye)) {
+                cell = r->joined.data;
+                n = r->joined.len;
+            } else {
+                match(s, re, cell, n, 0, r->md); /* back to the line's own match */
+            }
+            break;
+        }
+    }
+    h->date_line = i + 1;
+    size_t ps, pe, ds, de, ms, me;
+    bool placed = span_of(re, r->md, "place", &ps, &pe);
+    if (span_of(re, r->md, "d", &ds, &de) && span_of(re, r->md, "m", &ms, &me) &&
+        span_of(re, r->md, "y", &ys, &ye))
+        h->date = iso_date(r->arena, strtol(cell + ds, NULL, 10), strtol(cell + ms, NULL, 10),
+                           strtol(cell + ys, NULL, 10));
+    if (placed) { /* `TP. Hồ Chí Minh, ngày …`: the place without its admin word */
+        size_t as, ae;
+        if (match(s, s->header->admin_word, cell + ps, pe - ps, 0, r->md) &&
+            pm_regex_group(r->md, 0, &as, &ae))
+            ps += ae;
+        r->place_province = find_province(s->header, cell + ps, pe - ps, true, &r->scratch);
+    }
+}
+
+/* `ỦY BAN NHÂN DÂN` over `TỈNH LẠNG SƠN`, or `UBND TỈNH LẠNG SƠN`. */
+static void read_issuer(reading *r, const char *cell, size_t n, size_t i)
+{
+    const pm_segmenter *s = r->seg;
+    const struct pm_header_patterns *hp = s->header;
+    if (r->committee || !match(s, hp->issuer, cell, n, 0, r->md))
+        return;
+    r->committee = true;
+    int p = province_in(s, hp->province_ref, cell, n, r->md, &r->scratch);
+    for (size_t k = i + 1; p < 0 && k < r->lay->n_lines && k <= i + 2; k++) {
+        const pm_line *next = &r->lines[k];
+        if (next->kind != PM_LINE_BLANK)
+            p = province_in(s, hp->province_ref, r->text->norm + next->start,
+                            next->end - next->start, r->md, &r->scratch);
+    }
+    if (p >= 0 && r->province < 0)
+        r->province = p;
+}
+
+static void read_front_lines(reading *r)
+{
+    for (size_t i = 0; i < r->lay->front_end && i < r->lay->n_lines; i++) {
+        size_t len;
+        const char *line = pm_text_line_str(r->text, i + 1, &len);
+        for (size_t cs = 0; cs < len;) { /* tab layouts put fields side by side */
+            size_t ce = cs;
+            while (ce < len && line[ce] != '\t')
+                ce++;
+            size_t a = cs, b = ce;
+            trim_cell(line, &a, &b);
+            if (b > a) {
+                read_number(r, line + a, b - a, i + 1);
+                read_date(r, line + a, b - a, i);
+                read_issuer(r, line + a, b - a, i);
+            }
+            cs = ce + 1;
+        }
+    }
+}
+
+/* ---- title, implemented documents, citations ------------------------------ */
+
+static char *collapse(pm_arena *a, const char *s, size_t n)
+{
+    char *out = pm_arena_alloc(a, n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool space = s[i] == ' ' || s[i] == '\t';
+        if (space && (o == 0 || out[o - 1] == ' '))
+            continue;
+        out[o++] = space ? ' ' : s[i];
+    }
+    while (o && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return out;
+}
+
+static char *kind_of(reading *r, const char *s, size_t n)
+{
+    char *flat = collapse(r->arena, s, n);
+    return flat ? pm_sentence_case(r->arena, flat, strlen(flat)) : NULL;
+}
+
+/* Documents are the same when their numbers agree on letters and digits
+ * (`74-CTR/TU` = `74-CTr/TU`, `06/NQ-TW` = `06-NQ/TW`). */
+static bool same_number(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a && !((*a >= '0' && *a <= '9') || ((*a | 32) >= 'a' && (*a | 32) <= 'z') ||
+                       (unsigned char)*a >= 0x80))
+            a++;
+        while (*b && !((*b >= '0' && *b <= '9') || ((*b | 32) >= 'a' && (*b | 32) <= 'z') ||
+                       (unsigned char)*b >= 0x80))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        char ca = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a;
+        char cb = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
+        if (ca != cb)
+            return false;
+        a++;
+        b++;
+    }
+}
+
+static bool has_lower(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            return true;
+    return false;
+}
+
+static pm_status add_implements(reading *r, const pm_block *blk)
+{
+    const pm_segmenter *s = r->seg;
+    const pcre2_code *re = s->header->docref;
+    pm_header *h = &r->tree->header;
+    const char *str = blk->text.s;
+    size_t n = blk->text.len;
+    for (size_t from = 0; from < n && match(s, re, str, n, from, r->md);) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+        size_t whole_s = ov[0], whole_e = ov[1];
+        size_t ks, ke, ns, ne, ds, de;
+        span_of(re, r->md, "kind", &ks, &ke);
+        span_of(re, r->md, "num", &ns, &ne);
+        bool dated = span_of(re, r->md, "date", &ds, &de);
+        char *number = without_spaces(r->arena, str + ns, ne - ns);
+        char *date = dated ? parse_date(s, r->arena, str + ds, de - ds, r->md) : NULL;
+        if (!number)
+            return PM_ERR_NOMEM;
+        pm_docref *same = NULL;
+        for (size_t i = 0; i < h->n_implements && !same; i++)
+            if (same_number(h->implements[i].number, number))
+                same = &h->implements[i];
+        if (same) {
+            if (!same->date)
+                same->date = date;
+            /* an upper-case title loses the case of codes: `74-CTR/TU` */
+            if (!has_lower(same->number) && has_lower(number))
+                same->number = number;
+        } else {
+            pm_docref *ref = PM_PUSH(r->arena, h->implements, h->n_implements, r->cap_implements);
+            if (!ref)
+                return PM_ERR_NOMEM;
+            ref->number = number;
+            ref->date = date;
+            ref->kind = kind_of(r, str + ks, ke - ks);
+            ref->line = pm_text_line(r->text, pm_span_norm(&blk->text, whole_s));
+        }
+        from = whole_e > from ? whole_e : from + 1;
+    }
+    return PM_OK;
+}
+
+static pm_status add_citation(reading *r, const pm_block *blk)
+{
+    const pm_segmenter *s = r->seg;
+    const pcre2_code *re = s->header->citation;
+    pm_header *h = &r->tree->header;
+    const char *str = blk->text.s;
+    if (!blk->text.len || str[0] != '(' || !match(s, re, str, blk->text.len, 0, r->md))
+        return PM_OK;
+    size_t ks, ke, ns, ne, cs, ce, ds, de, is, ie;
+    bool numbered = span_of(re, r->md, "num", &ns, &ne);
+    bool coded = span_of(re, r->md, "code", &cs, &ce);
+    bool dated = span_of(re, r->md, "date", &ds, &de);
+    bool issued = span_of(re, r->md, "issuer", &is, &ie);
+    span_of(re, r->md, "kind", &ks, &ke);
+    pm_docref *ref = PM_PUSH(r->arena, h->citations, h->n_citations, r->cap_citations);
+    if (!ref)
+        return PM_ERR_NOMEM;
+    ref->kind = kind_of(r, str + ks, ke - ks);
+    ref->number = numbered ? without_spaces(r->arena, str + ns, (coded ? ce : ne) - ns) : NULL;
+    ref->line = blk->line_start;
+    /* the issuer is read before parse_date reuses the match data */
+    if (issued && r->province < 0) {
+        int p = province_in(s, s->header->province_ref, str + is, ie - is, r->md, &r->scratch);
+        if (p >= 0)
+            r->province = p;
+        if (!h->issuer)
+            h->issuer = collapse(r->arena, str + is, ie - is);
+        r->committee = r->committee || strncmp(str + is, "UBND", 4) == 0 ||
+                       strncmp(str + is, "Ủy ban", strlen("Ủy ban")) == 0;
+    }
+    ref->date = dated ? parse_date(s, r->arena, str + ds, de - ds, r->md) : NULL;
+    return PM_OK;
+}
+
+/* Implemented documents and citations, from the blocks. */
+static pm_status read_blocks(reading *r)
+{
+    pm_tree *tree = r->tree;
+    size_t doctype = r->lay->doctype_line; /* 0-based; n_lines when none */
+    bool have_doctype = doctype < r->lay->n_lines;
+    pm_status st = PM_OK;
+    for (size_t b = 0; b < tree->n_blocks && st == PM_OK; b++) {
+        const pm_block *blk = &tree->blocks[b];
+        if (blk->kind == PM_BLOCK_TABLE)
+            continue;
+        if (blk->zone == PM_ZONE_FRONT && (!have_doctype || blk->line_start > doctype))
+            st = add_implements(r, blk);
+        if (st == PM_OK)
+            st = add_citation(r, blk);
+    }
+    return st;
+}
+
+static void read_type(reading *r)
+{
+    const pm_segmenter *s = r->seg;
+    const pcre2_code *re = s->header->doctype;
+    pm_header *h = &r->tree->header;
+    size_t d = r->lay->doctype_line;
+    if (d >= r->lay->n_lines)
+        return;
+    const pm_line *ln = &r->lines[d];
+    const char *str = r->text->norm + ln->start;
+    size_t n = ln->end - ln->start;
+    size_t ts, te, rs, re_;
+    if (!match(s, re, str, n, 0, r->md) || !span_of(re, r->md, "type", &ts, &te))
+        return;
+    h->type = kind_of(r, str + ts, te - ts);
+    if (span_of(re, r->md, "rest", &rs, &re_))
+        h->title = collapse(r->arena, str + rs, re_ - rs);
+}
+
+/* The title block directly follows the type line, after blank lines too:
+ * find it by position rather than by line number. */
+static void read_title(reading *r)
+{
+    pm_tree *tree = r->tree;
+    pm_header *h = &tree->header;
+    size_t d = r->lay->doctype_line;
+    if (h->title || d >= r->lay->n_lines)
+        return;
+    for (size_t b = 0; b < tree->n_blocks; b++) {
+        const pm_block *blk = &tree->blocks[b];
+        if (blk->line_start <= d + 1)
+            continue;
+        if (blk->zone == PM_ZONE_FRONT && blk->kind == PM_BLOCK_PARAGRAPH &&
+            strncmp(blk->text.s, "Căn cứ", strlen("Căn cứ")) != 0)
+            h->title = collapse(r->arena, blk->text.s, blk->text.len);
+        return;
+    }
+}
+
+/* ---- closing: signer and recipients --------------------------------------- */
+
+/* `PHÓ CHỦ TỊCH` -> `Phó Chủ tịch`: a deputy's title keeps the office's capital. */
+static char *signer_title(reading *r, const char *s, size_t n)
+{
+    char *title = kind_of(r, s, n);
+    if (!title || strncmp(title, "Phó ", strlen("Phó ")) != 0)
+        return title;
+    const char *office = title + strlen("Phó ");
+    char *cased = pm_sentence_case(r->arena, office, strlen(office));
+    return cased ? pm_arena_printf(r->arena, "Phó %s", cased) : NULL;
+}
+
+/* `TRỊNH VIỆT HÙNG` -> `Trịnh Việt Hùng`; a name already in title case stays. */
+static char *person_name(reading *r, const char *s, size_t n)
+{
+    pm_buf out = {0};
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        char *word = pm_sentence_case(r->arena, s + i, j - i);
+        if (!word)
+            break;
+        if (out.len)
+            pm_buf_putc(&out, ' ');
+        pm_buf_puts(&out, word);
+        for (i = j; i < n && s[i] == ' '; i++)
+            ;
+    }
+    char *name = out.failed ? NULL : pm_arena_strndup(r->arena, out.data ? out.data : "", out.len);
+    pm_buf_free(&out);
+    return name;
+}
+
+static void read_signer(reading *r)
+{
+    const pm_segmenter *s = r->seg;
+    const struct pm_header_patterns *hp = s->header;
+    pm_header *h = &r->tree->header;
+    const pm_layout *lay = r->lay;
+    pm_buf authority = {0};
+    const char *prefix = NULL;
+    size_t prefix_len = 0;
+    for (size_t i = lay->signature_start; i < lay->closing_end && i < lay->n_lines; i++) {
+        const pm_line *ln = &r->lines[i];
+        const char *str = r->text->norm + ln->start;
+        size_t n = ln->end - ln->start;
+        size_t ps, pe, ws, we;
+        if (ln->kind == PM_LINE_SIGNATURE && match(s, hp->on_behalf, str, n, 0, r->md) &&
+            span_of(hp->on_behalf, r->md, "prefix", &ps, &pe) &&
+            span_of(hp->on_behalf, r->md, "who", &ws, &we)) {
+            /* the innermost authority wins: `KT. CHỦ TỊCH` under `TM. ỦY BAN …` */
+            prefix = str + ps;
+            prefix_len = pe - ps;
+            pm_buf_reset(&authority);
+            pm_buf_append(&authority, str + ws, we - ws);
+        } else if (ln->kind == PM_LINE_SIGNATURE) {
+            h->signer_title = signer_title(r, str, n);
+        } else if (ln->kind == PM_LINE_TEXT && pm_header_is_name(s, str, n, r->md)) {
+            h->signer_name = person_name(r, str, n);
+            break;
+        } else if (ln->kind == PM_LINE_TEXT && ln->upper && prefix && !h->signer_title) {
+            /* `TM. ỦY BAN NHÂN` wrapped before `DÂN` */
+            pm_buf_putc(&authority, ' ');
+            pm_buf_append(&authority, str, n);
+        }
+    }
+    if (prefix && !authority.failed) {
+        char *who = kind_of(r, authority.data, authority.len);
+        if (who)
+            h->signer_on_behalf = pm_arena_printf(r->arena, "%.*s. %s", (int)prefix_len, prefix, who);
+    }
+    pm_buf_free(&authority);
+}
+
+static pm_status add_recipient(reading *r, const char *s, size_t n)
+{
+    while (n && (s[n - 1] == ';' || s[n - 1] == '.' || s[n - 1] == ',' || s[n - 1] == ' ' ||
+                 s[n - 1] == '*'))
+        n--;
+    while (n && (*s == ' ' || *s == '*')) {
+        s++;
+        n--;
+    }
+    if (!n)
+        return PM_OK;
+    pm_header *h = &r->tree->header;
+    const char **slot = PM_PUSH(r->arena, h->recipients, h->n_recipients, r->cap_recipients);
+    if (!slot || !(*slot = collapse(r->arena, s, n)))
+        return PM_ERR_NOMEM;
+    return PM_OK;
+}
+
+static pm_status read_recipients(reading *r)
+{
+    const pm_segmenter *s = r->seg;
+    const struct pm_header_patterns *hp = s->header;
+    const pm_layout *lay = r->lay;
+    size_t first = lay->n_lines;
+    for (size_t i = lay->closing_start; i < lay->closing_end && i < lay->n_lines; i++)
+        if (r->lines[i].kind == PM_LINE_RECIPIENTS) {
+            first = i;
+            break;
+        }
+    if (first == lay->n_lines)
+        return PM_OK;
+    const pm_line *head = &r->lines[first];
+    const char *hs = r->text->norm + head->start;
+    size_t rs, re_;
+    pm_status st = PM_OK;
+    if (match(s, hp->recipients, hs, head->end - head->start, 0, r->md) &&
+        span_of(hp->recipients, r->md, "rest", &rs, &re_))
+        st = add_recipient(r, hs + rs, re_ - rs);
+    for (size_t i = first + 1; i < lay->closing_end && i < lay->n_lines && st == PM_OK; i++) {
+        const pm_line *ln = &r->lines[i];
+        if (ln->kind == PM_LINE_SIGNATURE)
+            break;
+        if (ln->kind != PM_LINE_BULLET && ln->kind != PM_LINE_TEXT)
+            continue;
+        const char *str = r->text->norm + ln->start;
+        size_t n = ln->end - ln->start;
+        /* the signature column bleeding into the list: `- tuannt *[Signature]*` */
+        if (match(s, hp->placeholder, str, n, 0, r->md) || pm_header_is_name(s, str, n, r->md))
+            continue;
+        size_t from = ln->kind == PM_LINE_BULLET ? ln->rest - ln->start : 0;
+        st = add_recipient(r, str + from, n - from);
+    }
+    return st;
+}
+
+/* ---- province and issuer --------------------------------------------------- */
+
+static void resolve_province(reading *r)
+{
+    const pm_segmenter *s = r->seg;
+    const struct pm_header_patterns *hp = s->header;
+    pm_tree *tree = r->tree;
+    if (r->province < 0)
+        r->province = r->place_province;
+    /* `Ủy ban nhân dân tỉnh X ban hành …`, front matter first, then anywhere;
+     * last any `tỉnh X`. */
+    const pcre2_code *refs[] = {hp->committee_ref, hp->committee_ref, hp->province_ref};
+    for (size_t pass = 0; pass < 3 && r->province < 0; pass++)
+        for (size_t b = 0; b < tree->n_blocks && r->province < 0; b++) {
+            const pm_block *blk = &tree->blocks[b];
+            if (blk->kind == PM_BLOCK_TABLE || (pass == 0 && blk->zone != PM_ZONE_FRONT))
+                continue;
+            r->province = province_in(s, refs[pass], blk->text.s, blk->text.len, r->md,
+                                      &r->scratch);
+        }
+    if (r->province < 0)
+        return;
+    const province *p = &hp->provinces[r->province];
+    pm_header *h = &tree->header;
+    h->province = p->name;
+    bool ubnd_code = r->code && strstr(r->code, "UBND");
+    if (r->committee || ubnd_code)
+        h->issuer = pm_arena_printf(r->arena, "UBND %s %s", p->kind, p->name);
+}
+
+pm_status pm_read_header(const pm_segmenter *s, pm_arena *a, const pm_text *t,
+                         const pm_line *lines, const pm_layout *lay, pm_tree *tree,
+                         pcre2_match_data *md, pm_error *err)
+{
+    reading r = {.seg = s, .arena = a, .text = t, .lines = lines, .lay = lay, .tree = tree,
+                 .md = md, .province = -1, .place_province = -1};
+    pm_header *h = &tree->header;
+    read_front_lines(&r);
+    read_type(&r);
+    read_title(&r);
+    pm_status st = read_blocks(&r);
+    /* An appendix or a copy without its own `Số:` line: the citation says
+     * which plan it belongs to. */
+    if (st == PM_OK && !r.number_seen && h->n_citations) {
+        h->number = h->citations[0].number;
+        h->number_line = h->number ? h->citations[0].line : 0;
+        if (!h->date_line) {
+            h->date = h->citations[0].date;
+            h->date_line = h->date ? h->citations[0].line : 0;
+        }
+    }
+    if (st == PM_OK) {
+        resolve_province(&r);
+        read_signer(&r);
+        st = read_recipients(&r);
+    }
+    bool failed = r.scratch.failed || r.joined.failed;
+    pm_buf_free(&r.scratch);
+    pm_buf_free(&r.joined);
+    if (st != PM_OK || failed)
+        return pm_fail(err, PM_ERR_NOMEM, "segment", 0, "out of memory");
+    return PM_OK;
+}
