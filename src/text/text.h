@@ -27,9 +27,11 @@ typedef struct pm_text {
     size_t norm_len;
     pm_breakpoint *bp;         /* sorted by norm, strictly increasing */
     size_t n_bp;
-    size_t *line_norm;         /* start of line i (0-based) in norm; n_lines+1 entries,
-                                  the last is norm_len + 1 */
-    size_t *line_orig;         /* start of line i in orig; n_lines+1 entries */
+    size_t *line_norm;         /* start of line i (0-based) in norm; n_lines+1 entries, so
+                                  line i's text ends at line_norm[i+1] - 1 (the last entry
+                                  is norm_len + 1 when the final line has no '\n') */
+    size_t *line_orig;         /* start of line i in orig; n_lines+1 entries, the last is
+                                  orig_len */
     size_t n_lines;            /* a final line without '\n' counts; an empty input has 0 */
     const char *encoding;      /* "utf-8", "utf-8-bom", "utf-16le", "utf-16be", or a legacy name */
     size_t invalid_sequences;  /* bytes that were not valid in the encoding */
