@@ -1,0 +1,269 @@
+/* agency: pm_find_agencies driven by tests/examples/agencies.txt (roles,
+ * objects that are not actors, lists, collectives, abbreviations, OCR
+ * variants, bodies outside the lexicon), plus offsets, limits and the
+ * errors of a malformed lexicon. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extract/internal.h"
+
+#define EXAMPLES "tests/examples/agencies.txt"
+
+typedef struct fixture {
+    pm_patterns *patterns;
+    pm_extractor x;
+    pm_arena arena;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    pm_error err = {0};
+    const char *dir = getenv("PLANMINE_PATTERNS");
+    if (!fx || pm_patterns_load(dir ? dir : "patterns", &fx->patterns, &err) != PM_OK) {
+        fprintf(stderr, "patterns: %s:%zu: %s\n", err.file, err.line, err.message);
+        free(fx);
+        return -1;
+    }
+    fx->x.patterns = fx->patterns;
+    if (pm_agency_init(&fx->x, &err) != PM_OK) {
+        fprintf(stderr, "agency init: %s:%zu: %s\n", err.file, err.line, err.message);
+        return -1;
+    }
+    pm_arena_init(&fx->arena);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    pm_agency_free(&fx->x);
+    pm_patterns_free(fx->patterns);
+    pm_arena_free(&fx->arena);
+    free(fx);
+    return 0;
+}
+
+static const char *const role_names[] = {"lead", "support", "approver"};
+
+static int role_of(const char *name)
+{
+    for (int r = 0; r < 3; r++)
+        if (strcmp(name, role_names[r]) == 0)
+            return r;
+    fail_msg("%s: unknown role '%s'", EXAMPLES, name);
+    return -1;
+}
+
+/* `\n` -> line break, `\u00a0` -> no-break space. */
+static size_t unescape(const char *s, char *out)
+{
+    size_t n = 0;
+    for (const char *p = s; *p;) {
+        if (p[0] == '\\' && p[1] == 'n') {
+            out[n++] = '\n';
+            p += 2;
+        } else if (p[0] == '\\' && p[1] == 'u' && strncmp(p + 2, "00a0", 4) == 0) {
+            out[n++] = (char)0xC2;
+            out[n++] = (char)0xA0;
+            p += 6;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+typedef struct example {
+    char text[2048];
+    size_t n;
+    int role;
+    size_t line;
+    char expected[32][2048]; /* "role id" or "role id<TAB>raw" */
+    size_t n_expected;
+} example;
+
+/* Runs one example; prints what differs and returns whether it passed. */
+static bool check(fixture *fx, const example *ex)
+{
+    pm_mention m[32];
+    size_t n = pm_find_agencies(&fx->x, &fx->arena, ex->text, ex->n, (pm_role)ex->role, m, 32);
+    bool ok = n == ex->n_expected;
+    for (size_t i = 0; ok && i < n; i++) {
+        char got[256];
+        snprintf(got, sizeof got, "%s %s", role_names[m[i].role], m[i].agency.id);
+        const char *want = ex->expected[i];
+        const char *tab = strchr(want, '\t');
+        size_t head = tab ? (size_t)(tab - want) : strlen(want);
+        ok = strlen(got) == head && strncmp(got, want, head) == 0 &&
+             (!tab || strcmp(m[i].agency.raw, tab + 1) == 0);
+        /* raw is the searched text at start..end */
+        ok = ok && m[i].end <= ex->n && strlen(m[i].agency.raw) == m[i].end - m[i].start &&
+             memcmp(ex->text + m[i].start, m[i].agency.raw, m[i].end - m[i].start) == 0;
+    }
+    if (!ok) {
+        fprintf(stderr, "%s:%zu: %s\n  expected:\n", EXAMPLES, ex->line, ex->text);
+        for (size_t i = 0; i < ex->n_expected; i++)
+            fprintf(stderr, "    %s\n", ex->expected[i]);
+        fprintf(stderr, "  got:\n");
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, "    %s %s\t%s\n", role_names[m[i].role], m[i].agency.id,
+                    m[i].agency.raw);
+    }
+    return ok;
+}
+
+static void finds_the_examples(void **state)
+{
+    fixture *fx = *state;
+    FILE *f = fopen(EXAMPLES, "r");
+    if (!f)
+        fail_msg("cannot open %s (run from the repository root)", EXAMPLES);
+    static example ex;
+    bool open_case = false;
+    size_t line_no = 0, checked = 0, failed = 0;
+    char line[2048];
+    for (;;) {
+        bool more = fgets(line, sizeof line, f) != NULL;
+        line_no += more;
+        if (more)
+            line[strcspn(line, "\r\n")] = '\0';
+        if (open_case && (!more || strncmp(line, "> ", 2) == 0)) {
+            checked++;
+            failed += !check(fx, &ex);
+            open_case = false;
+        }
+        if (!more)
+            break;
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        if (strncmp(line, "> ", 2) == 0) {
+            char *tab = strchr(line, '\t');
+            if (!tab)
+                fail_msg("%s:%zu: expected '> ROLE<TAB>text'", EXAMPLES, line_no);
+            *tab = '\0';
+            memset(&ex, 0, sizeof ex);
+            ex.role = role_of(line + 2);
+            ex.n = unescape(tab + 1, ex.text);
+            ex.line = line_no;
+            open_case = true;
+        } else {
+            if (!open_case || ex.n_expected == 32)
+                fail_msg("%s:%zu: an agency outside a case", EXAMPLES, line_no);
+            unescape(line, ex.expected[ex.n_expected++]);
+        }
+    }
+    fclose(f);
+    if (checked < 60)
+        fail_msg("only %zu examples in %s", checked, EXAMPLES);
+    if (failed)
+        fail_msg("%zu of %zu examples failed", failed, checked);
+}
+
+static void reports_names_offsets_and_limits(void **state)
+{
+    fixture *fx = *state;
+    const char *s = "Giao Sở KH&ĐT chủ trì, phối hợp với UBND các huyện, thành phố.";
+    pm_mention m[4];
+    size_t n = pm_find_agencies(&fx->x, &fx->arena, s, strlen(s), PM_ROLE_LEAD, m, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(m[0].agency.id, "so-ke-hoach-va-dau-tu");
+    assert_string_equal(m[0].agency.name, "Sở Kế hoạch và Đầu tư");
+    assert_string_equal(m[0].agency.raw, "Sở KH&ĐT");
+    assert_int_equal(m[0].start, strlen("Giao "));
+    assert_int_equal(m[0].end, strlen("Giao Sở KH&ĐT"));
+    assert_int_equal(m[0].role, PM_ROLE_LEAD);
+    assert_string_equal(m[1].agency.name, "UBND cấp huyện");
+    assert_int_equal(m[1].role, PM_ROLE_SUPPORT);
+
+    /* at most max, the first ones */
+    assert_int_equal(pm_find_agencies(&fx->x, &fx->arena, s, strlen(s), PM_ROLE_LEAD, m, 1), 1);
+    assert_string_equal(m[0].agency.id, "so-ke-hoach-va-dau-tu");
+    /* only the n bytes given are searched */
+    assert_int_equal(pm_find_agencies(&fx->x, &fx->arena, s, strlen("Giao Sở KH&ĐT"),
+                                      PM_ROLE_LEAD, m, 4), 1);
+}
+
+static void empty_and_missing_input(void **state)
+{
+    fixture *fx = *state;
+    pm_mention m[2];
+    assert_int_equal(pm_find_agencies(&fx->x, &fx->arena, "", 0, PM_ROLE_LEAD, m, 2), 0);
+    assert_int_equal(pm_find_agencies(&fx->x, &fx->arena, NULL, 5, PM_ROLE_LEAD, m, 2), 0);
+    assert_int_equal(pm_find_agencies(&fx->x, &fx->arena, "Sở Y tế", 9, PM_ROLE_LEAD, m, 0), 0);
+    const char *junk = "\xff\xfe;;  -- () Sở \xc3";
+    assert_int_equal(pm_find_agencies(&fx->x, &fx->arena, junk, strlen(junk), PM_ROLE_LEAD, m, 2), 0);
+    pm_extractor bare = {0};
+    assert_int_equal(pm_find_agencies(&bare, &fx->arena, "Sở Y tế", 9, PM_ROLE_LEAD, m, 2), 0);
+}
+
+/* ---- a malformed lexicon ------------------------------------------------------ */
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static pm_status init_with(const char *agencies, pm_error *err)
+{
+    char dir[] = "/tmp/pm-agency-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "ocr-fixes.tsv", "Sờ\tSở\n");
+    write_file(dir, "abbreviations.tsv", "KHĐT\tKế hoạch và Đầu tư\n");
+    write_file(dir, "agencies.tsv", agencies);
+    pm_patterns *p;
+    assert_int_equal(pm_patterns_load(dir, &p, err), PM_OK);
+    pm_extractor x = {.patterns = p};
+    pm_status st = pm_agency_init(&x, err);
+    assert_null(st == PM_OK ? NULL : x.agency); /* freed on failure */
+    pm_agency_free(&x);
+    pm_patterns_free(p);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    return st;
+}
+
+static void rejects_a_malformed_lexicon(void **state)
+{
+    (void)state;
+    pm_error err = {0};
+    assert_int_equal(init_with("agency\tso-y-te\tSở Y tế\n", &err), PM_OK);
+    assert_int_equal(init_with("# c\nagency\tso-y-te\tSở Y tế\nbody\tx\ty\n", &err), PM_ERR_PATTERN);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.message, "unknown kind"));
+    assert_int_equal(init_with("agency\tSo Y te\tSở Y tế\n", &err), PM_ERR_PATTERN);
+    assert_non_null(strstr(err.message, "slug"));
+    assert_int_equal(init_with("agency\ta\tSở A\tSở KHĐT\nagency\tb\tSở Kế hoạch và Đầu tư\n", &err),
+                     PM_ERR_PATTERN);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.message, "two entries"));
+    assert_int_equal(init_with("role\tboss\tchủ trì\n", &err), PM_ERR_PATTERN);
+    assert_int_equal(init_with("level\tubnd-cap-huyen\n", &err), PM_ERR_PATTERN);
+    assert_int_equal(init_with("head\t - \n", &err), PM_ERR_PATTERN);
+    assert_non_null(strstr(err.message, "empty"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(finds_the_examples),
+        cmocka_unit_test(reports_names_offsets_and_limits),
+        cmocka_unit_test(empty_and_missing_input),
+        cmocka_unit_test(rejects_a_malformed_lexicon),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
