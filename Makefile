@@ -23,7 +23,7 @@ TOOL_SRC  := $(sort $(wildcard tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 DEPS_OK   := $(BUILD)/.deps-ok
 
-.PHONY: all deps run test unit golden asan install uninstall clean eval golden-update fuzz fuzz-run
+.PHONY: all deps run test unit golden cli asan install uninstall clean eval golden-update fuzz fuzz-run
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/planmine $(BUILD)/libplanmine.a $(BUILD)/libplanmine.so $(TOOL_BIN)
@@ -68,7 +68,10 @@ unit: $(TEST_BIN)
 golden: all
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-golden
 
-test: all unit golden
+cli: all
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-cli
+
+test: all unit golden cli
 	@echo "planmine: all tests passed"
 
 golden-update: all

@@ -1,0 +1,599 @@
+/* The `plan-extract/1` JSON renderer: one walk over the header, the outline,
+ * the tables and the records. Pretty output indents by two spaces; compact
+ * output is one line (JSONL). Absent knowledge is null, never "". */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/output.h"
+
+/* ---- strings ------------------------------------------------------------- */
+
+static void put_codepoint_escape(pm_buf *out, unsigned c)
+{
+    pm_buf_printf(out, "\\u%04x", c);
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is invalid.
+ * `*bad` receives the length of the maximal invalid subpart (at least 1),
+ * which becomes a single U+FFFD as the Unicode standard recommends. */
+static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
+{
+    unsigned char b = s[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        need = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        need = 3;
+        if (b == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (b == 0xED)
+            hi = 0x9F; /* surrogates */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 4;
+        if (b == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (b == 0xF4)
+            hi = 0x8F; /* above U+10FFFF */
+    } else {
+        *bad = 1;
+        return 0;
+    }
+    size_t i = 1;
+    for (; i < need && i < n; i++) {
+        unsigned char c = s[i];
+        bool ok = i == 1 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
+        if (!ok)
+            break;
+    }
+    if (i == need)
+        return need;
+    *bad = i;
+    return 0;
+}
+
+void pm_json_string(pm_buf *out, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    pm_buf_putc(out, '"');
+    size_t run = 0; /* start of the pending run of bytes copied verbatim */
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t bad = 0, len = c < 0x80 ? 1 : utf8_sequence(p + i, n - i, &bad);
+        if (c >= 0x80 && len) {
+            i += len;
+            continue;
+        }
+        pm_buf_append(out, s + run, i - run);
+        if (bad) {
+            pm_buf_puts(out, "\xEF\xBF\xBD");
+            i += bad;
+        } else {
+            switch (c) {
+            case '"': pm_buf_puts(out, "\\\""); break;
+            case '\\': pm_buf_puts(out, "\\\\"); break;
+            case '\n': pm_buf_puts(out, "\\n"); break;
+            case '\t': pm_buf_puts(out, "\\t"); break;
+            case '\r': pm_buf_puts(out, "\\r"); break;
+            case '\b': pm_buf_puts(out, "\\b"); break;
+            case '\f': pm_buf_puts(out, "\\f"); break;
+            default: put_codepoint_escape(out, c); break;
+            }
+            i++;
+        }
+        run = i;
+    }
+    pm_buf_append(out, s + run, n - run);
+    pm_buf_putc(out, '"');
+}
+
+/* ---- a small streaming writer ------------------------------------------- */
+
+/* The document nests at most six levels (root > tables > table > rows >
+ * row > cells); the renderer below is the only writer. */
+enum { MAX_DEPTH = 8 };
+
+typedef struct json_writer {
+    pm_buf *out;
+    bool pretty;
+    bool after_key;             /* the next value completes a "key": pair */
+    int depth;
+    size_t count[MAX_DEPTH];    /* members written at each open level */
+} json_writer;
+
+static void newline_indent(json_writer *w, int depth)
+{
+    pm_buf_putc(w->out, '\n');
+    for (int i = 0; i < depth; i++)
+        pm_buf_puts(w->out, "  ");
+}
+
+/* Separator and indentation before a value or a key. */
+static void begin_item(json_writer *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth == 0)
+        return;
+    if (w->count[w->depth - 1]++ > 0)
+        pm_buf_putc(w->out, ',');
+    if (w->pretty)
+        newline_indent(w, w->depth);
+}
+
+static void open_container(json_writer *w, char bracket)
+{
+    begin_item(w);
+    pm_buf_putc(w->out, bracket);
+    w->count[w->depth++] = 0;
+}
+
+static void close_container(json_writer *w, char bracket)
+{
+    w->depth--;
+    if (w->pretty && w->count[w->depth] > 0)
+        newline_indent(w, w->depth);
+    pm_buf_putc(w->out, bracket);
+}
+
+static void json_key(json_writer *w, const char *key)
+{
+    begin_item(w);
+    pm_json_string(w->out, key, strlen(key));
+    pm_buf_puts(w->out, w->pretty ? ": " : ":");
+    w->after_key = true;
+}
+
+static void json_null(json_writer *w)
+{
+    begin_item(w);
+    pm_buf_puts(w->out, "null");
+}
+
+static void json_bool(json_writer *w, bool v)
+{
+    begin_item(w);
+    pm_buf_puts(w->out, v ? "true" : "false");
+}
+
+static void json_size(json_writer *w, size_t v)
+{
+    begin_item(w);
+    pm_buf_printf(w->out, "%zu", v);
+}
+
+static void json_int(json_writer *w, long long v)
+{
+    begin_item(w);
+    pm_buf_printf(w->out, "%lld", v);
+}
+
+/* Integers print without a fraction (45, not 45.0); other values print with
+ * the fewest digits that read back as the same double (1573.1, not
+ * 1573.0999999999999). JSON has no NaN or infinity: those become null. */
+static void json_number(json_writer *w, double v)
+{
+    begin_item(w);
+    if (!isfinite(v)) {
+        pm_buf_puts(w->out, "null");
+        return;
+    }
+    if (v == 0) {
+        pm_buf_putc(w->out, '0'); /* also for -0 */
+        return;
+    }
+    if (v == trunc(v) && fabs(v) < 1e15) {
+        pm_buf_printf(w->out, "%.0f", v);
+        return;
+    }
+    char digits[40];
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(digits, sizeof digits, "%.*g", precision, v);
+        if (strtod(digits, NULL) == v)
+            break;
+    }
+    pm_buf_puts(w->out, digits);
+}
+
+static void json_str(json_writer *w, const char *s)
+{
+    begin_item(w);
+    pm_json_string(w->out, s, strlen(s));
+}
+
+/* A text field: null when nothing is known. */
+static void json_text(json_writer *w, const char *s)
+{
+    if (s && *s)
+        json_str(w, s);
+    else
+        json_null(w);
+}
+
+/* A reference to the i-th item of a kind ("s12", "t2"), null when none. */
+static void json_ref(json_writer *w, char prefix, long long i, size_t n)
+{
+    begin_item(w);
+    if (i >= 0 && (size_t)i < n)
+        pm_buf_printf(w->out, "\"%c%lld\"", prefix, i + 1);
+    else
+        pm_buf_puts(w->out, "null");
+}
+
+/* A year or other positive count where 0 means unknown. */
+static void json_int_or_null(json_writer *w, int v)
+{
+    if (v)
+        json_int(w, v);
+    else
+        json_null(w);
+}
+
+static void json_line_or_null(json_writer *w, size_t line)
+{
+    if (line)
+        json_size(w, line);
+    else
+        json_null(w);
+}
+
+/* ---- pieces of the document ---------------------------------------------- */
+
+static const char *op_name(pm_op op)
+{
+    switch (op) {
+    case PM_OP_EQ: return "eq";
+    case PM_OP_GT: return "gt";
+    case PM_OP_GE: return "ge";
+    case PM_OP_LT: return "lt";
+    case PM_OP_LE: return "le";
+    case PM_OP_APPROX: return "approx";
+    case PM_OP_BETWEEN: return "between";
+    }
+    return "eq";
+}
+
+static const char *deadline_kind_name(pm_deadline_kind kind)
+{
+    switch (kind) {
+    case PM_DEADLINE_NONE: break;
+    case PM_DEADLINE_YEAR: return "year";
+    case PM_DEADLINE_RANGE: return "range";
+    case PM_DEADLINE_DATE: return "date";
+    case PM_DEADLINE_QUARTER: return "quarter";
+    case PM_DEADLINE_ANNUAL: return "annual";
+    case PM_DEADLINE_ONGOING: return "ongoing";
+    case PM_DEADLINE_UNSPECIFIED: return "unspecified";
+    }
+    return NULL;
+}
+
+static void write_source_file(json_writer *w, const pm_result *r)
+{
+    const pm_text *t = r->text;
+    json_key(w, "source");
+    open_container(w, '{');
+    json_key(w, "path");
+    json_text(w, r->path);
+    json_key(w, "sha256");
+    json_str(w, r->sha256);
+    json_key(w, "bytes");
+    json_size(w, t->orig_len);
+    json_key(w, "encoding");
+    json_text(w, t->encoding);
+    json_key(w, "lines");
+    json_size(w, t->n_lines);
+    close_container(w, '}');
+}
+
+static void write_strings(json_writer *w, const char *const *items, size_t n)
+{
+    open_container(w, '[');
+    for (size_t i = 0; i < n; i++)
+        json_str(w, items[i] ? items[i] : "");
+    close_container(w, ']');
+}
+
+static void write_document(json_writer *w, const pm_header *h)
+{
+    json_key(w, "document");
+    open_container(w, '{');
+    json_key(w, "type");
+    json_text(w, h->type);
+    json_key(w, "number");
+    json_text(w, h->number);
+    json_key(w, "issuer");
+    json_text(w, h->issuer);
+    json_key(w, "province");
+    json_text(w, h->province);
+    json_key(w, "date");
+    json_text(w, h->date);
+    json_key(w, "title");
+    json_text(w, h->title);
+
+    json_key(w, "implements");
+    open_container(w, '[');
+    for (size_t i = 0; i < h->n_implements; i++) {
+        open_container(w, '{');
+        json_key(w, "number");
+        json_text(w, h->implements[i].number);
+        json_key(w, "date");
+        json_text(w, h->implements[i].date);
+        close_container(w, '}');
+    }
+    close_container(w, ']');
+
+    json_key(w, "signer");
+    if (h->signer_name || h->signer_title || h->signer_on_behalf) {
+        open_container(w, '{');
+        json_key(w, "name");
+        json_text(w, h->signer_name);
+        json_key(w, "title");
+        json_text(w, h->signer_title);
+        json_key(w, "on_behalf");
+        json_text(w, h->signer_on_behalf);
+        close_container(w, '}');
+    } else {
+        json_null(w);
+    }
+
+    json_key(w, "recipients");
+    write_strings(w, h->recipients, h->n_recipients);
+    close_container(w, '}');
+}
+
+static void write_sections(json_writer *w, const pm_tree *tree)
+{
+    json_key(w, "sections");
+    open_container(w, '[');
+    for (size_t i = 0; i < tree->n_sections; i++) {
+        const pm_section *s = &tree->sections[i];
+        open_container(w, '{');
+        json_key(w, "id");
+        json_ref(w, 's', (long long)i, tree->n_sections);
+        json_key(w, "parent");
+        json_ref(w, 's', s->parent, tree->n_sections);
+        json_key(w, "level");
+        json_int(w, s->level);
+        json_key(w, "label");
+        json_text(w, s->label);
+        json_key(w, "title");
+        json_text(w, s->title);
+        json_key(w, "kind");
+        json_str(w, s->appendix ? "appendix" : "body");
+        json_key(w, "line_start");
+        json_size(w, s->line_start);
+        json_key(w, "line_end");
+        json_size(w, s->line_end);
+        close_container(w, '}');
+    }
+    close_container(w, ']');
+}
+
+static void write_row(json_writer *w, const pm_row *row)
+{
+    open_container(w, '{');
+    json_key(w, "cells");
+    open_container(w, '[');
+    if (!row->unparsed)
+        for (size_t c = 0; c < row->n_cells; c++)
+            json_str(w, row->cells[c].s ? row->cells[c].s : "");
+    close_container(w, ']');
+    if (row->unparsed) {
+        json_key(w, "raw");
+        json_str(w, row->raw.s ? row->raw.s : "");
+    }
+    json_key(w, "line");
+    json_size(w, row->line);
+    close_container(w, '}');
+}
+
+static void write_tables(json_writer *w, const pm_tree *tree)
+{
+    json_key(w, "tables");
+    open_container(w, '[');
+    for (size_t i = 0; i < tree->n_tables; i++) {
+        const pm_table *t = &tree->tables[i];
+        open_container(w, '{');
+        json_key(w, "id");
+        json_ref(w, 't', (long long)i, tree->n_tables);
+        json_key(w, "section");
+        json_ref(w, 's', t->section, tree->n_sections);
+        json_key(w, "title");
+        json_text(w, t->title);
+        json_key(w, "columns");
+        write_strings(w, t->columns, t->n_columns);
+        json_key(w, "rows");
+        open_container(w, '[');
+        for (size_t r = 0; r < t->n_rows; r++)
+            write_row(w, &t->rows[r]);
+        close_container(w, ']');
+        json_key(w, "line_start");
+        json_size(w, t->line_start);
+        json_key(w, "line_end");
+        json_size(w, t->line_end);
+        close_container(w, '}');
+    }
+    close_container(w, ']');
+}
+
+static void write_agencies(json_writer *w, const char *key, const pm_agency *a, size_t n)
+{
+    json_key(w, key);
+    open_container(w, '[');
+    for (size_t i = 0; i < n; i++) {
+        open_container(w, '{');
+        json_key(w, "id");
+        json_text(w, a[i].id);
+        json_key(w, "name");
+        json_text(w, a[i].name);
+        json_key(w, "raw");
+        json_text(w, a[i].raw);
+        close_container(w, '}');
+    }
+    close_container(w, ']');
+}
+
+static void write_evidence(json_writer *w, const pm_source *src)
+{
+    json_key(w, "source");
+    open_container(w, '{');
+    json_key(w, "line");
+    json_size(w, src->line);
+    json_key(w, "byte_start");
+    json_size(w, src->byte_start);
+    json_key(w, "byte_end");
+    json_size(w, src->byte_end);
+    json_key(w, "text");
+    json_str(w, src->text ? src->text : "");
+    close_container(w, '}');
+}
+
+static void write_value(json_writer *w, const pm_value *v)
+{
+    json_key(w, "value");
+    open_container(w, '{');
+    json_key(w, "op");
+    json_str(w, op_name(v->op));
+    json_key(w, "min");
+    if (v->has_min)
+        json_number(w, v->min);
+    else
+        json_null(w);
+    json_key(w, "max");
+    if (v->has_max)
+        json_number(w, v->max);
+    else
+        json_null(w);
+    close_container(w, '}');
+}
+
+static void write_targets(json_writer *w, const pm_tree *tree, const pm_records *rec)
+{
+    json_key(w, "targets");
+    open_container(w, '[');
+    for (size_t i = 0; i < rec->n_targets; i++) {
+        const pm_target *g = &rec->targets[i];
+        open_container(w, '{');
+        json_key(w, "id");
+        json_ref(w, 'g', (long long)i, rec->n_targets);
+        json_key(w, "section");
+        json_ref(w, 's', g->section, tree->n_sections);
+        json_key(w, "table");
+        json_ref(w, 't', g->table, tree->n_tables);
+        json_key(w, "indicator");
+        json_text(w, g->indicator);
+        json_key(w, "indicator_id");
+        json_text(w, g->indicator_id);
+        json_key(w, "year");
+        json_int_or_null(w, g->year);
+        write_value(w, &g->value);
+        json_key(w, "unit");
+        json_text(w, g->unit);
+        json_key(w, "aspirational");
+        json_bool(w, g->aspirational);
+        json_key(w, "scope");
+        json_text(w, g->scope);
+        write_agencies(w, "lead", g->lead, g->n_lead);
+        write_evidence(w, &g->source);
+        close_container(w, '}');
+    }
+    close_container(w, ']');
+}
+
+static void write_deadline(json_writer *w, const pm_deadline *d)
+{
+    json_key(w, "deadline");
+    const char *kind = deadline_kind_name(d->kind);
+    if (!kind) {
+        json_null(w);
+        return;
+    }
+    open_container(w, '{');
+    json_key(w, "kind");
+    json_str(w, kind);
+    json_key(w, "start");
+    json_int_or_null(w, d->start);
+    json_key(w, "end");
+    json_int_or_null(w, d->end);
+    json_key(w, "date");
+    json_text(w, d->date);
+    json_key(w, "text");
+    json_text(w, d->text);
+    close_container(w, '}');
+}
+
+static void write_tasks(json_writer *w, const pm_tree *tree, const pm_records *rec)
+{
+    json_key(w, "tasks");
+    open_container(w, '[');
+    for (size_t i = 0; i < rec->n_tasks; i++) {
+        const pm_task *k = &rec->tasks[i];
+        open_container(w, '{');
+        json_key(w, "id");
+        json_ref(w, 'k', (long long)i, rec->n_tasks);
+        json_key(w, "section");
+        json_ref(w, 's', k->section, tree->n_sections);
+        json_key(w, "table");
+        json_ref(w, 't', k->table, tree->n_tables);
+        json_key(w, "label");
+        json_text(w, k->label);
+        json_key(w, "text");
+        json_str(w, k->text ? k->text : "");
+        write_agencies(w, "lead", k->lead, k->n_lead);
+        write_agencies(w, "support", k->support, k->n_support);
+        write_agencies(w, "approver", k->approver, k->n_approver);
+        write_deadline(w, &k->deadline);
+        json_key(w, "product");
+        json_text(w, k->product);
+        write_evidence(w, &k->source);
+        close_container(w, '}');
+    }
+    close_container(w, ']');
+}
+
+static void write_warnings(json_writer *w, const pm_warnings *warnings)
+{
+    json_key(w, "warnings");
+    open_container(w, '[');
+    for (size_t i = 0; warnings && i < warnings->len; i++) {
+        const pm_warning *x = &warnings->items[i];
+        open_container(w, '{');
+        json_key(w, "code");
+        json_str(w, x->code ? x->code : "");
+        json_key(w, "message");
+        json_str(w, x->message ? x->message : "");
+        json_key(w, "line");
+        json_line_or_null(w, x->line);
+        close_container(w, '}');
+    }
+    close_container(w, ']');
+}
+
+pm_status pm_render_json(const pm_result *r, unsigned flags, pm_buf *out)
+{
+    json_writer w = {.out = out, .pretty = (flags & PM_RENDER_PRETTY) != 0};
+    open_container(&w, '{');
+    json_key(&w, "schema");
+    json_str(&w, PLANMINE_SCHEMA);
+    write_source_file(&w, r);
+    write_document(&w, &r->tree->header);
+    write_sections(&w, r->tree);
+    write_tables(&w, r->tree);
+    write_targets(&w, r->tree, r->records);
+    write_tasks(&w, r->tree, r->records);
+    write_warnings(&w, r->warnings);
+    close_container(&w, '}');
+    return out->failed ? PM_ERR_NOMEM : PM_OK;
+}

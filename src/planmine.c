@@ -1,0 +1,262 @@
+/* The library glue: a context holds what is loaded once (patterns, the
+ * segmenter, the extractor); a document owns its bytes, its arena and what
+ * the stages found in it. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output/output.h"
+
+#ifndef PM_DATADIR
+#define PM_DATADIR "/usr/local/share/planmine"
+#endif
+
+struct pm_context {
+    pm_patterns *patterns;
+    pm_segmenter *segmenter;
+    pm_extractor *extractor;
+};
+
+struct pm_document {
+    pm_arena arena;
+    unsigned char *bytes; /* the original input (heap), what every offset points into */
+    pm_text text;
+    pm_tree tree;
+    pm_records records;
+    pm_warnings warnings;
+    pm_result result;
+};
+
+static bool is_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* `patterns/` of the tree the running executable was built in:
+ * ROOT/build/planmine -> ROOT/patterns. Empty when there is none. */
+static void build_tree_patterns(char *out, size_t size)
+{
+    char exe[PATH_MAX];
+    out[0] = '\0';
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    for (int up = 0; up < 2; up++) { /* drop the file name, then the build directory */
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return;
+        *slash = '\0';
+    }
+    if ((size_t)snprintf(out, size, "%s/patterns", exe) >= size || !is_directory(out))
+        out[0] = '\0';
+}
+
+/* The patterns directory when the caller names none: $PLANMINE_PATTERNS
+ * (taken as given, so a wrong value is an error, not a silent fallback),
+ * then the build tree, ./patterns and the installed data directory. */
+static pm_status find_patterns_dir(char *out, size_t size, pm_error *err)
+{
+    const char *env = getenv("PLANMINE_PATTERNS");
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return PM_OK;
+    }
+    build_tree_patterns(out, size);
+    if (out[0])
+        return PM_OK;
+    static const char *const fallbacks[] = {"patterns", PM_DATADIR "/patterns"};
+    for (size_t i = 0; i < sizeof fallbacks / sizeof *fallbacks; i++) {
+        if (is_directory(fallbacks[i])) {
+            snprintf(out, size, "%s", fallbacks[i]);
+            return PM_OK;
+        }
+    }
+    return pm_fail(err, PM_ERR_PATTERN, "", 0,
+                   "no patterns directory: set PLANMINE_PATTERNS or install %s/patterns",
+                   PM_DATADIR);
+}
+
+pm_status pm_context_new(const char *patterns_dir, pm_context **out, pm_error *err)
+{
+    *out = NULL;
+    char found[PATH_MAX];
+    if (!patterns_dir) {
+        pm_status s = find_patterns_dir(found, sizeof found, err);
+        if (s != PM_OK)
+            return s;
+        patterns_dir = found;
+    }
+    pm_context *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return pm_fail(err, PM_ERR_NOMEM, patterns_dir, 0, "out of memory");
+    pm_status s = pm_patterns_load(patterns_dir, &ctx->patterns, err);
+    if (s == PM_OK)
+        s = pm_segmenter_new(ctx->patterns, &ctx->segmenter, err);
+    if (s == PM_OK)
+        s = pm_extractor_new(ctx->patterns, &ctx->extractor, err);
+    if (s != PM_OK) {
+        pm_context_free(ctx);
+        return s;
+    }
+    *out = ctx;
+    return PM_OK;
+}
+
+void pm_context_free(pm_context *ctx)
+{
+    if (!ctx)
+        return;
+    pm_extractor_free(ctx->extractor);
+    pm_segmenter_free(ctx->segmenter);
+    pm_patterns_free(ctx->patterns);
+    free(ctx);
+}
+
+const char *pm_context_patterns_dir(const pm_context *ctx)
+{
+    return pm_patterns_dir(ctx->patterns);
+}
+
+/* Runs the stages over bytes the document already owns. */
+static pm_status run_stages(const pm_context *ctx, pm_document *doc, size_t len,
+                            const pm_options *opt, pm_error *err)
+{
+    pm_text_options text_opt = {.encoding = opt ? opt->encoding : NULL};
+    pm_sha256_hex(doc->bytes, len, doc->result.sha256);
+    pm_status s = pm_text_decode(&doc->arena, doc->bytes, len, &text_opt, &doc->text,
+                                 &doc->warnings, err);
+    if (s == PM_OK)
+        s = pm_segment(ctx->segmenter, &doc->arena, &doc->text, &doc->tree, &doc->warnings, err);
+    if (s == PM_OK)
+        s = pm_extract(ctx->extractor, &doc->arena, &doc->text, &doc->tree, &doc->records,
+                       &doc->warnings, err);
+    return s;
+}
+
+/* Takes ownership of `bytes` (malloc'd) whatever happens. */
+static pm_status extract_owned(const pm_context *ctx, const char *path, unsigned char *bytes,
+                               size_t len, const pm_options *opt, pm_document **out,
+                               pm_error *err)
+{
+    pm_error local;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof *err);
+    pm_document *doc = calloc(1, sizeof *doc);
+    if (!doc) {
+        free(bytes);
+        return pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
+    }
+    pm_arena_init(&doc->arena);
+    doc->bytes = bytes;
+    doc->warnings.arena = &doc->arena;
+    doc->result.path = pm_arena_strdup(&doc->arena, path);
+    doc->result.text = &doc->text;
+    doc->result.tree = &doc->tree;
+    doc->result.records = &doc->records;
+    doc->result.warnings = &doc->warnings;
+    pm_status s = doc->result.path ? run_stages(ctx, doc, len, opt, err)
+                                   : pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
+    if (s != PM_OK) {
+        /* Stages that do not know the file name leave it to us. */
+        if (!err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", path);
+        pm_document_free(doc);
+        return s;
+    }
+    *out = doc;
+    return PM_OK;
+}
+
+static size_t max_bytes_of(const pm_options *opt)
+{
+    return opt && opt->max_document_bytes ? opt->max_document_bytes : PM_DEFAULT_MAX_BYTES;
+}
+
+pm_status pm_extract_bytes(const pm_context *ctx, const char *path, const void *bytes,
+                           size_t len, const pm_options *opt, pm_document **out,
+                           pm_error *err)
+{
+    *out = NULL;
+    if (len > max_bytes_of(opt))
+        return pm_fail(err, PM_ERR_LIMIT, path, 0,
+                       "input is %zu bytes, more than the limit of %zu", len, max_bytes_of(opt));
+    /* One spare byte so an empty input still gets a distinct allocation. */
+    unsigned char *copy = malloc(len + 1);
+    if (!copy)
+        return pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
+    if (len)
+        memcpy(copy, bytes, len);
+    return extract_owned(ctx, path, copy, len, opt, out, err);
+}
+
+pm_status pm_extract_file(const pm_context *ctx, const char *path, const pm_options *opt,
+                          pm_document **out, pm_error *err)
+{
+    *out = NULL;
+    unsigned char *bytes;
+    size_t len;
+    pm_status s = pm_read_file(path, max_bytes_of(opt), &bytes, &len, err);
+    if (s != PM_OK)
+        return s;
+    return extract_owned(ctx, path, bytes, len, opt, out, err);
+}
+
+void pm_document_free(pm_document *doc)
+{
+    if (!doc)
+        return;
+    pm_arena_free(&doc->arena);
+    free(doc->bytes);
+    free(doc);
+}
+
+size_t pm_document_target_count(const pm_document *doc)
+{
+    return doc->records.n_targets;
+}
+
+const pm_target *pm_document_target(const pm_document *doc, size_t i)
+{
+    return i < doc->records.n_targets ? &doc->records.targets[i] : NULL;
+}
+
+size_t pm_document_task_count(const pm_document *doc)
+{
+    return doc->records.n_tasks;
+}
+
+const pm_task *pm_document_task(const pm_document *doc, size_t i)
+{
+    return i < doc->records.n_tasks ? &doc->records.tasks[i] : NULL;
+}
+
+size_t pm_document_warning_count(const pm_document *doc)
+{
+    return doc->warnings.len;
+}
+
+const pm_warning *pm_document_warning(const pm_document *doc, size_t i)
+{
+    return i < doc->warnings.len ? &doc->warnings.items[i] : NULL;
+}
+
+pm_status pm_document_write_json(const pm_document *doc, FILE *out, unsigned flags)
+{
+    pm_buf json = {0};
+    pm_status s = pm_render_json(&doc->result, flags & PM_JSON_PRETTY ? PM_RENDER_PRETTY : 0,
+                                 &json);
+    if (s == PM_OK) {
+        pm_buf_putc(&json, '\n');
+        if (json.failed)
+            s = PM_ERR_NOMEM;
+        else if (fwrite(json.data, 1, json.len, out) != json.len || fflush(out) != 0)
+            s = PM_ERR_IO;
+    }
+    pm_buf_free(&json);
+    return s;
+}

@@ -1,0 +1,432 @@
+/* Tests of the JSON renderer: string escaping (always valid JSON, whatever
+ * the bytes), number formatting, nulls for absent knowledge, and a small
+ * hand-built document rendered, parsed back with jansson and checked. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "output/output.h"
+
+/* ---- strings --------------------------------------------------------------- */
+
+static char *json_literal(const char *s, size_t n, pm_buf *buf)
+{
+    pm_buf_reset(buf);
+    pm_json_string(buf, s, n);
+    return (char *)pm_buf_cstr(buf);
+}
+
+/* The literal parses as JSON and decodes to `expected`. */
+static void assert_decodes_to(const char *literal, const char *expected, size_t expected_len)
+{
+    json_error_t error;
+    json_t *v = json_loads(literal, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
+    assert_non_null(v);
+    assert_true(json_is_string(v));
+    assert_int_equal(json_string_length(v), expected_len);
+    assert_memory_equal(json_string_value(v), expected, expected_len);
+    json_decref(v);
+}
+
+static void test_escapes_quotes_backslash_and_controls(void **state)
+{
+    (void)state;
+    pm_buf buf = {0};
+    const char in[] = "a\"b\\c\nd\te\r\x01\x1f\b\f";
+    char *out = json_literal(in, sizeof in - 1, &buf);
+    assert_string_equal(out, "\"a\\\"b\\\\c\\nd\\te\\r\\u0001\\u001f\\b\\f\"");
+    assert_decodes_to(out, in, sizeof in - 1);
+    pm_buf_free(&buf);
+}
+
+static void test_embedded_nul_is_escaped(void **state)
+{
+    (void)state;
+    pm_buf buf = {0};
+    char *out = json_literal("a\0b", 3, &buf);
+    assert_string_equal(out, "\"a\\u0000b\"");
+    assert_decodes_to(out, "a\0b", 3);
+    pm_buf_free(&buf);
+}
+
+static void test_valid_utf8_is_kept(void **state)
+{
+    (void)state;
+    pm_buf buf = {0};
+    /* 2-, 3- and 4-byte sequences: "Đô thị ≥ 45% 𝔸" */
+    const char in[] = "\xC4\x90\xC3\xB4 th\xE1\xBB\x8B \xE2\x89\xA5 45% \xF0\x9D\x94\xB8";
+    char *out = json_literal(in, sizeof in - 1, &buf);
+    assert_int_equal(strlen(out), sizeof in - 1 + 2);
+    assert_decodes_to(out, in, sizeof in - 1);
+    pm_buf_free(&buf);
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+static void test_invalid_utf8_becomes_replacement(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        const char *out; /* decoded */
+    } cases[] = {
+        {"\xFF", FFFD},
+        {"x\xC3", "x" FFFD},                 /* truncated at the end */
+        {"\xE1\xBA" "end", FFFD "end"},      /* one U+FFFD per maximal subpart */
+        {"\xE0\x80\x80", FFFD FFFD FFFD},    /* overlong */
+        {"\xC0\xAF", FFFD FFFD},             /* overlong '/' */
+        {"\xED\xA0\x80", FFFD FFFD FFFD},    /* UTF-16 surrogate */
+        {"\xF4\x90\x80\x80", FFFD FFFD FFFD FFFD}, /* above U+10FFFF */
+        {"\x80\"", FFFD "\""},               /* stray continuation, then a quote */
+    };
+    pm_buf buf = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *out = json_literal(cases[i].in, strlen(cases[i].in), &buf);
+        assert_decodes_to(out, cases[i].out, strlen(cases[i].out));
+    }
+    pm_buf_free(&buf);
+}
+
+/* ---- a small document ---------------------------------------------------- */
+
+typedef struct fixture {
+    pm_text text;
+    pm_tree tree;
+    pm_records records;
+    pm_warnings warnings;
+    pm_arena arena;
+    pm_result result;
+    pm_section sections[2];
+    pm_table table;
+    pm_row rows[2];
+    pm_span cells[2];
+    const char *columns[2];
+    pm_docref implements[1];
+    const char *recipients[2];
+    pm_target targets[2];
+    pm_task tasks[2];
+    pm_agency agencies[2];
+} fixture;
+
+static fixture *make_fixture(void)
+{
+    fixture *f = test_calloc(1, sizeof *f);
+    pm_arena_init(&f->arena);
+    f->text.orig_len = 1234;
+    f->text.encoding = "utf-8";
+    f->text.n_lines = 40;
+
+    pm_header *h = &f->tree.header;
+    h->type = "Kế hoạch";
+    h->number = "221/KH-UBND";
+    h->issuer = "UBND tỉnh Thái Nguyên";
+    h->province = "Thái Nguyên";
+    h->date = "2023-12-29";
+    h->title = "Thực hiện Nghị quyết số 148/NQ-CP";
+    f->implements[0] = (pm_docref){.number = "148/NQ-CP", .date = NULL};
+    h->implements = f->implements;
+    h->n_implements = 1;
+    h->signer_name = "Trịnh Việt Hùng";
+    h->signer_title = "Chủ tịch";
+    f->recipients[0] = "TT Tỉnh ủy";
+    f->recipients[1] = "Như trên";
+    h->recipients = f->recipients;
+    h->n_recipients = 2;
+
+    f->sections[0] = (pm_section){.parent = -1, .level = 1, .label = "II", .title = "MỤC TIÊU",
+                                  .line_start = 10, .line_end = 30};
+    f->sections[1] = (pm_section){.parent = 0, .level = 2, .label = "Phụ lục I", .title = NULL,
+                                  .appendix = true, .line_start = 31, .line_end = 40};
+    f->tree.sections = f->sections;
+    f->tree.n_sections = 2;
+
+    f->columns[0] = "TT";
+    f->columns[1] = "Nội dung";
+    f->cells[0] = (pm_span){.s = "1", .len = 1};
+    f->cells[1] = (pm_span){.s = "Lập \"quy hoạch\"", .len = strlen("Lập \"quy hoạch\"")};
+    f->rows[0] = (pm_row){.cells = f->cells, .n_cells = 2, .line = 33};
+    f->rows[1] = (pm_row){.unparsed = true, .raw = {.s = "???", .len = 3}, .line = 35};
+    f->table = (pm_table){.section = 1, .title = NULL, .columns = f->columns, .n_columns = 2,
+                          .rows = f->rows, .n_rows = 2, .line_start = 32, .line_end = 36};
+    f->tree.tables = &f->table;
+    f->tree.n_tables = 1;
+
+    f->agencies[0] = (pm_agency){"so-xay-dung", "Sở Xây dựng", "Sở Xây dụng"};
+    f->agencies[1] = (pm_agency){"so-tai-chinh", "Sở Tài chính", "Tài chính"};
+
+    f->targets[0] = (pm_target){
+        .section = 0, .table = -1, .indicator = "Tỷ lệ đô thị hóa",
+        .indicator_id = "urbanization_rate", .year = 2025,
+        .value = {.op = PM_OP_GT, .has_min = true, .min = 45},
+        .unit = "%", .aspirational = true, .scope = "",
+        .source = {.line = 12, .byte_start = 100, .byte_end = 140, .text = "trên 45%"}};
+    f->targets[1] = (pm_target){
+        .section = 1, .table = 0, .indicator = "Tỷ lệ đất", .year = 2030,
+        .value = {.op = PM_OP_BETWEEN, .has_min = true, .min = 1.5, .has_max = true,
+                  .max = 1573.1},
+        .unit = "%", .lead = f->agencies, .n_lead = 1,
+        .source = {.line = 33, .byte_start = 500, .byte_end = 520, .text = "1,5 - 1.573,1"}};
+    f->records.targets = f->targets;
+    f->records.n_targets = 2;
+
+    f->tasks[0] = (pm_task){
+        .section = 1, .table = 0, .label = "1", .text = "Lập quy hoạch",
+        .lead = &f->agencies[0], .n_lead = 1, .support = &f->agencies[1], .n_support = 1,
+        .deadline = {.kind = PM_DEADLINE_RANGE, .start = 2023, .end = 2024, .text = "2023-2024"},
+        .source = {.line = 33, .byte_start = 480, .byte_end = 499, .text = "Lập quy hoạch"}};
+    f->tasks[1] = (pm_task){
+        .section = -1, .table = -1, .label = NULL, .text = "Triển khai",
+        .deadline = {.kind = PM_DEADLINE_NONE},
+        .source = {.line = 20, .byte_start = 300, .byte_end = 310, .text = "Triển khai"}};
+    f->records.tasks = f->tasks;
+    f->records.n_tasks = 2;
+
+    f->warnings.arena = &f->arena;
+    pm_warn(&f->warnings, "number_mismatch", 31, "appendix cites %s", "222/KH-UBND");
+    pm_warn(&f->warnings, "invalid_utf8", 0, "repaired %d bytes", 2);
+
+    f->result = (pm_result){.path = "corpus/x.txt", .text = &f->text, .tree = &f->tree,
+                            .records = &f->records, .warnings = &f->warnings};
+    memset(f->result.sha256, 'a', 64);
+    return f;
+}
+
+static int setup(void **state)
+{
+    *state = make_fixture();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    pm_arena_free(&f->arena);
+    test_free(f);
+    return 0;
+}
+
+static json_t *render(const pm_result *r, unsigned flags, pm_buf *buf)
+{
+    pm_buf_reset(buf);
+    assert_int_equal(pm_render_json(r, flags, buf), PM_OK);
+    json_error_t error;
+    json_t *root = json_loads(pm_buf_cstr(buf), 0, &error);
+    if (!root)
+        fail_msg("rendered JSON does not parse: %s at %d:%d", error.text, error.line,
+                 error.column);
+    return root;
+}
+
+static json_t *at(json_t *root, const char *path)
+{
+    json_t *v = root;
+    char key[64];
+    while (*path && v) {
+        size_t n = strcspn(path, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, path);
+        v = key[0] >= '0' && key[0] <= '9' ? json_array_get(v, (size_t)atoi(key))
+                                           : json_object_get(v, key);
+        path += n + (path[n] == '.');
+    }
+    if (!v)
+        fail_msg("no value at the path");
+    return v;
+}
+
+static void assert_str_at(json_t *root, const char *path, const char *expected)
+{
+    json_t *v = at(root, path);
+    assert_true(json_is_string(v));
+    assert_string_equal(json_string_value(v), expected);
+}
+
+static void assert_null_at(json_t *root, const char *path)
+{
+    assert_true(json_is_null(at(root, path)));
+}
+
+static void assert_int_at(json_t *root, const char *path, json_int_t expected)
+{
+    json_t *v = at(root, path);
+    assert_true(json_is_integer(v));
+    assert_int_equal(json_integer_value(v), expected);
+}
+
+static void test_document_round_trip(void **state)
+{
+    fixture *f = *state;
+    pm_buf buf = {0};
+    json_t *root = render(&f->result, PM_RENDER_PRETTY, &buf);
+
+    assert_str_at(root, "schema", "plan-extract/1");
+    assert_str_at(root, "source.path", "corpus/x.txt");
+    assert_int_at(root, "source.bytes", 1234);
+    assert_int_at(root, "source.lines", 40);
+    assert_str_at(root, "document.number", "221/KH-UBND");
+    assert_str_at(root, "document.implements.0.number", "148/NQ-CP");
+    assert_null_at(root, "document.implements.0.date");
+    assert_str_at(root, "document.signer.name", "Trịnh Việt Hùng");
+    assert_null_at(root, "document.signer.on_behalf");
+    assert_int_equal(json_array_size(at(root, "document.recipients")), 2);
+
+    assert_str_at(root, "sections.0.id", "s1");
+    assert_null_at(root, "sections.0.parent");
+    assert_str_at(root, "sections.0.kind", "body");
+    assert_str_at(root, "sections.1.parent", "s1");
+    assert_str_at(root, "sections.1.kind", "appendix");
+    assert_null_at(root, "sections.1.title");
+
+    assert_str_at(root, "tables.0.id", "t1");
+    assert_str_at(root, "tables.0.section", "s2");
+    assert_null_at(root, "tables.0.title");
+    assert_str_at(root, "tables.0.rows.0.cells.1", "Lập \"quy hoạch\"");
+    assert_int_at(root, "tables.0.rows.0.line", 33);
+    assert_null(json_object_get(at(root, "tables.0.rows.0"), "raw"));
+    assert_int_equal(json_array_size(at(root, "tables.0.rows.1.cells")), 0);
+    assert_str_at(root, "tables.0.rows.1.raw", "???");
+
+    assert_str_at(root, "targets.0.id", "g1");
+    assert_str_at(root, "targets.0.section", "s1");
+    assert_null_at(root, "targets.0.table");
+    assert_str_at(root, "targets.0.value.op", "gt");
+    assert_null_at(root, "targets.0.value.max");
+    assert_true(json_is_true(at(root, "targets.0.aspirational")));
+    assert_null_at(root, "targets.0.scope"); /* "" is absent knowledge */
+    assert_int_equal(json_array_size(at(root, "targets.0.lead")), 0);
+    assert_str_at(root, "targets.1.table", "t1");
+    assert_null_at(root, "targets.1.indicator_id");
+    assert_str_at(root, "targets.1.value.op", "between");
+    assert_str_at(root, "targets.1.lead.0.id", "so-xay-dung");
+    assert_str_at(root, "targets.1.lead.0.raw", "Sở Xây dụng");
+    assert_int_at(root, "targets.1.source.byte_end", 520);
+
+    assert_str_at(root, "tasks.0.id", "k1");
+    assert_str_at(root, "tasks.0.support.0.id", "so-tai-chinh");
+    assert_str_at(root, "tasks.0.deadline.kind", "range");
+    assert_int_at(root, "tasks.0.deadline.start", 2023);
+    assert_null_at(root, "tasks.0.deadline.date");
+    assert_null_at(root, "tasks.0.product");
+    assert_null_at(root, "tasks.1.deadline");
+    assert_null_at(root, "tasks.1.section");
+    assert_null_at(root, "tasks.1.label");
+
+    assert_str_at(root, "warnings.0.code", "number_mismatch");
+    assert_str_at(root, "warnings.0.message", "appendix cites 222/KH-UBND");
+    assert_int_at(root, "warnings.0.line", 31);
+    assert_null_at(root, "warnings.1.line");
+
+    json_decref(root);
+    pm_buf_free(&buf);
+}
+
+static void test_pretty_and_compact_agree(void **state)
+{
+    fixture *f = *state;
+    pm_buf pretty = {0}, compact = {0};
+    json_t *a = render(&f->result, PM_RENDER_PRETTY, &pretty);
+    json_t *b = render(&f->result, 0, &compact);
+    assert_true(json_equal(a, b));
+    assert_null(strchr(pm_buf_cstr(&compact), '\n'));
+    assert_true(strncmp(pm_buf_cstr(&pretty), "{\n  \"schema\": \"plan-extract/1\",\n  \"source\": {\n    \"path\"", 55) == 0);
+    assert_non_null(strstr(pm_buf_cstr(&pretty), "\"implements\": [\n      {\n"));
+    assert_non_null(strstr(pm_buf_cstr(&pretty), "\"lead\": [],"));
+    json_decref(a);
+    json_decref(b);
+    pm_buf_free(&pretty);
+    pm_buf_free(&compact);
+}
+
+static void test_signer_null_when_unknown(void **state)
+{
+    fixture *f = *state;
+    f->tree.header.signer_name = NULL;
+    f->tree.header.signer_title = NULL;
+    f->tree.header.number = NULL;
+    f->tree.header.date = "";
+    pm_buf buf = {0};
+    json_t *root = render(&f->result, 0, &buf);
+    assert_null_at(root, "document.signer");
+    assert_null_at(root, "document.number");
+    assert_null_at(root, "document.date");
+    json_decref(root);
+    pm_buf_free(&buf);
+}
+
+static void test_references_out_of_range_are_null(void **state)
+{
+    fixture *f = *state;
+    f->targets[0].section = 7; /* no such section: never a dangling id */
+    f->targets[0].table = -3;
+    f->sections[1].parent = 2;
+    pm_buf buf = {0};
+    json_t *root = render(&f->result, 0, &buf);
+    assert_null_at(root, "targets.0.section");
+    assert_null_at(root, "targets.0.table");
+    assert_null_at(root, "sections.1.parent");
+    json_decref(root);
+    pm_buf_free(&buf);
+}
+
+/* The printed form of a value as the target's min (compact output). */
+static void assert_number_prints(fixture *f, double v, const char *expected)
+{
+    f->targets[0].value.min = v;
+    pm_buf buf = {0};
+    assert_int_equal(pm_render_json(&f->result, 0, &buf), PM_OK);
+    char want[64];
+    snprintf(want, sizeof want, "\"min\":%s,", expected);
+    if (!strstr(pm_buf_cstr(&buf), want))
+        fail_msg("%.17g does not print as %s", v, expected);
+    json_error_t error;
+    json_t *root = json_loads(pm_buf_cstr(&buf), 0, &error);
+    assert_non_null(root);
+    json_t *min = at(root, "targets.0.value.min");
+    if (isfinite(v))
+        assert_true(json_number_value(min) == v);
+    else
+        assert_true(json_is_null(min));
+    json_decref(root);
+    pm_buf_free(&buf);
+}
+
+static void test_number_formatting(void **state)
+{
+    fixture *f = *state;
+    assert_number_prints(f, 45, "45");
+    assert_number_prints(f, 100, "100");
+    assert_number_prints(f, 1000, "1000");
+    assert_number_prints(f, 0, "0");
+    assert_number_prints(f, -0.0, "0");
+    assert_number_prints(f, -12, "-12");
+    assert_number_prints(f, 1.5, "1.5");
+    assert_number_prints(f, 2.3, "2.3");
+    assert_number_prints(f, 1573.1, "1573.1");
+    assert_number_prints(f, 0.1, "0.1");
+    assert_number_prints(f, 1.0 / 3, "0.3333333333333333");
+    assert_number_prints(f, 1e20, "1e+20");
+    assert_number_prints(f, NAN, "null");
+    assert_number_prints(f, INFINITY, "null");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escapes_quotes_backslash_and_controls),
+        cmocka_unit_test(test_embedded_nul_is_escaped),
+        cmocka_unit_test(test_valid_utf8_is_kept),
+        cmocka_unit_test(test_invalid_utf8_becomes_replacement),
+        cmocka_unit_test_setup_teardown(test_document_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pretty_and_compact_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signer_null_when_unknown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_references_out_of_range_are_null, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_number_formatting, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
