@@ -74,6 +74,9 @@ typedef struct pm_value {
     double min, max;
 } pm_value;
 
+/* What an agency does in a task: carries it out, supports, or approves. */
+typedef enum pm_role { PM_ROLE_LEAD, PM_ROLE_SUPPORT, PM_ROLE_APPROVER } pm_role;
+
 typedef struct pm_agency {
     const char *id;   /* slug of the canonical name, e.g. "so-xay-dung" */
     const char *name; /* canonical name, e.g. "Sở Xây dựng" */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "planmine.h"
+#include "compare/compare.h"
 #include "core/core.h" /* pm_write_file_atomic */
 
 enum { EXIT_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
@@ -351,6 +352,69 @@ static int cmd_extract(int argc, char **argv)
     return run_extract(&cfg, argv + optind, (size_t)(argc - optind));
 }
 
+/* ---- compare ------------------------------------------------------------- */
+
+static void compare_help(void)
+{
+    printf("Usage: %s compare [OPTION]... INPUT...\n"
+           "Compare provinces' targets with each other and with the national baseline.\n"
+           "An INPUT is a plan-extract/1 JSON file, a directory of them, a JSONL stream\n"
+           "('-' reads standard input), or a raw plan text (extracted on the fly).\n"
+           "\n"
+           "      --baseline FILE  national targets (default: PATTERNS/baseline.tsv)\n"
+           "      --format FMT     csv (default), json, md or html\n"
+           "  -o, --output FILE    write the report to FILE (atomically; default stdout)\n"
+           "      --db FILE        also load the documents into the SQLite database FILE\n"
+           "                       (a document already there, by sha256, is replaced)\n"
+           "      --patterns DIR   load the patterns from DIR\n"
+           "  -h, --help           show this help and exit\n"
+           "\n"
+           "Exit status: 0 on success, 1 when an input cannot be read or understood\n"
+           "(nothing is written), 2 on a usage error.\n",
+           program);
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    enum { OPT_BASELINE = 256, OPT_FORMAT, OPT_DB, OPT_PATTERNS };
+    static const struct option long_options[] = {
+        {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"output", required_argument, NULL, 'o'},
+        {"db", required_argument, NULL, OPT_DB},
+        {"patterns", required_argument, NULL, OPT_PATTERNS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    pm_compare_options opt = {.format = PM_COMPARE_CSV};
+    pm_error err = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:h", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'o': opt.out_path = optarg; break;
+        case 'h': compare_help(); return EXIT_OK;
+        case OPT_BASELINE: opt.baseline_path = optarg; break;
+        case OPT_DB: opt.db_path = optarg; break;
+        case OPT_PATTERNS: opt.patterns_dir = optarg; break;
+        case OPT_FORMAT:
+            if (pm_compare_format_parse(optarg, &opt.format, &err) != PM_OK)
+                return usage_error("compare", "unknown --format '%s' (csv, json, md, html)", optarg);
+            break;
+        case ':': return usage_error("compare", "option '%s' needs an argument", argv[optind - 1]);
+        default: return usage_error("compare", "unknown option '%s'", refused_option(argv));
+        }
+    }
+    if (optind == argc)
+        return usage_error("compare", "no INPUT");
+    opt.inputs = (const char *const *)argv + optind;
+    opt.n_inputs = (size_t)(argc - optind);
+    pm_status s = pm_compare_run(&opt, &err);
+    if (s == PM_OK)
+        return EXIT_OK;
+    report_error(&err, NULL);
+    return s == PM_ERR_USAGE || s == PM_ERR_PATTERN ? EXIT_USAGE : EXIT_SOME_FAILED;
+}
+
 /* ---- dispatch -------------------------------------------------------------- */
 
 typedef struct command {
@@ -359,9 +423,9 @@ typedef struct command {
     const char *summary;
 } command;
 
-/* One row per subcommand; `compare` (src/compare) joins here. */
 static const command commands[] = {
     {"extract", cmd_extract, "extract targets, tasks and structure from plan texts"},
+    {"compare", cmd_compare, "compare provinces with each other and the national baseline"},
 };
 
 static void main_help(void)

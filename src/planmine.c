@@ -15,6 +15,7 @@
 
 struct pm_context {
     pm_patterns *patterns;
+    pm_legacy *legacy; /* tables of the legacy Vietnamese encodings */
     pm_segmenter *segmenter;
     pm_extractor *extractor;
 };
@@ -80,6 +81,34 @@ static pm_status find_patterns_dir(char *out, size_t size, pm_error *err)
                    PM_DATADIR);
 }
 
+/* The legacy encodings' tables and the syllable grammar that tells them
+ * apart, fed row by row from patterns/ into the text stage. */
+static pm_status load_legacy(const pm_patterns *p, pm_legacy **out, pm_error *err)
+{
+    const pm_tsv *mappings = pm_patterns_table(p, "legacy-encodings", err);
+    const pm_tsv *syllables = pm_patterns_table(p, "vi-syllables", err);
+    if (!mappings || !syllables)
+        return PM_ERR_PATTERN;
+    pm_status s = pm_legacy_new(out, err);
+    for (size_t i = 0; s == PM_OK && i < mappings->n_rows; i++) {
+        const pm_tsv_row *r = &mappings->rows[i];
+        if (r->n_fields < 3)
+            return pm_fail(err, PM_ERR_PATTERN, mappings->path, r->line,
+                           "expected ENCODING<TAB>BYTES<TAB>CODE POINT");
+        s = pm_legacy_add_mapping(*out, r->fields[0], r->fields[1], r->fields[2], mappings->path,
+                                  r->line, err);
+    }
+    for (size_t i = 0; s == PM_OK && i < syllables->n_rows; i++) {
+        const pm_tsv_row *r = &syllables->rows[i];
+        if (r->n_fields < 2)
+            return pm_fail(err, PM_ERR_PATTERN, syllables->path, r->line,
+                           "expected KIND<TAB>LETTERS");
+        s = pm_legacy_add_syllable_part(*out, r->fields[0], r->fields[1], syllables->path,
+                                        r->line, err);
+    }
+    return s;
+}
+
 pm_status pm_context_new(const char *patterns_dir, pm_context **out, pm_error *err)
 {
     *out = NULL;
@@ -94,6 +123,8 @@ pm_status pm_context_new(const char *patterns_dir, pm_context **out, pm_error *e
     if (!ctx)
         return pm_fail(err, PM_ERR_NOMEM, patterns_dir, 0, "out of memory");
     pm_status s = pm_patterns_load(patterns_dir, &ctx->patterns, err);
+    if (s == PM_OK)
+        s = load_legacy(ctx->patterns, &ctx->legacy, err);
     if (s == PM_OK)
         s = pm_segmenter_new(ctx->patterns, &ctx->segmenter, err);
     if (s == PM_OK)
@@ -112,6 +143,7 @@ void pm_context_free(pm_context *ctx)
         return;
     pm_extractor_free(ctx->extractor);
     pm_segmenter_free(ctx->segmenter);
+    pm_legacy_free(ctx->legacy);
     pm_patterns_free(ctx->patterns);
     free(ctx);
 }
@@ -125,7 +157,8 @@ const char *pm_context_patterns_dir(const pm_context *ctx)
 static pm_status run_stages(const pm_context *ctx, pm_document *doc, size_t len,
                             const pm_options *opt, pm_error *err)
 {
-    pm_text_options text_opt = {.encoding = opt ? opt->encoding : NULL};
+    pm_text_options text_opt = {.encoding = opt ? opt->encoding : NULL,
+                                .legacy = ctx->legacy};
     pm_sha256_hex(doc->bytes, len, doc->result.sha256);
     pm_status s = pm_text_decode(&doc->arena, doc->bytes, len, &text_opt, &doc->text,
                                  &doc->warnings, err);

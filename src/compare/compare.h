@@ -139,8 +139,6 @@ typedef struct pm_cmp_target {
     const char *evidence;     /* source.text or NULL */
 } pm_cmp_target;
 
-typedef enum pm_role { PM_ROLE_LEAD, PM_ROLE_SUPPORT, PM_ROLE_APPROVER } pm_role;
-
 typedef struct pm_cmp_assignment {
     size_t doc;
     const char *agency_id, *agency_name;

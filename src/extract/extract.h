@@ -54,8 +54,6 @@ size_t pm_find_quantities(const pm_extractor *x, const char *s, size_t n, pm_qua
 bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t n,
                        pm_deadline *out);
 
-typedef enum pm_role { PM_ROLE_LEAD, PM_ROLE_SUPPORT, PM_ROLE_APPROVER } pm_role;
-
 typedef struct pm_mention {
     pm_agency agency;
     pm_role role;

@@ -545,13 +545,7 @@ pm_status pm_text_decode(pm_arena *a, const unsigned char *bytes, size_t len,
                          const pm_text_options *opt, pm_text *t, pm_warnings *w,
                          pm_error *err)
 {
-    return pm_text_decode_legacy(a, bytes, len, opt, NULL, t, w, err);
-}
-
-pm_status pm_text_decode_legacy(pm_arena *a, const unsigned char *bytes, size_t len,
-                                const pm_text_options *opt, const pm_legacy *legacy,
-                                pm_text *t, pm_warnings *w, pm_error *err)
-{
+    const pm_legacy *legacy = opt ? opt->legacy : NULL;
     memset(t, 0, sizeof *t);
     t->orig = bytes;
     t->orig_len = len;

@@ -4,7 +4,6 @@
 
 #include <stdint.h>
 
-#include "text/legacy.h"
 #include "text/text.h"
 
 /* Decodes one UTF-8 sequence at p (n > 0 bytes available). Returns its

@@ -1,5 +1,5 @@
 /* legacy.c: tables of the legacy Vietnamese encodings and the syllable
- * grammar that picks one (see legacy.h). */
+ * grammar that picks one (see text.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include <utf8proc.h>
 
 #include "text/internal.h"
-#include "text/legacy.h"
+#include "text/internal.h"
 
 enum { MAX_ENCODINGS = 8, MAX_SYLLABLE_BYTES = 24, GUESS_BYTES = 64 * 1024 };
 #define NO_CP UINT32_MAX

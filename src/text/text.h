@@ -38,8 +38,34 @@ typedef struct pm_text {
     size_t first_invalid_line; /* 1-based, 0 = none */
 } pm_text;
 
+/* Legacy Vietnamese 8-bit encodings (Windows-1258, VISCII, TCVN3, VNI).
+ * Their tables and the syllable grammar that tells them apart are data
+ * (patterns/legacy-encodings.tsv, patterns/vi-syllables.tsv): the caller
+ * feeds the rows in once, then any number of documents decode with them;
+ * a pm_legacy is read-only after loading and may be shared by threads. */
+typedef struct pm_legacy pm_legacy;
+
+pm_status pm_legacy_new(pm_legacy **out, pm_error *err);
+void pm_legacy_free(pm_legacy *l);
+/* A row of legacy-encodings.tsv: ENCODING, BYTES ("61 F9"), CODE POINT
+ * ("U+00E1"). file and line name the row in errors (PM_ERR_PATTERN). */
+pm_status pm_legacy_add_mapping(pm_legacy *l, const char *encoding, const char *bytes,
+                                const char *code_point, const char *file, size_t line,
+                                pm_error *err);
+/* A row of vi-syllables.tsv: KIND ("onset" or "rhyme"), LETTERS. */
+pm_status pm_legacy_add_syllable_part(pm_legacy *l, const char *kind, const char *letters,
+                                      const char *file, size_t line, pm_error *err);
+/* Share (0..1) of the words of UTF-8 s that have a non-ASCII letter and
+ * are Vietnamese syllables; *words counts those words. */
+double pm_legacy_syllable_share(const pm_legacy *l, const char *s, size_t n, size_t *words);
+
 typedef struct pm_text_options {
-    const char *encoding; /* NULL = detect */
+    const char *encoding;     /* NULL = detect */
+    const pm_legacy *legacy;  /* NULL = UTF-8 and UTF-16 only. Otherwise encoding may name
+                                 a legacy encoding, and input that is not UTF-8 (more
+                                 invalid than valid non-ASCII sequences) is decoded in
+                                 the one whose text has the highest share of Vietnamese
+                                 syllables, when that share is at least half. */
 } pm_text_options;
 
 /* Decodes and normalises `len` bytes. `t->orig` points at `bytes`, which

@@ -10,7 +10,6 @@
 #include <utf8proc.h>
 
 #include "text/internal.h"
-#include "text/legacy.h"
 #include "text/text.h"
 
 #ifndef CORPUS_DIR
@@ -525,8 +524,9 @@ static void legacy_encodings_are_detected_and_decoded(void **state)
     fixture *f = *state;
     for (size_t i = 0; i < sizeof encoded / sizeof encoded[0]; i++) {
         const char *in = encoded[i].bytes;
-        assert_int_equal(pm_text_decode_legacy(&f->arena, (const unsigned char *)in, strlen(in),
-                                               NULL, f->legacy, &f->text, &f->warnings, &f->err),
+        pm_text_options detect = {.legacy = f->legacy};
+        assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)in, strlen(in), &detect,
+                                        &f->text, &f->warnings, &f->err),
                          PM_OK);
         assert_string_equal(f->text.encoding, encoded[i].encoding);
         assert_string_equal(f->text.norm, sentence);
@@ -536,9 +536,9 @@ static void legacy_encodings_are_detected_and_decoded(void **state)
         assert_int_equal(pm_text_orig(&f->text, strlen("Kế ")), (size_t)(space - in) + 1);
         assert_int_equal(pm_text_orig(&f->text, f->text.norm_len), strlen(in));
         /* and forcing the encoding gives the same text */
-        pm_text_options opt = {encoded[i].encoding};
-        assert_int_equal(pm_text_decode_legacy(&f->arena, (const unsigned char *)in, strlen(in),
-                                               &opt, f->legacy, &f->text, &f->warnings, &f->err),
+        pm_text_options forced = {.encoding = encoded[i].encoding, .legacy = f->legacy};
+        assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)in, strlen(in), &forced,
+                                        &f->text, &f->warnings, &f->err),
                          PM_OK);
         assert_string_equal(f->text.norm, sentence);
     }
@@ -549,21 +549,21 @@ static void utf8_is_never_taken_for_a_legacy_encoding(void **state)
 {
     fixture *f = *state;
     const char *in = "Kế hoạch phát triển \xFF đô thị tỉnh Thái Nguyên";
-    assert_int_equal(pm_text_decode_legacy(&f->arena, (const unsigned char *)in, strlen(in), NULL,
-                                           f->legacy, &f->text, &f->warnings, &f->err),
+    pm_text_options detect = {.legacy = f->legacy};
+    assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)in, strlen(in), &detect,
+                                    &f->text, &f->warnings, &f->err),
                      PM_OK);
     assert_string_equal(f->text.encoding, "utf-8");
     assert_int_equal(f->text.invalid_sequences, 1);
     /* high bytes that are no Vietnamese in any table stay repaired UTF-8 */
     const char noise[] = "abc \xFE\xFD\xFC\xFB def \xFA\xF9\xF8";
-    assert_int_equal(pm_text_decode_legacy(&f->arena, (const unsigned char *)noise,
-                                           sizeof noise - 1, NULL, f->legacy, &f->text,
-                                           &f->warnings, &f->err),
+    assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)noise, sizeof noise - 1,
+                                    &detect, &f->text, &f->warnings, &f->err),
                      PM_OK);
     assert_string_equal(f->text.encoding, "utf-8");
-    pm_text_options opt = {"klingon"};
-    assert_int_equal(pm_text_decode_legacy(&f->arena, (const unsigned char *)"x", 1, &opt,
-                                           f->legacy, &f->text, &f->warnings, &f->err),
+    pm_text_options unknown = {.encoding = "klingon", .legacy = f->legacy};
+    assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)"x", 1, &unknown, &f->text,
+                                    &f->warnings, &f->err),
                      PM_ERR_USAGE);
 }
 
