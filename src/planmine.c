@@ -36,9 +36,11 @@ static bool is_directory(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* `patterns/` of the tree the running executable was built in:
- * ROOT/build/planmine -> ROOT/patterns. Empty when there is none. */
-static void build_tree_patterns(char *out, size_t size)
+/* The patterns that travel with the running executable: the build tree's
+ * (ROOT/build/planmine -> ROOT/patterns) or an installation's
+ * (PREFIX/bin/planmine -> PREFIX/share/planmine/patterns, whatever PREFIX
+ * or DESTDIR was). Empty when there are none. */
+static void patterns_beside_executable(char *out, size_t size)
 {
     char exe[PATH_MAX];
     out[0] = '\0';
@@ -46,19 +48,23 @@ static void build_tree_patterns(char *out, size_t size)
     if (n <= 0)
         return;
     exe[n] = '\0';
-    for (int up = 0; up < 2; up++) { /* drop the file name, then the build directory */
+    for (int up = 0; up < 2; up++) { /* drop the file name, then bin/ or build/ */
         char *slash = strrchr(exe, '/');
         if (!slash)
             return;
         *slash = '\0';
     }
-    if ((size_t)snprintf(out, size, "%s/patterns", exe) >= size || !is_directory(out))
-        out[0] = '\0';
+    static const char *const beside[] = {"/patterns", "/share/planmine/patterns"};
+    for (size_t i = 0; i < sizeof beside / sizeof *beside; i++)
+        if ((size_t)snprintf(out, size, "%s%s", exe, beside[i]) < size && is_directory(out))
+            return;
+    out[0] = '\0';
 }
 
 /* The patterns directory when the caller names none: $PLANMINE_PATTERNS
  * (taken as given, so a wrong value is an error, not a silent fallback),
- * then the build tree, ./patterns and the installed data directory. */
+ * then the executable's own tree, ./patterns and the configured data
+ * directory. */
 static pm_status find_patterns_dir(char *out, size_t size, pm_error *err)
 {
     const char *env = getenv("PLANMINE_PATTERNS");
@@ -66,7 +72,7 @@ static pm_status find_patterns_dir(char *out, size_t size, pm_error *err)
         snprintf(out, size, "%s", env);
         return PM_OK;
     }
-    build_tree_patterns(out, size);
+    patterns_beside_executable(out, size);
     if (out[0])
         return PM_OK;
     static const char *const fallbacks[] = {"patterns", PM_DATADIR "/patterns"};

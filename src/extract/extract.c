@@ -1,0 +1,544 @@
+/* extract.c: the extractor's life cycle, the driver, evidence, and the
+ * helpers the assemblers share (assemble.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/assemble.h"
+
+/* Patterns this directory's assemblers read; checked once at start-up so a
+ * missing key fails at load time with the file that should hold it. */
+static const char *const own_regexes[] = {
+    "task-fields.lead",         "task-fields.support",      "task-fields.approver",
+    "task-fields.deadline",     "task-fields.product",      "task-fields.request",
+    "task-fields.task_part",    "task-fields.phase",        "task-fields.city",
+    "task-fields.subject_link", "task-fields.subject_lead", "target-cues.year",
+    "target-cues.aspirational", "target-cues.not_before",   "target-cues.time_unit",
+    "target-cues.subject_tail", "target-cues.subject_head", "target-cues.subject_cut",
+    "target-cues.list_head",    "target-cues.scope",
+};
+
+pm_status pm_extractor_new(const pm_patterns *p, pm_extractor **out, pm_error *err)
+{
+    *out = NULL;
+    pm_extractor *x = calloc(1, sizeof *x);
+    if (!x)
+        return pm_fail(err, PM_ERR_NOMEM, "extract", 0, "out of memory");
+    x->patterns = p;
+    pm_status st = pm_quantity_init(x, err);
+    if (st == PM_OK)
+        st = pm_deadline_init(x, err);
+    if (st == PM_OK)
+        st = pm_agency_init(x, err);
+    if (st == PM_OK)
+        st = pm_indicator_init(x, err);
+    for (size_t i = 0; st == PM_OK && i < sizeof own_regexes / sizeof *own_regexes; i++)
+        if (!pm_patterns_regex(p, own_regexes[i], err))
+            st = PM_ERR_PATTERN;
+    if (st == PM_OK && !pm_patterns_table(p, "table-columns", err))
+        st = PM_ERR_PATTERN;
+    if (st != PM_OK) {
+        pm_extractor_free(x);
+        return st;
+    }
+    *out = x;
+    return PM_OK;
+}
+
+void pm_extractor_free(pm_extractor *x)
+{
+    if (!x)
+        return;
+    pm_indicator_free(x);
+    pm_agency_free(x);
+    pm_deadline_free(x);
+    pm_quantity_free(x);
+    free(x);
+}
+
+pm_status pm_extract(const pm_extractor *x, pm_arena *a, const pm_text *t, const pm_tree *tree,
+                     pm_records *out, pm_warnings *w, pm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    pm_status st = pm_extract_targets(x, a, t, tree, out, w);
+    if (st == PM_OK)
+        st = pm_extract_tasks(x, a, t, tree, out, w);
+    if (st != PM_OK)
+        return pm_fail(err, st, "extract", 0, "%s", pm_status_name(st));
+    pm_check_records(x, t, tree, out, w);
+    return PM_OK;
+}
+
+/* ---- evidence ------------------------------------------------------------ */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+pm_source pm_source_of(pm_arena *a, const pm_text *t, size_t norm_start, size_t norm_end)
+{
+    while (norm_start < norm_end && is_space(t->norm[norm_start]))
+        norm_start++;
+    while (norm_end > norm_start && is_space(t->norm[norm_end - 1]))
+        norm_end--;
+    pm_source src = {
+        .line = pm_text_line(t, norm_start),
+        .byte_start = pm_text_orig(t, norm_start),
+        .byte_end = pm_text_orig(t, norm_end),
+        .text = pm_arena_strndup(a, t->norm + norm_start, norm_end - norm_start),
+    };
+    return src;
+}
+
+pm_source pm_source_of_span(pm_arena *a, const pm_text *t, const pm_span *sp, size_t start,
+                            size_t end)
+{
+    while (start < end && is_space(sp->s[start]))
+        start++;
+    while (end > start && is_space(sp->s[end - 1]))
+        end--;
+    if (start >= end) {
+        size_t at = sp->len ? pm_span_norm(sp, 0) : 0;
+        return pm_source_of(a, t, at, at);
+    }
+    /* The last byte maps inside its piece; one past it is the evidence end. */
+    size_t ns = pm_span_norm(sp, start), ne = pm_span_norm(sp, end - 1) + 1;
+    pm_source src = {
+        .line = pm_text_line(t, ns),
+        .byte_start = pm_text_orig(t, ns),
+        .byte_end = pm_text_orig(t, ne < ns ? ns : ne),
+        .text = pm_arena_strndup(a, sp->s + start, end - start),
+    };
+    return src;
+}
+
+/* ---- regexes --------------------------------------------------------------- */
+
+const pcre2_code *pm_cue(const pm_extractor *x, const char *name)
+{
+    return pm_patterns_regex(x->patterns, name, NULL);
+}
+
+bool pm_cue_find(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n,
+                 size_t from, pcre2_match_data *md, size_t *start, size_t *end)
+{
+    if (!re || from > n || pm_regex_match(x->patterns, re, s, n, from, 0, md) <= 0)
+        return false;
+    return pm_regex_group(md, 0, start, end);
+}
+
+bool pm_cue_at(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n, size_t at,
+               pcre2_match_data *md, size_t *end)
+{
+    size_t start;
+    if (!re || at > n || pm_regex_match(x->patterns, re, s, n, at, PCRE2_ANCHORED, md) <= 0)
+        return false;
+    return pm_regex_group(md, 0, &start, end);
+}
+
+/* ---- table columns ----------------------------------------------------------- */
+
+/* A 4-digit year 19xx/20xx standing alone in s, else 0. */
+static int year_in(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 4 <= n; i++) {
+        bool alone = (i == 0 || s[i - 1] < '0' || s[i - 1] > '9') &&
+                     (i + 4 == n || s[i + 4] < '0' || s[i + 4] > '9');
+        if (alone && (s[i] == '1' || s[i] == '2') && (s[i + 1] == '9' || s[i + 1] == '0') &&
+            s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9')
+            return atoi(s + i);
+    }
+    return 0;
+}
+
+static pm_column_role role_named(const char *name)
+{
+    static const struct { const char *name; pm_column_role role; } roles[] = {
+        {"label", PM_COL_LABEL},         {"content", PM_COL_CONTENT},
+        {"indicator", PM_COL_INDICATOR}, {"unit", PM_COL_UNIT},
+        {"lead", PM_COL_LEAD},           {"support", PM_COL_SUPPORT},
+        {"approver", PM_COL_APPROVER},   {"deadline", PM_COL_DEADLINE},
+        {"product", PM_COL_PRODUCT},     {"note", PM_COL_NOTE},
+        {"baseline", PM_COL_BASELINE},   {"target-year", PM_COL_TARGET_YEAR},
+    };
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+        if (strcmp(roles[i].name, name) == 0)
+            return roles[i].role;
+    return PM_COL_OTHER;
+}
+
+/* Header folded like the lexicon: no diacritics, lower case, spaces collapsed. */
+static void fold_header(const char *s, pm_buf *tmp, pm_buf *out)
+{
+    pm_buf_reset(tmp);
+    pm_buf_reset(out);
+    pm_strip_marks(s, strlen(s), tmp);
+    pm_fold_lower(tmp->data ? tmp->data : "", tmp->len, out);
+    size_t w = 0;
+    bool space = true;
+    for (size_t i = 0; i < out->len; i++) {
+        char c = out->data[i];
+        bool sp = is_space(c);
+        if (sp && space)
+            continue;
+        out->data[w++] = sp ? ' ' : c;
+        space = sp;
+    }
+    while (w && out->data[w - 1] == ' ')
+        w--;
+    out->len = w;
+    pm_buf_cstr(out);
+}
+
+pm_status pm_table_columns(const pm_extractor *x, pm_arena *a, const pm_table *tb,
+                           pm_column **out)
+{
+    const pm_tsv *lex = pm_patterns_table(x->patterns, "table-columns", NULL);
+    pm_column *cols = pm_arena_alloc(a, (tb->n_columns ? tb->n_columns : 1) * sizeof *cols);
+    if (!cols)
+        return PM_ERR_NOMEM;
+    pm_buf tmp = {0}, folded = {0};
+    for (size_t c = 0; c < tb->n_columns; c++) {
+        const char *head = tb->columns[c] ? tb->columns[c] : "";
+        fold_header(head, &tmp, &folded);
+        if (folded.failed)
+            break;
+        pm_column_role role = PM_COL_OTHER;
+        for (size_t r = 0; lex && r < lex->n_rows && role == PM_COL_OTHER; r++) {
+            const pm_tsv_row *row = &lex->rows[r];
+            if (row->n_fields < 2)
+                continue;
+            const char *pat = row->fields[0];
+            bool hit = pat[0] == '=' ? strcmp(folded.data, pat + 1) == 0
+                                     : strstr(folded.data, pat) != NULL;
+            if (hit)
+                role = role_named(row->fields[1]);
+        }
+        /* A year in the header makes a value column, unless the lexicon
+         * says it is a baseline (`Hiện trạng 2022`). */
+        int year = year_in(head, strlen(head));
+        if (year && role != PM_COL_BASELINE)
+            role = PM_COL_TARGET_YEAR;
+        cols[c].role = role;
+        cols[c].year = year;
+    }
+    bool failed = tmp.failed || folded.failed;
+    pm_buf_free(&tmp);
+    pm_buf_free(&folded);
+    if (failed)
+        return PM_ERR_NOMEM;
+    *out = cols;
+    return PM_OK;
+}
+
+int pm_column_find(const pm_column *cols, size_t n, pm_column_role role)
+{
+    for (size_t c = 0; c < n; c++)
+        if (cols[c].role == role)
+            return (int)c;
+    return -1;
+}
+
+bool pm_is_targets_table(const pm_column *cols, size_t n)
+{
+    return pm_column_find(cols, n, PM_COL_INDICATOR) >= 0 &&
+           pm_column_find(cols, n, PM_COL_TARGET_YEAR) >= 0 &&
+           pm_column_find(cols, n, PM_COL_CONTENT) < 0;
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_space(s[i]))
+            return false;
+    return true;
+}
+
+static bool roman(const char *s, size_t n)
+{
+    while (n && is_space(s[n - 1]))
+        n--;
+    while (n && is_space(*s))
+        s++, n--;
+    if (n && s[n - 1] == '.')
+        n--;
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("IVXLC", s[i]))
+            return false;
+    return true;
+}
+
+bool pm_is_group_row(const pm_table *tb, const pm_column *cols, size_t r)
+{
+    const pm_row *row = &tb->rows[r];
+    int label = pm_column_find(cols, tb->n_columns, PM_COL_LABEL);
+    int text = pm_column_find(cols, tb->n_columns, PM_COL_CONTENT);
+    if (text < 0)
+        text = pm_column_find(cols, tb->n_columns, PM_COL_INDICATOR);
+    for (size_t c = 0; c < row->n_cells; c++)
+        if ((int)c != label && (int)c != text && !blank(row->cells[c].s, row->cells[c].len))
+            return false;
+    if (label < 0 || (size_t)label >= row->n_cells)
+        return false;
+    const pm_span *lab = &row->cells[label];
+    size_t ls = 0, le = lab->len;
+    while (ls < le && is_space(lab->s[ls]))
+        ls++;
+    while (le > ls && (is_space(lab->s[le - 1]) || lab->s[le - 1] == '.'))
+        le--;
+    if (ls == le)
+        return false;
+    if (roman(lab->s + ls, le - ls))
+        return true;
+    /* `1` heads `1.1`, `1.2`, … */
+    if (r + 1 < tb->n_rows && (size_t)label < tb->rows[r + 1].n_cells) {
+        const pm_span *next = &tb->rows[r + 1].cells[label];
+        size_t ns = 0;
+        while (ns < next->len && is_space(next->s[ns]))
+            ns++;
+        if (next->len - ns > le - ls && memcmp(next->s + ns, lab->s + ls, le - ls) == 0 &&
+            next->s[ns + le - ls] == '.')
+            return true;
+    }
+    return false;
+}
+
+/* ---- year phrases ------------------------------------------------------------ */
+
+static int group_year(const pcre2_code *re, pcre2_match_data *md, const char *s,
+                      const char *name)
+{
+    size_t gs, ge;
+    return pm_regex_named(re, md, name, &gs, &ge) ? atoi(s + gs) : 0;
+}
+
+size_t pm_find_year_phrases(const pm_extractor *x, pcre2_match_data *md, const char *s,
+                            size_t n, pm_year_phrase *out, size_t max)
+{
+    const pcre2_code *re = pm_cue(x, "target-cues.year");
+    size_t found = 0, at = 0, ms, me;
+    while (found < max && pm_cue_find(x, re, s, n, at, md, &ms, &me)) {
+        size_t vs, ve;
+        pm_year_phrase *yp = &out[found++];
+        yp->start = ms;
+        yp->end = me;
+        yp->vision = pm_regex_named(re, md, "vision", &vs, &ve);
+        int first = group_year(re, md, s, "first"), last = group_year(re, md, s, "last");
+        yp->first = last ? first : 0;
+        yp->year = last ? last : first;
+        at = me > ms ? me : ms + 1;
+    }
+    return found;
+}
+
+int pm_plan_year(const pm_tree *tree)
+{
+    const char *d = tree->header.date;
+    return d && strlen(d) >= 4 ? atoi(d) : 0;
+}
+
+/* ---- agencies ------------------------------------------------------------------ */
+
+pm_status pm_doc_facts_read(const pm_extractor *x, pm_arena *a, const pm_text *t,
+                            const pm_tree *tree, pcre2_match_data *md, pm_doc_facts *out)
+{
+    out->plan_year = pm_plan_year(tree);
+    out->city = NULL;
+    /* `UBND thành phố` alone means the province's city when the document
+     * names exactly one. */
+    const pcre2_code *re = pm_cue(x, "task-fields.city");
+    const char *name = NULL;
+    size_t name_len = 0, at = 0, ms, me;
+    while (pm_cue_find(x, re, t->norm, t->norm_len, at, md, &ms, &me)) {
+        size_t gs, ge;
+        at = me > ms ? me : ms + 1;
+        if (!pm_regex_named(re, md, "name", &gs, &ge))
+            continue;
+        const char *cand = t->norm + gs;
+        size_t len = ge - gs, common = len < name_len ? len : name_len;
+        /* A name cut by a line break (`thành phố Lạng`) is a prefix of the
+         * whole one; the longer spelling is kept. */
+        bool same = name && memcmp(name, cand, common) == 0 &&
+                    (len == name_len || (len > name_len ? cand : name)[common] == ' ');
+        if (name && !same)
+            return PM_OK; /* several cities: nothing to resolve */
+        if (!name || len > name_len) {
+            name = cand;
+            name_len = len;
+        }
+    }
+    if (name) {
+        out->city = pm_arena_strndup(a, name, name_len);
+        if (!out->city)
+            return PM_ERR_NOMEM;
+    }
+    return PM_OK;
+}
+
+static pm_status resolve_city(pm_arena *a, const pm_doc_facts *facts, pm_agency *ag)
+{
+    if (!facts->city || !ag->id || strcmp(ag->id, "ubnd-thanh-pho") != 0)
+        return PM_OK;
+    char *name = pm_arena_printf(a, "UBND thành phố %s", facts->city);
+    if (!name)
+        return PM_ERR_NOMEM;
+    pm_buf slug = {0};
+    pm_slugify(name, strlen(name), &slug);
+    char *id = slug.failed ? NULL : pm_arena_strndup(a, slug.data ? slug.data : "", slug.len);
+    pm_buf_free(&slug);
+    if (!id)
+        return PM_ERR_NOMEM;
+    ag->id = id;
+    ag->name = name;
+    return PM_OK;
+}
+
+static bool has_id(const pm_agency *list, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+/* One agency per task, in its strongest role: lead over support. */
+static pm_status set_add(pm_arena *a, pm_agency_set *set, const pm_agency *ag, pm_role role)
+{
+    if (!ag->id)
+        return PM_OK;
+    if (role == PM_ROLE_APPROVER) {
+        if (has_id(set->approver, set->n_approver, ag->id))
+            return PM_OK;
+        pm_agency *slot = PM_PUSH(a, set->approver, set->n_approver, set->cap_approver);
+        return slot ? (*slot = *ag, PM_OK) : PM_ERR_NOMEM;
+    }
+    if (has_id(set->lead, set->n_lead, ag->id))
+        return PM_OK;
+    if (role == PM_ROLE_SUPPORT) {
+        if (has_id(set->support, set->n_support, ag->id))
+            return PM_OK;
+        pm_agency *slot = PM_PUSH(a, set->support, set->n_support, set->cap_support);
+        return slot ? (*slot = *ag, PM_OK) : PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < set->n_support; i++)
+        if (strcmp(set->support[i].id, ag->id) == 0) {
+            memmove(&set->support[i], &set->support[i + 1],
+                    (set->n_support - i - 1) * sizeof *set->support);
+            set->n_support--;
+            break;
+        }
+    pm_agency *slot = PM_PUSH(a, set->lead, set->n_lead, set->cap_lead);
+    return slot ? (*slot = *ag, PM_OK) : PM_ERR_NOMEM;
+}
+
+enum { MAX_MENTIONS = 64 };
+
+pm_status pm_agencies_all(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
+                          const char *s, size_t n, pm_role default_role, pm_agency_set *set)
+{
+    pm_mention m[MAX_MENTIONS];
+    size_t k = pm_find_agencies(x, a, s, n, default_role, m, MAX_MENTIONS);
+    for (size_t i = 0; i < k; i++) {
+        pm_status st = resolve_city(a, facts, &m[i].agency);
+        if (st == PM_OK)
+            st = set_add(a, set, &m[i].agency, m[i].role);
+        if (st != PM_OK)
+            return st;
+    }
+    return PM_OK;
+}
+
+size_t pm_sentence_end(const char *s, size_t n, size_t from)
+{
+    for (size_t i = from; i < n; i++) {
+        if (s[i] == '\n' && i > from) {
+            size_t j = i + 1;
+            while (j < n && (s[j] == ' ' || s[j] == '\t'))
+                j++;
+            if (j < n && (s[j] == '-' || s[j] == '+' || s[j] == '*'))
+                return i;
+            continue;
+        }
+        if (s[i] != '.' && s[i] != '!' && s[i] != '?')
+            continue;
+        /* `1.573` and `Km3.5` are numbers, `./.` closes a document. */
+        size_t j = i + 1;
+        if (j >= n)
+            return n;
+        if (s[j] != ' ')
+            continue;
+        while (j < n && s[j] == ' ')
+            j++;
+        if (j >= n || (unsigned char)s[j] >= 0x80 || (s[j] >= 'A' && s[j] <= 'Z') ||
+            s[j] == '-' || s[j] == '+' || s[j] == '(' || s[j] == '*')
+            return i + 1;
+    }
+    return n;
+}
+
+/* The text between two names, with parenthesised asides removed, is it
+ * only connectors? `depth` carries the parenthesis depth across gaps. */
+static bool gap_links(const pm_extractor *x, pcre2_match_data *md, const char *s, size_t from,
+                      size_t to, int *depth)
+{
+    char buf[256];
+    size_t w = 0;
+    for (size_t i = from; i < to; i++) {
+        if (s[i] == '(') {
+            (*depth)++;
+        } else if (s[i] == ')') {
+            if (*depth > 0)
+                (*depth)--;
+        } else if (*depth == 0) {
+            if (w + 1 >= sizeof buf)
+                return false;
+            buf[w++] = s[i];
+        }
+    }
+    buf[w] = '\0';
+    size_t ms, me;
+    return pm_cue_find(x, pm_cue(x, "task-fields.subject_link"), buf, w, 0, md, &ms, &me) &&
+           ms == 0 && me == w;
+}
+
+size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
+                           pcre2_match_data *md, const char *s, size_t n,
+                           pm_role default_role, bool every_sentence, pm_agency_set *set)
+{
+    size_t added = 0;
+    const pcre2_code *lead_in = pm_cue(x, "task-fields.subject_lead");
+    for (size_t from = 0; from < n;) {
+        size_t end = pm_sentence_end(s, n, from);
+        size_t ms, me, start = from;
+        if (pm_cue_find(x, lead_in, s, end, from, md, &ms, &me) && ms == from)
+            start = me;
+        pm_mention m[MAX_MENTIONS];
+        size_t k = pm_find_agencies(x, a, s + start, end - start, default_role, m, MAX_MENTIONS);
+        /* Names in text order; a list (`các Sở: Xây dựng, Tài chính`) may
+         * give several names over one stretch. */
+        for (size_t i = 1; i < k; i++)
+            for (size_t j = i; j > 0 && m[j - 1].start > m[j].start; j--) {
+                pm_mention tmp = m[j];
+                m[j] = m[j - 1];
+                m[j - 1] = tmp;
+            }
+        size_t prev = 0;
+        int depth = 0;
+        for (size_t i = 0; i < k; i++) {
+            if (m[i].start > prev && !gap_links(x, md, s + start, prev, m[i].start, &depth))
+                break;
+            if (resolve_city(a, facts, &m[i].agency) != PM_OK ||
+                set_add(a, set, &m[i].agency, m[i].role) != PM_OK)
+                return added;
+            added++;
+            if (m[i].end > prev)
+                prev = m[i].end;
+        }
+        if (!every_sentence)
+            break;
+        from = end;
+    }
+    return added;
+}

@@ -1,0 +1,753 @@
+/* targets.c: quantified targets — one record per (indicator, year) — from
+ * paragraphs, bullets and headings, from the target sentences inside task
+ * table cells, and from target tables (years as columns).
+ *
+ * In prose a target is a quantity with a year. The year of a quantity is,
+ * in order: a year phrase right after it (`đạt trên 7% vào năm 2025`), the
+ * nearest one before it in its sentence (`Đến năm 2025, 100% …`), one later
+ * in its sentence (`… phủ trên 80% hộ gia đình … đến năm 2025.`), the year
+ * that opens an earlier sentence of the paragraph, or the year of the
+ * lead-in the paragraph belongs to. Quantities in parentheses, durations
+ * and ordinals are no commitments. The indicator is the clause's subject —
+ * before the value, or after it when the value comes first (`100% các đô
+ * thị …`) — and a clause with no subject of its own continues the previous
+ * one (`…, đến năm 2030 đạt trên 60%`). */
+#include <string.h>
+
+#include "extract/assemble.h"
+
+enum { MAX_QUANTITIES = 96, MAX_YEARS = 64, MAX_ITEMS = 16 };
+
+typedef struct target_ctx {
+    const pm_extractor *x;
+    pm_arena *a;
+    const pm_text *t;
+    const pm_tree *tree;
+    pm_records *out;
+    pm_warnings *w;
+    pcre2_match_data *md;
+    pm_doc_facts facts;
+    pm_buf buf;
+} target_ctx;
+
+/* What a paragraph inherits: the indicator and year of its lead-in
+ * (`Số lượng đô thị … toàn tỉnh:` over `+ Đến năm 2025 toàn tỉnh có 17 đô thị`). */
+typedef struct inherited {
+    const char *indicator, *indicator_id;
+    int year;
+} inherited;
+
+/* Where found records go: section, table, and the monitoring agencies. */
+typedef struct place {
+    int section, table;
+    const pm_agency_set *lead;
+} place;
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static char *dup_trim(pm_arena *a, const char *s, size_t n)
+{
+    while (n && is_ws(*s))
+        s++, n--;
+    while (n && (is_ws(s[n - 1]) || s[n - 1] == ',' || s[n - 1] == '.' || s[n - 1] == ';'))
+        n--;
+    return pm_arena_strndup(a, s, n);
+}
+
+static size_t count_words_n(const char *s, size_t n)
+{
+    size_t words = 0;
+    bool in = false;
+    for (size_t i = 0; i < n && s[i]; i++) {
+        bool letter = (unsigned char)s[i] >= 0x80 || (s[i] >= 'a' && s[i] <= 'z') ||
+                      (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9');
+        if (letter && !in)
+            words++;
+        in = letter;
+    }
+    return words;
+}
+
+static size_t count_words(const char *s)
+{
+    return count_words_n(s, strlen(s));
+}
+
+/* Filler trimmed off both ends of a subject candidate, in place. */
+static void trim_filler(const target_ctx *c, pm_buf *b)
+{
+    size_t ms, me;
+    const char *s = pm_buf_cstr(b);
+    if (pm_cue_at(c->x, pm_cue(c->x, "target-cues.subject_head"), s, b->len, 0, c->md, &me) &&
+        me > 0) {
+        memmove(b->data, b->data + me, b->len - me);
+        b->len -= me;
+        s = pm_buf_cstr(b);
+    }
+    if (pm_cue_find(c->x, pm_cue(c->x, "target-cues.subject_tail"), s, b->len, 0, c->md, &ms,
+                    &me) && me == b->len)
+        b->len = ms;
+    pm_buf_cstr(b);
+}
+
+/* Copies s[from, to) into b without year phrases and parenthesised asides. */
+static void copy_plain(pm_buf *b, const char *s, size_t from, size_t to,
+                       const pm_year_phrase *yp, size_t ny)
+{
+    int depth = 0;
+    for (size_t i = from; i < to; i++) {
+        bool in_year = false;
+        for (size_t k = 0; k < ny && !in_year; k++)
+            if (i >= yp[k].start && i < yp[k].end) {
+                in_year = true;
+                i = yp[k].end - 1;
+            }
+        if (in_year)
+            continue;
+        if (s[i] == '(' || s[i] == '*') {
+            depth += s[i] == '(';
+            continue;
+        }
+        if (s[i] == ')') {
+            if (depth)
+                depth--;
+            continue;
+        }
+        if (!depth)
+            pm_buf_putc(b, is_ws(s[i]) ? ' ' : s[i]);
+    }
+    pm_buf_cstr(b);
+}
+
+/* ---- coverage lists ------------------------------------------------------- */
+
+typedef struct list_item {
+    size_t start, end; /* in the list text */
+    const char *id;
+} list_item;
+
+static size_t head_len(const target_ctx *c, const char *s, size_t n, size_t at)
+{
+    size_t me;
+    if (pm_cue_at(c->x, pm_cue(c->x, "target-cues.list_head"), s, n, at, c->md, &me))
+        return me - at;
+    return 0;
+}
+
+/* `<prefix> quy hoạch A, quy hoạch B, chương trình C`: one indicator per
+ * item when at least two items are different catalogue indicators. An item
+ * that is the same indicator as the one before, or an unknown one of the
+ * same kind, refines it (`quy hoạch phân khu, quy hoạch chi tiết`).
+ * Returns the number of items (0 = no list). */
+static size_t split_list(target_ctx *c, const char *s, size_t n, size_t *prefix_end,
+                         list_item *items)
+{
+    size_t first = n;
+    const char *colon = memchr(s, ':', n);
+    size_t from = colon ? (size_t)(colon - s) + 1 : 0;
+    for (size_t i = from; i < n; i++) {
+        while (i < n && is_ws(s[i]))
+            i++;
+        if (i < n && (i == from || s[i - 1] == ' ') && head_len(c, s, n, i)) {
+            first = i;
+            break;
+        }
+        while (i < n && !is_ws(s[i]))
+            i++;
+    }
+    if (first == n)
+        return 0;
+    size_t k = 0, start = first;
+    for (size_t i = first; i <= n && k < MAX_ITEMS; i++) {
+        bool cut = i == n;
+        size_t next = i;
+        if (!cut && s[i] == ',') {
+            next = i + 1;
+            while (next < n && is_ws(s[next]))
+                next++;
+            cut = head_len(c, s, n, next) > 0;
+        } else if (!cut && i + 4 < n && memcmp(s + i, " và ", 5) == 0) {
+            next = i + 5;
+            cut = head_len(c, s, n, next) > 0;
+        }
+        if (!cut)
+            continue;
+        items[k].start = start;
+        items[k].end = i;
+        k++;
+        if (i == n)
+            break;
+        start = next;
+        i = next - 1;
+    }
+    /* Ids of `<prefix> item`; unknown refinements join the item before. */
+    size_t distinct = 0, merged = 0;
+    pm_buf key = {0};
+    for (size_t i = 0; i < k; i++) {
+        pm_buf_reset(&key);
+        pm_buf_append(&key, s, first);
+        pm_buf_append(&key, s + items[i].start, items[i].end - items[i].start);
+        items[i].id = key.failed ? NULL : pm_indicator_id(c->x, key.data, key.len);
+        size_t h = head_len(c, s, n, items[i].start);
+        const list_item *before = merged > 0 ? &items[merged - 1] : NULL;
+        bool same_id = before && items[i].id && before->id && strcmp(before->id, items[i].id) == 0;
+        bool refines = before && !items[i].id && head_len(c, s, n, before->start) == h &&
+                       strncmp(s + before->start, s + items[i].start, h) == 0;
+        if (same_id || refines) {
+            items[merged - 1].end = items[i].end;
+            continue;
+        }
+        bool seen = false;
+        for (size_t j = 0; j < merged && items[i].id; j++)
+            seen = seen || (items[j].id && strcmp(items[j].id, items[i].id) == 0);
+        if (items[i].id && !seen)
+            distinct++;
+        items[merged++] = items[i];
+    }
+    pm_buf_free(&key);
+    *prefix_end = first;
+    return distinct >= 2 ? merged : 0;
+}
+
+/* ---- records --------------------------------------------------------------- */
+
+static const char *scope_of(target_ctx *c, const char *s, size_t n)
+{
+    size_t ms, me;
+    if (!pm_cue_find(c->x, pm_cue(c->x, "target-cues.scope"), s, n, 0, c->md, &ms, &me))
+        return NULL;
+    return pm_arena_strndup(c->a, s + ms, me - ms);
+}
+
+static pm_status push_target(target_ctx *c, const place *pl, const char *indicator,
+                             const char *id, int year, const pm_quantity *q, const char *unit,
+                             bool aspirational, const char *scope, pm_source src)
+{
+    pm_target *tg = PM_PUSH(c->a, c->out->targets, c->out->n_targets, c->out->cap_targets);
+    if (!tg || !indicator)
+        return PM_ERR_NOMEM;
+    memset(tg, 0, sizeof *tg);
+    tg->section = pl->section;
+    tg->table = pl->table;
+    tg->indicator = indicator;
+    tg->indicator_id = id;
+    tg->year = year;
+    tg->value = q->value;
+    tg->unit = unit;
+    tg->aspirational = aspirational;
+    tg->scope = scope;
+    if (pl->lead) {
+        tg->lead = pl->lead->lead;
+        tg->n_lead = pl->lead->n_lead;
+    }
+    tg->source = src;
+    return PM_OK;
+}
+
+/* One record, or one per item of a coverage list in the phrase after the
+ * value (`100% các đô thị … có quy hoạch chung, quy hoạch phân khu, …`) or,
+ * failing that, in the one before it. */
+static pm_status emit(target_ctx *c, const place *pl, const char *after, const char *before,
+                      const char *indicator, const char *id, int year, const pm_quantity *q,
+                      const char *unit, bool aspirational, pm_source src)
+{
+    list_item items[MAX_ITEMS];
+    size_t prefix_end = 0;
+    const char *subject = after;
+    size_t k = split_list(c, subject, strlen(subject), &prefix_end, items);
+    if (k == 0 && before) {
+        subject = before;
+        k = split_list(c, subject, strlen(subject), &prefix_end, items);
+    }
+    const char *scope = scope_of(c, indicator, strlen(indicator));
+    if (!scope)
+        scope = scope_of(c, after, strlen(after));
+    if (k == 0)
+        return push_target(c, pl, indicator, id, year, q, unit, aspirational, scope, src);
+    for (size_t i = 0; i < k; i++) {
+        const char *text = pm_arena_printf(c->a, "%.*s%.*s", (int)prefix_end, subject,
+                                           (int)(items[i].end - items[i].start),
+                                           subject + items[i].start);
+        const char *trimmed = text ? dup_trim(c->a, text, strlen(text)) : NULL;
+        pm_status st = push_target(c, pl, trimmed, items[i].id, year, q, unit, aspirational,
+                                   scope, src);
+        if (st != PM_OK)
+            return st;
+    }
+    return PM_OK;
+}
+
+/* ---- prose ------------------------------------------------------------------ */
+
+typedef struct clause_state {
+    const char *indicator, *id; /* of the previous target of this text */
+    size_t end;                 /* where the previous target's clause ended */
+} clause_state;
+
+static bool inside_parens(const char *s, size_t at)
+{
+    int depth = 0;
+    for (size_t i = 0; i < at; i++)
+        depth += s[i] == '(' ? 1 : s[i] == ')' && depth > 0 ? -1 : 0;
+    return depth > 0;
+}
+
+static size_t sentence_start(const char *s, size_t at)
+{
+    size_t from = 0;
+    for (;;) {
+        size_t end = pm_sentence_end(s, at, from);
+        if (end >= at)
+            return from;
+        from = end;
+    }
+}
+
+static bool only_space(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (!is_ws(s[i]))
+            return false;
+    return true;
+}
+
+/* Does a year phrase open the sentence (`Đến năm 2030 hoàn thành …`)? */
+static bool opens_sentence(const char *s, size_t sentence, size_t at)
+{
+    for (size_t i = sentence; i < at; i++)
+        if (!is_ws(s[i]) && !strchr("-+*•.", s[i]))
+            return false;
+    return true;
+}
+
+static int year_of(const char *s, size_t n, const pm_year_phrase *yp, size_t ny,
+                   const pm_quantity *q, size_t ss, size_t se, const inherited *inh,
+                   size_t *attached_end)
+{
+    (void)n;
+    *attached_end = q->end;
+    for (size_t k = 0; k < ny; k++)
+        if (yp[k].start >= q->end) {
+            if (only_space(s, q->end, yp[k].start)) {
+                *attached_end = yp[k].end;
+                return yp[k].year;
+            }
+            break;
+        }
+    int before = 0, after = 0, frame = 0;
+    for (size_t k = 0; k < ny; k++) {
+        if (yp[k].end <= q->start && yp[k].start >= ss)
+            before = yp[k].year;
+        else if (!after && yp[k].start >= q->end && yp[k].end <= se)
+            after = yp[k].year;
+        else if (yp[k].start < ss && opens_sentence(s, sentence_start(s, yp[k].start),
+                                                    yp[k].start))
+            frame = yp[k].year;
+    }
+    if (before)
+        return before;
+    if (after)
+        return after;
+    if (frame)
+        return frame;
+    return inh ? inh->year : 0;
+}
+
+/* Last ';' or ':' in s[from, to), plus one; or from. */
+static size_t clause_start(const char *s, size_t from, size_t to)
+{
+    for (size_t i = to; i > from; i--)
+        if (s[i - 1] == ';' || s[i - 1] == ':')
+            return i;
+    return from;
+}
+
+static bool is_count(const char *unit)
+{
+    return unit && strcmp(unit, "count") == 0;
+}
+
+/* The id of the shortest comma-prefix (from_end false) or comma-suffix
+ * (from_end true) of s that names a catalogue indicator; *text is it. */
+static const char *id_by_commas(target_ctx *c, const char *s, bool from_end, const char *tail,
+                                const char **text)
+{
+    size_t n = strlen(s);
+    for (size_t k = 0; k <= n; k++) {
+        size_t i = from_end ? n - k : k;
+        bool edge = from_end ? (i == 0 || s[i - 1] == ',') : (i == n || s[i] == ',');
+        if (!edge)
+            continue;
+        const char *part = from_end ? s + i : s;
+        size_t len = from_end ? n - i : i;
+        while (len && is_ws(*part))
+            part++, len--;
+        if (count_words(part) < 1 || len == 0)
+            continue;
+        const char *cand = tail && *tail ? pm_arena_printf(c->a, "%.*s %s", (int)len, part, tail)
+                                         : pm_arena_strndup(c->a, part, len);
+        const char *id = cand ? pm_indicator_id(c->x, cand, strlen(cand)) : NULL;
+        if (id) {
+            *text = cand;
+            return id;
+        }
+    }
+    return NULL;
+}
+
+/* Indicator of a clause: `pre` is the text before the value, `post` the
+ * noun phrase after it and `post_full` the rest of the clause (all without
+ * years and asides). A value followed by an indicator of its own (`…, 50%
+ * quy hoạch phân khu`) measures that; otherwise the subject before the
+ * value — its shortest comma-suffix that is a catalogue indicator, since
+ * `Cải cách …, trong đó diện tích sàn nhà ở …` is about the floor area —
+ * then the phrase after it. Counts name what they count (`01 trạm quan
+ * trắc`), so the noun after the value joins the subject. */
+static void choose_indicator(target_ctx *c, const pm_quantity *q, const char *pre,
+                             const char *post, const char *post_full, const char **text,
+                             const char **id)
+{
+    *text = NULL;
+    *id = NULL;
+    bool count = is_count(q->unit);
+    bool pre_strong = count_words(pre) >= 2;
+    if (*post && (*id = pm_indicator_id(c->x, post, strlen(post))) != NULL) {
+        *text = count && pre_strong ? pm_arena_printf(c->a, "%s %s", pre, post) : post;
+        return;
+    }
+    if (pre_strong && (*id = id_by_commas(c, pre, true, count ? post : NULL, text)) != NULL)
+        return;
+    if (*post_full && (*id = id_by_commas(c, post_full, false, NULL, text)) != NULL) {
+        if (pre_strong)
+            *text = pm_arena_printf(c->a, "%s %s", pre, *text);
+        return;
+    }
+    if (pre_strong) {
+        /* No catalogue match: the last clause of the subject says what is measured. */
+        const char *last = strrchr(pre, ',');
+        const char *cand = last && count_words(last + 1) >= 2 ? last + 1 : pre;
+        while (is_ws(*cand))
+            cand++;
+        *text = count && *post ? pm_arena_printf(c->a, "%s %s", cand, post)
+                               : pm_arena_strdup(c->a, cand);
+    } else if (*post) {
+        *text = post;
+    }
+}
+
+static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
+                            const inherited *inh)
+{
+    const char *s = sp->s;
+    size_t n = sp->len;
+    pm_quantity q[MAX_QUANTITIES];
+    size_t nq = pm_find_quantities(c->x, s, n, q, MAX_QUANTITIES);
+    if (nq == 0)
+        return PM_OK;
+    pm_year_phrase all[MAX_YEARS], yp[MAX_YEARS];
+    size_t na = pm_find_year_phrases(c->x, c->md, s, n, all, MAX_YEARS), ny = 0;
+    for (size_t k = 0; k < na; k++)
+        if (!all[k].vision && !all[k].first &&
+            (!c->facts.plan_year || all[k].year >= c->facts.plan_year))
+            yp[ny++] = all[k];
+    const pcre2_code *not_before = pm_cue(c->x, "target-cues.not_before");
+    const pcre2_code *time_unit = pm_cue(c->x, "target-cues.time_unit");
+    const pcre2_code *aspiration = pm_cue(c->x, "target-cues.aspirational");
+    /* Values in parentheses (`(khoảng 162 xã)`) explain, they commit to nothing. */
+    bool kept[MAX_QUANTITIES];
+    for (size_t i = 0; i < nq; i++)
+        kept[i] = q[i].unit && !inside_parens(s, q[i].start);
+    clause_state prev = {inh ? inh->indicator : NULL, inh ? inh->indicator_id : NULL, 0};
+    size_t ms, me;
+    for (size_t i = 0; i < nq; i++) {
+        const pm_quantity *qi = &q[i];
+        if (!kept[i])
+            continue;
+        if (pm_cue_find(c->x, time_unit, qi->unit, strlen(qi->unit), 0, c->md, &ms, &me))
+            continue;
+        size_t window = qi->start > 24 ? qi->start - 24 : 0;
+        while (window > 0 && ((unsigned char)s[window] & 0xC0) == 0x80)
+            window--;
+        if (pm_cue_find(c->x, not_before, s + window, qi->start - window, 0, c->md, &ms, &me))
+            continue;
+        size_t ss = sentence_start(s, qi->start), se = pm_sentence_end(s, n, qi->start);
+        size_t attached_end;
+        int year = year_of(s, n, yp, ny, qi, ss, se, inh, &attached_end);
+        if (!year)
+            continue;
+        size_t cs = clause_start(s, prev.end > ss ? prev.end : ss, qi->start);
+        /* The phrase after the value runs to the clause end, the next
+         * value or the next year phrase. */
+        size_t pe = se;
+        for (size_t j = i + 1; j < nq; j++)
+            if (kept[j]) {
+                if (q[j].start < pe)
+                    pe = q[j].start;
+                break;
+            }
+        for (size_t k = 0; k < ny; k++)
+            if (yp[k].start >= attached_end && yp[k].start < pe)
+                pe = yp[k].start;
+        for (size_t k = attached_end; k < pe; k++)
+            if (s[k] == ';') {
+                pe = k;
+                break;
+            }
+        pm_buf_reset(&c->buf);
+        copy_plain(&c->buf, s, cs, qi->start, yp, ny);
+        size_t cut_s, cut_e, at = 0;
+        const pcre2_code *cut = pm_cue(c->x, "target-cues.subject_cut");
+        size_t cut_at = 0;
+        while (pm_cue_find(c->x, cut, c->buf.data, c->buf.len, at, c->md, &cut_s, &cut_e)) {
+            cut_at = cut_e;
+            at = cut_e;
+        }
+        if (cut_at) {
+            memmove(c->buf.data, c->buf.data + cut_at, c->buf.len - cut_at);
+            c->buf.len -= cut_at;
+        }
+        trim_filler(c, &c->buf);
+        char *pre = pm_arena_strndup(c->a, c->buf.data ? c->buf.data : "", c->buf.len);
+        /* A count's unit is the thing counted (`01 trạm quan trắc`): it
+         * belongs to the phrase after the number. */
+        size_t post_from = attached_end;
+        if (is_count(qi->unit) && attached_end == qi->end)
+            for (size_t k = qi->end; k > qi->start; k--)
+                if (s[k - 1] >= '0' && s[k - 1] <= '9') {
+                    post_from = k;
+                    break;
+                }
+        pm_buf_reset(&c->buf);
+        copy_plain(&c->buf, s, post_from, pe, yp, ny);
+        trim_filler(c, &c->buf);
+        char *post_full = pm_arena_strndup(c->a, c->buf.data ? c->buf.data : "", c->buf.len);
+        if (!pre || !post_full || c->buf.failed)
+            return PM_ERR_NOMEM;
+        /* The noun phrase right after the value ends at its first comma
+         * (`100% hộ gia đình, …`) unless that leaves one word (`100% thôn,
+         * bản được phủ sóng …`). */
+        size_t short_len = strcspn(post_full, ",:");
+        while (post_full[short_len] == ',' && count_words_n(post_full, short_len) < 2)
+            short_len += 1 + strcspn(post_full + short_len + 1, ",:");
+        char *post = dup_trim(c->a, post_full, short_len);
+        if (!post)
+            return PM_ERR_NOMEM;
+        const char *indicator, *id;
+        choose_indicator(c, qi, pre, post, post_full, &indicator, &id);
+        if (!indicator) {
+            if (!prev.indicator)
+                continue;
+            indicator = prev.indicator;
+            id = prev.id;
+        }
+        if (!id && inh && inh->indicator_id) {
+            indicator = inh->indicator;
+            id = inh->indicator_id;
+        }
+        bool aspirational = qi->aspirational ||
+                            pm_cue_find(c->x, aspiration, s, qi->start, ss, c->md, &ms, &me);
+        pm_status st = emit(c, pl, post_full, pre, indicator, id, year, qi, qi->unit,
+                            aspirational, pm_source_of_span(c->a, c->t, sp, cs, attached_end));
+        if (st != PM_OK)
+            return st;
+        prev.indicator = indicator;
+        prev.id = id;
+        prev.end = attached_end;
+    }
+    return PM_OK;
+}
+
+/* ---- target tables ------------------------------------------------------------ */
+
+static const pm_span *cell(const pm_row *row, int col)
+{
+    return col >= 0 && (size_t)col < row->n_cells ? &row->cells[col] : NULL;
+}
+
+static bool cell_blank(const pm_span *sp)
+{
+    return !sp || only_space(sp->s, 0, sp->len);
+}
+
+/* The unit column, read by the quantity parser's own unit lexicon. */
+static const char *unit_of_column(target_ctx *c, const pm_span *unit)
+{
+    if (cell_blank(unit))
+        return NULL;
+    pm_buf_reset(&c->buf);
+    pm_buf_puts(&c->buf, "1 ");
+    pm_buf_append(&c->buf, unit->s, unit->len);
+    pm_quantity q;
+    if (!c->buf.failed && pm_find_quantities(c->x, c->buf.data, c->buf.len, &q, 1) == 1 &&
+        q.unit)
+        return q.unit;
+    return dup_trim(c->a, unit->s, unit->len);
+}
+
+static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
+                                    const pm_column *cols)
+{
+    int ind = pm_column_find(cols, tb->n_columns, PM_COL_INDICATOR);
+    int unit_col = pm_column_find(cols, tb->n_columns, PM_COL_UNIT);
+    int lead_col = pm_column_find(cols, tb->n_columns, PM_COL_LEAD);
+    const pcre2_code *aspiration = pm_cue(c->x, "target-cues.aspirational");
+    for (size_t r = 0; r < tb->n_rows; r++) {
+        const pm_row *row = &tb->rows[r];
+        const pm_span *indicator = cell(row, ind);
+        if (row->unparsed || cell_blank(indicator) || pm_is_group_row(tb, cols, r))
+            continue;
+        pm_agency_set *lead = pm_arena_alloc(c->a, sizeof *lead);
+        if (!lead)
+            return PM_ERR_NOMEM;
+        const pm_span *lc = cell(row, lead_col);
+        if (!cell_blank(lc)) {
+            pm_status st = pm_agencies_all(c->x, c->a, &c->facts, lc->s, lc->len,
+                                           PM_ROLE_LEAD, lead);
+            if (st != PM_OK)
+                return st;
+        }
+        place pl = {tb->section, ti, lead};
+        char *name = dup_trim(c->a, indicator->s, indicator->len);
+        if (!name)
+            return PM_ERR_NOMEM;
+        const char *id = pm_indicator_id(c->x, name, strlen(name));
+        const char *column_unit = unit_of_column(c, cell(row, unit_col));
+        bool emitted = false;
+        for (size_t col = 0; col < tb->n_columns; col++) {
+            const pm_span *v = cell(row, (int)col);
+            pm_quantity q;
+            if (cols[col].role != PM_COL_TARGET_YEAR || cell_blank(v) ||
+                pm_find_quantities(c->x, v->s, v->len, &q, 1) != 1)
+                continue;
+            /* A bare number in a table row with no unit counts things. */
+            const char *unit = column_unit ? column_unit : q.unit ? q.unit : "count";
+            size_t ms, me;
+            bool aspirational = q.aspirational ||
+                                pm_cue_find(c->x, aspiration, v->s, v->len, 0, c->md, &ms, &me);
+            size_t from = pm_span_norm(indicator, 0), to = pm_span_norm(v, v->len - 1) + 1;
+            pm_source src = to > from ? pm_source_of(c->a, c->t, from, to)
+                                      : pm_source_of_span(c->a, c->t, v, 0, v->len);
+            src.line = indicator->line;
+            pm_status st = emit(c, &pl, name, NULL, name, id, cols[col].year, &q, unit,
+                                aspirational, src);
+            if (st != PM_OK)
+                return st;
+            emitted = true;
+        }
+        if (emitted && !id)
+            pm_warn(c->w, "unknown_indicator", indicator->line,
+                    "indicator not in the catalogue: %s", name);
+    }
+    return PM_OK;
+}
+
+/* ---- driver ----------------------------------------------------------------------- */
+
+static bool ends_with_colon(const pm_span *sp)
+{
+    size_t n = sp->len;
+    while (n && (is_ws(sp->s[n - 1]) || sp->s[n - 1] == '*'))
+        n--;
+    return n && sp->s[n - 1] == ':';
+}
+
+/* The lead-in a bullet hangs from: the block before its run of bullets
+ * (footnotes in between are skipped), when that block ends with ':'. */
+static pm_status lead_in_of(target_ctx *c, size_t b, inherited *inh)
+{
+    const pm_block *blocks = c->tree->blocks, *bl = &blocks[b];
+    memset(inh, 0, sizeof *inh);
+    if (bl->kind != PM_BLOCK_BULLET)
+        return PM_OK;
+    size_t k = b;
+    while (k > 0) {
+        const pm_block *p = &blocks[k - 1];
+        bool footnote = p->kind == PM_BLOCK_PARAGRAPH && p->body.len >= 2 &&
+                        (unsigned char)p->body.s[0] == 0xC2 &&
+                        ((unsigned char)p->body.s[1] == 0xB9 ||
+                         (unsigned char)p->body.s[1] == 0xB2 ||
+                         (unsigned char)p->body.s[1] == 0xB3);
+        if (p->section != bl->section ||
+            !(footnote || (p->kind == PM_BLOCK_BULLET && p->marker == bl->marker)))
+            break;
+        k--;
+    }
+    if (k == 0)
+        return PM_OK;
+    const pm_block *lead = &blocks[k - 1];
+    if (lead->section != bl->section || lead->kind == PM_BLOCK_TABLE ||
+        !ends_with_colon(&lead->body))
+        return PM_OK;
+    char *text = dup_trim(c->a, lead->body.s, lead->body.len);
+    if (!text)
+        return PM_ERR_NOMEM;
+    size_t len = strlen(text);
+    if (len && text[len - 1] == ':')
+        text[--len] = '\0';
+    pm_year_phrase yp[4];
+    size_t ny = pm_find_year_phrases(c->x, c->md, text, len, yp, 4);
+    inh->year = ny == 1 && !yp[0].vision && !yp[0].first ? yp[0].year : 0;
+    inh->indicator_id = pm_indicator_id(c->x, text, len);
+    inh->indicator = inh->indicator_id ? text : NULL;
+    return PM_OK;
+}
+
+pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *t,
+                             const pm_tree *tree, pm_records *out, pm_warnings *w)
+{
+    target_ctx c = {.x = x, .a = a, .t = t, .tree = tree, .out = out, .w = w};
+    c.md = pcre2_match_data_create(32, NULL);
+    if (!c.md)
+        return PM_ERR_NOMEM;
+    pm_status st = pm_doc_facts_read(x, a, t, tree, c.md, &c.facts);
+    for (size_t b = 0; st == PM_OK && b < tree->n_blocks; b++) {
+        const pm_block *bl = &tree->blocks[b];
+        if (bl->kind == PM_BLOCK_TABLE || bl->zone == PM_ZONE_FRONT ||
+            bl->zone == PM_ZONE_CLOSING)
+            continue;
+        inherited inh;
+        st = lead_in_of(&c, b, &inh);
+        place pl = {bl->section, -1, NULL};
+        if (st == PM_OK)
+            st = scan_prose(&c, &bl->body, &pl, inh.year || inh.indicator ? &inh : NULL);
+    }
+    for (size_t ti = 0; st == PM_OK && ti < tree->n_tables; ti++) {
+        const pm_table *tb = &tree->tables[ti];
+        pm_column *cols;
+        st = pm_table_columns(x, a, tb, &cols);
+        if (st != PM_OK)
+            break;
+        if (pm_is_targets_table(cols, tb->n_columns)) {
+            st = scan_targets_table(&c, tb, (int)ti, cols);
+            continue;
+        }
+        /* Task tables state targets inside their content cells. */
+        int content = pm_column_find(cols, tb->n_columns, PM_COL_CONTENT);
+        int lead_col = pm_column_find(cols, tb->n_columns, PM_COL_LEAD);
+        for (size_t r = 0; st == PM_OK && content >= 0 && r < tb->n_rows; r++) {
+            const pm_row *row = &tb->rows[r];
+            const pm_span *sp = cell(row, content);
+            if (row->unparsed || cell_blank(sp))
+                continue;
+            pm_agency_set *lead = pm_arena_alloc(a, sizeof *lead);
+            if (!lead) {
+                st = PM_ERR_NOMEM;
+                break;
+            }
+            const pm_span *lc = cell(row, lead_col);
+            if (!cell_blank(lc))
+                st = pm_agencies_all(x, a, &c.facts, lc->s, lc->len, PM_ROLE_LEAD, lead);
+            place pl = {tb->section, (int)ti, lead};
+            if (st == PM_OK)
+                st = scan_prose(&c, sp, &pl, NULL);
+        }
+    }
+    if (c.buf.failed && st == PM_OK)
+        st = PM_ERR_NOMEM;
+    pm_buf_free(&c.buf);
+    pcre2_match_data_free(c.md);
+    return st;
+}

@@ -1,0 +1,472 @@
+/* tasks.c: assigned tasks from the body and from task tables.
+ *
+ * Body: a section's field lines (`Cơ quan thực hiện:`, `- *Phân công thực
+ * hiện:*`, `Thời gian thực hiện:`, `Cơ quan phối hợp:` …, patterns/
+ * task-fields.pcre) assign the task that heads the section — its heading
+ * when the fields close the section, else the paragraph each group of
+ * fields follows. In the task part of a plan (`NHIỆM VỤ, GIẢI PHÁP`) an item
+ * without fields is a task when its own sentence names who carries it out
+ * (`b) Sở Thông tin và Truyền thông đôn đốc …`, `Sở Xây dựng chủ trì, phối
+ * hợp với …`), or when a paragraph of it does (`Các sở, ban, ngành … tổ chức
+ * triển khai thực hiện.`). Requests (`Đề nghị …`) assign nothing.
+ *
+ * A body task's deadline is its time field; else a time phrase in its
+ * assignment (`… dự kiến hoàn thành trong năm 2023`); else the span of its
+ * phases (`- Giai đoạn 2023-2025: …`, `- Giai đoạn 2026-2030: …`); else the
+ * one time phrase of its first sentence when that sentence has exactly one
+ * and it is not a target's year (`đạt 11-16% vào năm 2025`); else none.
+ *
+ * Tables: every row that is not a group row, with the columns' roles from
+ * patterns/table-columns.tsv. */
+#include <string.h>
+
+#include "extract/assemble.h"
+
+typedef enum field_kind {
+    FIELD_NONE,
+    FIELD_LEAD,
+    FIELD_SUPPORT,
+    FIELD_APPROVER,
+    FIELD_DEADLINE,
+    FIELD_PRODUCT
+} field_kind;
+
+static const struct {
+    const char *regex;
+    field_kind kind;
+} field_regexes[] = {
+    {"task-fields.support", FIELD_SUPPORT},   {"task-fields.approver", FIELD_APPROVER},
+    {"task-fields.deadline", FIELD_DEADLINE}, {"task-fields.product", FIELD_PRODUCT},
+    {"task-fields.lead", FIELD_LEAD},
+};
+
+typedef struct task_ctx {
+    const pm_extractor *x;
+    pm_arena *a;
+    const pm_text *t;
+    const pm_tree *tree;
+    pm_records *out;
+    pcre2_match_data *md;
+    pm_doc_facts facts;
+    field_kind *field;    /* per block */
+    size_t *value_at;     /* per block: where a field's value starts in body */
+    int *next_direct;     /* per block: next block of the same innermost section */
+    int *first_direct;    /* per section */
+    bool *has_children;   /* per section */
+} task_ctx;
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool blank(const pm_span *sp)
+{
+    if (!sp)
+        return true;
+    for (size_t i = 0; i < sp->len; i++)
+        if (!is_ws(sp->s[i]))
+            return false;
+    return true;
+}
+
+static char *dup_trim(pm_arena *a, const char *s, size_t n)
+{
+    while (n && (is_ws(*s) || *s == '*'))
+        s++, n--;
+    while (n && (is_ws(s[n - 1]) || s[n - 1] == '*'))
+        n--;
+    return pm_arena_strndup(a, s, n);
+}
+
+static bool section_matches(task_ctx *c, int s, const char *regex, bool any_ancestor)
+{
+    const pcre2_code *re = pm_cue(c->x, regex);
+    size_t ms, me;
+    for (; s >= 0; s = c->tree->sections[s].parent) {
+        const char *title = c->tree->sections[s].title;
+        if (!any_ancestor && c->tree->sections[s].parent >= 0)
+            continue;
+        if (title && pm_cue_find(c->x, re, title, strlen(title), 0, c->md, &ms, &me))
+            return true;
+    }
+    return false;
+}
+
+/* ---- deadlines ------------------------------------------------------------ */
+
+static pm_deadline parse_phrase(task_ctx *c, const char *s, size_t n)
+{
+    pm_deadline d = {0};
+    if (!pm_parse_deadline(c->x, c->a, s, n, &d))
+        memset(&d, 0, sizeof d);
+    return d;
+}
+
+/* The first time phrase of s that is not a document's vision year. */
+static pm_deadline phrase_in(task_ctx *c, const char *s, size_t n)
+{
+    pm_year_phrase yp[16];
+    size_t ny = pm_find_year_phrases(c->x, c->md, s, n, yp, 16);
+    for (size_t k = 0; k < ny; k++)
+        if (!yp[k].vision)
+            return parse_phrase(c, s + yp[k].start, yp[k].end - yp[k].start);
+    pm_deadline none = {0};
+    return none;
+}
+
+/* The one time phrase of the first sentence, unless it dates a target. */
+static pm_deadline first_sentence_deadline(task_ctx *c, const char *s, size_t n)
+{
+    pm_deadline none = {0};
+    size_t end = pm_sentence_end(s, n, 0);
+    pm_year_phrase yp[4];
+    size_t ny = pm_find_year_phrases(c->x, c->md, s, end, yp, 4);
+    if (ny != 1 || yp[0].vision)
+        return none;
+    pm_quantity q[32];
+    size_t nq = pm_find_quantities(c->x, s, end, q, 32);
+    for (size_t i = 0; i < nq; i++) {
+        size_t k = q[i].end;
+        while (k < yp[0].start && is_ws(s[k]))
+            k++;
+        if (k == yp[0].start)
+            return none;
+    }
+    return parse_phrase(c, s + yp[0].start, yp[0].end - yp[0].start);
+}
+
+/* `- Giai đoạn 2023-2025: …` … `- Giai đoạn 2026-2030: …` -> 2023-2030. */
+static pm_deadline phases_deadline(task_ctx *c, int from_block, int to_block)
+{
+    const pcre2_code *re = pm_cue(c->x, "task-fields.phase");
+    int first = 0, last = 0;
+    pm_deadline d = {0};
+    for (int b = from_block; b >= 0 && b != to_block; b = c->next_direct[b]) {
+        const pm_span *sp = &c->tree->blocks[b].body;
+        size_t ms, me, gs, ge;
+        if (!pm_cue_find(c->x, re, sp->s, sp->len, 0, c->md, &ms, &me) ||
+            !pm_regex_named(re, c->md, "phase", &gs, &ge))
+            continue;
+        pm_deadline p = parse_phrase(c, sp->s + gs, ge - gs);
+        int lo = p.start ? p.start : p.end, hi = p.end;
+        if (!hi)
+            continue;
+        if (!first || lo < first)
+            first = lo;
+        if (hi > last)
+            last = hi;
+    }
+    if (!last)
+        return d;
+    d.kind = first && first < last ? PM_DEADLINE_RANGE : PM_DEADLINE_YEAR;
+    d.start = d.kind == PM_DEADLINE_RANGE ? first : 0;
+    d.end = last;
+    d.text = pm_arena_printf(c->a, d.start ? "%d-%d" : "%d", d.start ? d.start : last, last);
+    return d;
+}
+
+/* ---- records ------------------------------------------------------------------- */
+
+static pm_task *new_task(task_ctx *c, int section, int table, const pm_span *text)
+{
+    pm_task *k = PM_PUSH(c->a, c->out->tasks, c->out->n_tasks, c->out->cap_tasks);
+    if (!k)
+        return NULL;
+    memset(k, 0, sizeof *k);
+    k->section = section;
+    k->table = table;
+    k->text = dup_trim(c->a, text->s, text->len);
+    k->source = pm_source_of_span(c->a, c->t, text, 0, text->len);
+    return k->text ? k : NULL;
+}
+
+static void take_agencies(pm_task *k, const pm_agency_set *set)
+{
+    k->lead = set->lead;
+    k->n_lead = set->n_lead;
+    k->support = set->support;
+    k->n_support = set->n_support;
+    k->approver = set->approver;
+    k->n_approver = set->n_approver;
+}
+
+/* Agencies of one field value: its subjects, or every name when no
+ * sentence starts with one. */
+static pm_status field_agencies(task_ctx *c, const char *s, size_t n, pm_role role,
+                                pm_agency_set *set)
+{
+    if (role == PM_ROLE_LEAD &&
+        pm_agencies_subject(c->x, c->a, &c->facts, c->md, s, n, role, true, set) > 0)
+        return PM_OK;
+    return pm_agencies_all(c->x, c->a, &c->facts, s, n, role, set);
+}
+
+/* A task from `owner` and the field blocks [group, group_end). */
+static pm_status field_task(task_ctx *c, int section, int owner, int group, int group_end)
+{
+    const pm_block *ob = &c->tree->blocks[owner];
+    pm_task *k = new_task(c, section, -1, &ob->body);
+    if (!k)
+        return PM_ERR_NOMEM;
+    if (ob->kind == PM_BLOCK_HEADING && section >= 0)
+        k->label = c->tree->sections[section].label;
+    pm_agency_set set = {0};
+    pm_deadline from_assignment = {0};
+    for (int b = group; b >= 0 && b != group_end; b = c->next_direct[b]) {
+        const pm_span *sp = &c->tree->blocks[b].body;
+        const char *v = sp->s + c->value_at[b];
+        size_t vn = sp->len - c->value_at[b];
+        pm_status st = PM_OK;
+        switch (c->field[b]) {
+        case FIELD_LEAD:
+        case FIELD_SUPPORT:
+            st = field_agencies(c, v, vn,
+                                c->field[b] == FIELD_LEAD ? PM_ROLE_LEAD : PM_ROLE_SUPPORT,
+                                &set);
+            if (from_assignment.kind == PM_DEADLINE_NONE)
+                from_assignment = phrase_in(c, v, vn);
+            break;
+        case FIELD_APPROVER:
+            st = pm_agencies_all(c->x, c->a, &c->facts, v, vn, PM_ROLE_APPROVER, &set);
+            break;
+        case FIELD_DEADLINE:
+            if (k->deadline.kind == PM_DEADLINE_NONE)
+                k->deadline = parse_phrase(c, v, vn);
+            break;
+        case FIELD_PRODUCT:
+            k->product = dup_trim(c->a, v, vn);
+            break;
+        case FIELD_NONE:
+            break;
+        }
+        if (st != PM_OK)
+            return st;
+    }
+    take_agencies(k, &set);
+    if (k->deadline.kind == PM_DEADLINE_NONE)
+        k->deadline = from_assignment;
+    if (k->deadline.kind == PM_DEADLINE_NONE)
+        k->deadline = phases_deadline(c, c->next_direct[owner], group);
+    if (k->deadline.kind == PM_DEADLINE_NONE)
+        k->deadline = first_sentence_deadline(c, ob->body.s, ob->body.len);
+    return PM_OK;
+}
+
+/* An item of the task part whose sentences say who carries it out. */
+static pm_status sentence_task(task_ctx *c, int section)
+{
+    const pm_section *sec = &c->tree->sections[section];
+    if (sec->block < 0)
+        return PM_OK;
+    const pm_block *hb = &c->tree->blocks[sec->block];
+    pm_agency_set set = {0};
+    size_t found = pm_agencies_subject(c->x, c->a, &c->facts, c->md, hb->body.s, hb->body.len,
+                                       PM_ROLE_LEAD, true, &set);
+    for (int b = c->first_direct[section]; !found && b >= 0; b = c->next_direct[b]) {
+        const pm_block *bl = &c->tree->blocks[b];
+        if (b != sec->block && bl->kind != PM_BLOCK_TABLE)
+            found = pm_agencies_subject(c->x, c->a, &c->facts, c->md, bl->body.s, bl->body.len,
+                                        PM_ROLE_LEAD, false, &set);
+    }
+    if (!found)
+        return PM_OK;
+    pm_task *k = new_task(c, section, -1, &hb->body);
+    if (!k)
+        return PM_ERR_NOMEM;
+    k->label = sec->label;
+    take_agencies(k, &set);
+    k->deadline = phases_deadline(c, c->next_direct[sec->block], -1);
+    if (k->deadline.kind == PM_DEADLINE_NONE)
+        k->deadline = first_sentence_deadline(c, hb->body.s, hb->body.len);
+    return PM_OK;
+}
+
+static pm_status section_tasks(task_ctx *c, int s)
+{
+    const pm_section *sec = &c->tree->sections[s];
+    int groups = 0;
+    bool in_group = false;
+    for (int b = c->first_direct[s]; b >= 0; b = c->next_direct[b]) {
+        bool field = c->field[b] != FIELD_NONE;
+        groups += field && !in_group;
+        in_group = field;
+    }
+    if (groups == 0) {
+        if (c->has_children[s] || sec->appendix || sec->block < 0 ||
+            c->tree->blocks[sec->block].zone != PM_ZONE_BODY ||
+            !section_matches(c, s, "task-fields.task_part", false) ||
+            section_matches(c, s, "task-fields.request", true))
+            return PM_OK;
+        return sentence_task(c, s);
+    }
+    /* Fields that close a leaf section assign its heading; otherwise each
+     * group assigns the paragraph it follows. */
+    bool heading_owns = groups == 1 && !c->has_children[s] && sec->block >= 0 &&
+                        !blank(&c->tree->blocks[sec->block].body);
+    int owner = -1;
+    for (int b = c->first_direct[s]; b >= 0;) {
+        if (c->field[b] == FIELD_NONE) {
+            if (owner < 0 && b != sec->block)
+                owner = b;
+            b = c->next_direct[b];
+            continue;
+        }
+        int end = b;
+        while (end >= 0 && c->field[end] != FIELD_NONE)
+            end = c->next_direct[end];
+        int who = heading_owns || owner < 0 ? sec->block : owner;
+        if (who >= 0) {
+            pm_status st = field_task(c, s, who, b, end);
+            if (st != PM_OK)
+                return st;
+        }
+        owner = -1;
+        b = end;
+    }
+    return PM_OK;
+}
+
+static pm_status body_tasks(task_ctx *c)
+{
+    const pm_tree *tree = c->tree;
+    size_t nb = tree->n_blocks, ns = tree->n_sections;
+    c->field = pm_arena_alloc(c->a, (nb + 1) * sizeof *c->field);
+    c->value_at = pm_arena_alloc(c->a, (nb + 1) * sizeof *c->value_at);
+    c->next_direct = pm_arena_alloc(c->a, (nb + 1) * sizeof *c->next_direct);
+    c->first_direct = pm_arena_alloc(c->a, (ns + 1) * sizeof *c->first_direct);
+    c->has_children = pm_arena_alloc(c->a, (ns + 1) * sizeof *c->has_children);
+    int *last = pm_arena_alloc(c->a, (ns + 1) * sizeof *last);
+    if (!c->field || !c->value_at || !c->next_direct || !c->first_direct || !c->has_children ||
+        !last)
+        return PM_ERR_NOMEM;
+    for (size_t s = 0; s < ns; s++) {
+        c->first_direct[s] = last[s] = -1;
+        if (tree->sections[s].parent >= 0)
+            c->has_children[tree->sections[s].parent] = true;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        const pm_block *bl = &tree->blocks[b];
+        c->next_direct[b] = -1;
+        c->field[b] = FIELD_NONE;
+        if (bl->kind == PM_BLOCK_PARAGRAPH || bl->kind == PM_BLOCK_BULLET) {
+            for (size_t f = 0; f < sizeof field_regexes / sizeof *field_regexes; f++) {
+                size_t ms, me;
+                if (pm_cue_find(c->x, pm_cue(c->x, field_regexes[f].regex), bl->body.s,
+                                bl->body.len, 0, c->md, &ms, &me) && ms == 0) {
+                    c->field[b] = field_regexes[f].kind;
+                    c->value_at[b] = me;
+                    break;
+                }
+            }
+        }
+        int s = bl->section;
+        if (s < 0 || (size_t)s >= ns || bl->zone == PM_ZONE_FRONT || bl->zone == PM_ZONE_CLOSING)
+            continue;
+        if (last[s] < 0)
+            c->first_direct[s] = (int)b;
+        else
+            c->next_direct[last[s]] = (int)b;
+        last[s] = (int)b;
+    }
+    for (size_t s = 0; s < ns; s++) {
+        pm_status st = section_tasks(c, (int)s);
+        if (st != PM_OK)
+            return st;
+    }
+    return PM_OK;
+}
+
+/* ---- task tables ---------------------------------------------------------------- */
+
+static const pm_span *cell(const pm_row *row, int col)
+{
+    return col >= 0 && (size_t)col < row->n_cells ? &row->cells[col] : NULL;
+}
+
+static pm_status row_task(task_ctx *c, const pm_table *tb, int ti, const pm_column *cols,
+                          size_t r)
+{
+    size_t nc = tb->n_columns;
+    const pm_row *row = &tb->rows[r];
+    const pm_span *content = cell(row, pm_column_find(cols, nc, PM_COL_CONTENT));
+    if (row->unparsed || blank(content) || pm_is_group_row(tb, cols, r))
+        return PM_OK;
+    pm_task *k = new_task(c, tb->section, ti, content);
+    if (!k)
+        return PM_ERR_NOMEM;
+    const pm_span *label = cell(row, pm_column_find(cols, nc, PM_COL_LABEL));
+    if (!blank(label))
+        k->label = dup_trim(c->a, label->s, label->len);
+    pm_agency_set set = {0};
+    pm_status st = PM_OK;
+    const pm_span *lead = cell(row, pm_column_find(cols, nc, PM_COL_LEAD));
+    if (!blank(lead))
+        st = pm_agencies_all(c->x, c->a, &c->facts, lead->s, lead->len, PM_ROLE_LEAD, &set);
+    else /* `Các Sở, ban, ngành … thực hiện: …` names its lead in the content */
+        pm_agencies_subject(c->x, c->a, &c->facts, c->md, content->s, content->len,
+                            PM_ROLE_LEAD, false, &set);
+    for (size_t col = 0; st == PM_OK && col < nc; col++) {
+        const pm_span *v = cell(row, (int)col);
+        if (blank(v))
+            continue;
+        switch (cols[col].role) {
+        case PM_COL_SUPPORT:
+            st = pm_agencies_all(c->x, c->a, &c->facts, v->s, v->len, PM_ROLE_SUPPORT, &set);
+            break;
+        case PM_COL_APPROVER:
+            st = pm_agencies_all(c->x, c->a, &c->facts, v->s, v->len, PM_ROLE_APPROVER, &set);
+            break;
+        case PM_COL_DEADLINE:
+            if (k->deadline.kind == PM_DEADLINE_NONE)
+                k->deadline = parse_phrase(c, v->s, v->len);
+            break;
+        case PM_COL_PRODUCT:
+            if (!k->product)
+                k->product = dup_trim(c->a, v->s, v->len);
+            break;
+        default:
+            break;
+        }
+    }
+    take_agencies(k, &set);
+    return st;
+}
+
+static pm_status table_tasks(task_ctx *c)
+{
+    for (size_t ti = 0; ti < c->tree->n_tables; ti++) {
+        const pm_table *tb = &c->tree->tables[ti];
+        pm_column *cols;
+        pm_status st = pm_table_columns(c->x, c->a, tb, &cols);
+        if (st != PM_OK)
+            return st;
+        size_t nc = tb->n_columns;
+        if (pm_is_targets_table(cols, nc) || pm_column_find(cols, nc, PM_COL_CONTENT) < 0 ||
+            (pm_column_find(cols, nc, PM_COL_LEAD) < 0 &&
+             pm_column_find(cols, nc, PM_COL_SUPPORT) < 0 &&
+             pm_column_find(cols, nc, PM_COL_DEADLINE) < 0))
+            continue;
+        for (size_t r = 0; r < tb->n_rows; r++)
+            if ((st = row_task(c, tb, (int)ti, cols, r)) != PM_OK)
+                return st;
+    }
+    return PM_OK;
+}
+
+pm_status pm_extract_tasks(const pm_extractor *x, pm_arena *a, const pm_text *t,
+                           const pm_tree *tree, pm_records *out, pm_warnings *w)
+{
+    (void)w;
+    task_ctx c = {.x = x, .a = a, .t = t, .tree = tree, .out = out};
+    c.md = pcre2_match_data_create(32, NULL);
+    if (!c.md)
+        return PM_ERR_NOMEM;
+    pm_status st = pm_doc_facts_read(x, a, t, tree, c.md, &c.facts);
+    if (st == PM_OK)
+        st = body_tasks(&c);
+    if (st == PM_OK)
+        st = table_tasks(&c);
+    pcre2_match_data_free(c.md);
+    return st;
+}

@@ -1,0 +1,483 @@
+/* test_extract: targets, tasks and warnings through the real pipeline
+ * (pm_text_decode -> pm_segment -> pm_extract), on small texts written for
+ * one rule each and on the variant plans in tests/variants/. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "extract/extract.h"
+
+typedef struct fixture {
+    pm_patterns *patterns;
+    pm_segmenter *segmenter;
+    pm_extractor *extractor;
+} fixture;
+
+/* One extracted document. */
+typedef struct doc {
+    pm_arena arena;
+    unsigned char *bytes;
+    size_t len;
+    pm_text text;
+    pm_tree tree;
+    pm_records rec;
+    pm_warnings warnings;
+} doc;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    pm_error err;
+    const char *dir = getenv("PLANMINE_PATTERNS");
+    if (!fx || pm_patterns_load(dir ? dir : "patterns", &fx->patterns, &err) != PM_OK ||
+        pm_segmenter_new(fx->patterns, &fx->segmenter, &err) != PM_OK ||
+        pm_extractor_new(fx->patterns, &fx->extractor, &err) != PM_OK) {
+        fprintf(stderr, "setup: %s:%zu: %s\n", err.file, err.line, err.message);
+        return -1;
+    }
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    pm_extractor_free(fx->extractor);
+    pm_segmenter_free(fx->segmenter);
+    pm_patterns_free(fx->patterns);
+    free(fx);
+    return 0;
+}
+
+static doc *extract_bytes(void **state, const void *bytes, size_t len)
+{
+    fixture *fx = *state;
+    doc *d = calloc(1, sizeof *d);
+    assert_non_null(d);
+    pm_arena_init(&d->arena);
+    d->bytes = malloc(len + 1);
+    assert_non_null(d->bytes);
+    memcpy(d->bytes, bytes, len);
+    d->len = len;
+    d->warnings.arena = &d->arena;
+    pm_error err;
+    assert_int_equal(pm_text_decode(&d->arena, d->bytes, len, NULL, &d->text, &d->warnings, &err),
+                     PM_OK);
+    assert_int_equal(pm_segment(fx->segmenter, &d->arena, &d->text, &d->tree, &d->warnings, &err),
+                     PM_OK);
+    assert_int_equal(pm_extract(fx->extractor, &d->arena, &d->text, &d->tree, &d->rec,
+                                &d->warnings, &err),
+                     PM_OK);
+    return d;
+}
+
+static doc *extract_text(void **state, const char *s)
+{
+    return extract_bytes(state, s, strlen(s));
+}
+
+static doc *extract_file(void **state, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "tests/variants/%s", name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    return extract_bytes(state, buf, n);
+}
+
+static void doc_free(doc *d)
+{
+    pm_arena_free(&d->arena);
+    free(d->bytes);
+    free(d);
+}
+
+/* ---- lookups ---------------------------------------------------------------- */
+
+static const pm_target *target(const doc *d, const char *id_or_text, int year)
+{
+    for (size_t i = 0; i < d->rec.n_targets; i++) {
+        const pm_target *t = &d->rec.targets[i];
+        bool named = (t->indicator_id && strcmp(t->indicator_id, id_or_text) == 0) ||
+                     strstr(t->indicator, id_or_text);
+        if (named && t->year == year)
+            return t;
+    }
+    return NULL;
+}
+
+static const pm_task *task_at(const doc *d, size_t line)
+{
+    for (size_t i = 0; i < d->rec.n_tasks; i++)
+        if (d->rec.tasks[i].source.line == line)
+            return &d->rec.tasks[i];
+    return NULL;
+}
+
+static bool has_agency(const pm_agency *list, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+static size_t warnings_of(const doc *d, const char *code)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < d->warnings.len; i++)
+        k += strcmp(d->warnings.items[i].code, code) == 0;
+    return k;
+}
+
+/* The evidence cut out of the original bytes is the evidence text, up to
+ * the spaces and line ends normalisation changed. */
+static void assert_evidence(const doc *d, const pm_source *src)
+{
+    assert_true(src->byte_start < src->byte_end);
+    assert_true(src->byte_end <= d->len);
+    assert_true(src->line >= 1 && src->line <= d->text.n_lines);
+    const char *orig = (const char *)d->bytes + src->byte_start;
+    size_t n = src->byte_end - src->byte_start;
+    /* first and last letters agree */
+    assert_int_equal(orig[0], src->text[0]);
+    assert_int_equal(orig[n - 1], src->text[strlen(src->text) - 1]);
+}
+
+#define PLAN_HEAD                                                                          \
+    "ỦY BAN NHÂN DÂN TỈNH THÁI BÌNH\n\nSố: 12/KH-UBND\n\nThái Bình, ngày 10 tháng 3 năm " \
+    "2023\n\nKẾ HOẠCH\n\nPhát triển đô thị\n\n"
+
+/* ---- targets in prose ---------------------------------------------------------- */
+
+static void test_year_after_before_and_carried(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                           "- Tỷ lệ đô thị hóa đến năm 2025 đạt trên 45%, đến năm "
+                                           "2030 đạt trên 60%. Tỷ lệ đất giao thông trên đất xây "
+                                           "dựng đô thị đạt khoảng 11 - 16% vào năm 2025, 16 - 26% "
+                                           "vào năm 2030.\n");
+    assert_int_equal(d->rec.n_targets, 4);
+    const pm_target *t = target(d, "urbanization_rate", 2030);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_GT);
+    assert_true(t->value.min == 60);
+    assert_string_equal(t->unit, "%");
+    t = target(d, "transport_land_ratio", 2030);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_BETWEEN);
+    assert_true(t->value.min == 16 && t->value.max == 26);
+    assert_evidence(d, &t->source);
+    assert_null(target(d, "urbanization_rate", 2045));
+    doc_free(d);
+}
+
+static void test_year_later_in_sentence_and_framing(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                           "Hạ tầng mạng băng rộng cáp quang phủ trên 80% hộ gia "
+                                           "đình, đồng thời ngầm hóa hạ tầng viễn thông đến năm "
+                                           "2025.\n\n"
+                                           "Đến năm 2030 hoàn thành 100% quy hoạch xây dựng vùng "
+                                           "huyện. Đầu tư phát triển hình thành 04 đô thị mới loại "
+                                           "V.\n");
+    const pm_target *t = target(d, "broadband_household_coverage", 2025);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_GT);
+    assert_non_null(target(d, "district_plan_coverage", 2030));
+    t = target(d, "đô thị mới", 2030); /* the year that opened the paragraph */
+    assert_non_null(t);
+    assert_string_equal(t->unit, "count");
+    assert_true(t->value.min == 4);
+    doc_free(d);
+}
+
+static void test_coverage_list_is_split(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                           "- Đến năm 2025, 100% các đô thị hiện có và đô thị mới "
+                                           "có quy hoạch chung đô thị, quy hoạch phân khu, quy "
+                                           "hoạch chi tiết, chương trình cải tạo, chỉnh trang đô "
+                                           "thị theo quy định.\n");
+    /* `quy hoạch chi tiết` refines the zoning plans; the programme is its own. */
+    assert_int_equal(d->rec.n_targets, 3);
+    assert_non_null(target(d, "general_plan_coverage", 2025));
+    assert_non_null(target(d, "zoning_plan_coverage", 2025));
+    assert_non_null(target(d, "chương trình cải tạo", 2025));
+    doc_free(d);
+}
+
+static void test_non_targets(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                           "Thí điểm thực hiện 01 dự án tái thiết đô thị.\n\n"
+                                           "Đến năm 2025 có 90% xã (khoảng 162 xã) được lập quy "
+                                           "hoạch chung xây dựng xã; sắp xếp các xã có đồng thời "
+                                           "cả 2 tiêu chuẩn theo quy định.\n\n"
+                                           "Nghị quyết số 148/NQ-CP ngày 11/11/2022 của Hội nghị "
+                                           "lần thứ 4 về kế hoạch 5 năm 2021-2025.\n\n"
+                                           "Tỷ lệ đô thị hóa năm 2020 đạt 30%.\n");
+    /* Only the 90%: no year, an aside, `both`, an ordinal, a duration,
+     * a year before the plan. */
+    assert_int_equal(d->rec.n_targets, 1);
+    assert_non_null(target(d, "commune_plan_coverage", 2025));
+    doc_free(d);
+}
+
+static void test_lead_in_gives_indicator(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                           "- Số lượng đô thị toàn tỉnh:\n\n"
+                                           "+ Đến năm 2025 toàn tỉnh có 17 đô thị gồm: thành phố "
+                                           "Thái Bình (II), thị trấn Tiền Hải (V).\n\n"
+                                           "+ Đến năm 2030 toàn tỉnh có 20 đô thị.\n");
+    const pm_target *t = target(d, "urban_count", 2025);
+    assert_non_null(t);
+    assert_true(t->value.min == 17);
+    assert_non_null(target(d, "urban_count", 2030));
+    doc_free(d);
+}
+
+/* ---- target tables --------------------------------------------------------------- */
+
+static void test_targets_table_two_row_header(void **state)
+{
+    doc *d = extract_file(state, "digital-two-row-table.txt");
+    /* years from `Mục tiêu / Năm 2025`, never from `Hiện trạng 2023` */
+    const pm_target *t = target(d, "smartphone_adult_ratio", 2030);
+    assert_non_null(t);
+    assert_true(t->value.min == 95);
+    assert_int_equal(t->table, 0);
+    assert_null(target(d, "smartphone_adult_ratio", 2023));
+    t = target(d, "Số doanh nghiệp công nghệ số", 2025); /* not in the catalogue */
+    assert_non_null(t);
+    assert_null(t->indicator_id);
+    assert_string_equal(t->unit, "count");
+    t = target(d, "trực tuyến toàn trình", 2025);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_GE);
+    assert_int_equal(warnings_of(d, "unknown_indicator"), 2);
+    /* a target sentence inside a task table cell */
+    t = target(d, "Số hóa hồ sơ", 2025);
+    assert_non_null(t);
+    assert_int_equal(t->table, 1);
+    assert_true(has_agency(t->lead, t->n_lead, "van-phong-ubnd-tinh"));
+    doc_free(d);
+}
+
+/* ---- tasks -------------------------------------------------------------------------- */
+
+static void test_body_fields(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "III. NHIỆM VỤ, GIẢI PHÁP\n\n"
+                                    "1. Nâng cao chất lượng quy hoạch đô thị\n\n"
+                                    "Tổ chức rà soát, điều chỉnh quy hoạch chung.\n\n"
+                                    "- *Phân công thực hiện:* Sở Xây dựng chủ trì, phối hợp với Sở "
+                                    "Tài chính (trên cơ sở đề xuất của UBND các huyện, thành phố) "
+                                    "tham mưu UBND tỉnh.\n\n"
+                                    "- *Thời gian thực hiện:* Thường xuyên.\n\n"
+                                    "2. Phát triển nhà ở xã hội\n\n"
+                                    "Co quan thuc hien: Sở Kế hoạch và Đầu tư chủ trì phối hợp các "
+                                    "sở, ban, ngành khẩn trương hoàn thành, dự kiến hoàn thành "
+                                    "trong năm 2024.\n\n"
+                                    "Cơ quan phối hợp: Sở Xây dựng.\n");
+    assert_int_equal(d->rec.n_tasks, 2);
+    const pm_task *k = task_at(d, 13);
+    assert_non_null(k);
+    assert_string_equal(k->label, "1");
+    assert_string_equal(k->text, "Nâng cao chất lượng quy hoạch đô thị");
+    assert_true(has_agency(k->lead, k->n_lead, "so-xay-dung"));
+    assert_true(has_agency(k->support, k->n_support, "so-tai-chinh"));
+    assert_true(has_agency(k->support, k->n_support, "ubnd-cap-huyen"));
+    assert_false(has_agency(k->lead, k->n_lead, "ubnd-tinh")); /* an object, not an assignee */
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_ONGOING);
+    k = task_at(d, 21);
+    assert_non_null(k);
+    assert_true(has_agency(k->lead, k->n_lead, "so-ke-hoach-va-dau-tu"));
+    assert_true(has_agency(k->support, k->n_support, "so-xay-dung"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_YEAR); /* from the assignment */
+    assert_int_equal(k->deadline.end, 2024);
+    assert_evidence(d, &k->source);
+    doc_free(d);
+}
+
+static void test_sentence_tasks_only_in_task_part(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n"
+                                    "1. Tuyên truyền\n\n"
+                                    "a) Sở Thông tin và Truyền thông đôn đốc, hướng dẫn các cơ quan "
+                                    "báo chí tuyên truyền về quy hoạch.\n\n"
+                                    "b) Tiếp tục thực hiện tốt các chính sách đất đai.\n\n"
+                                    "Các sở, ban, ngành, UBND các huyện, thành phố tổ chức triển "
+                                    "khai thực hiện.\n\n"
+                                    "c) Đến năm 2025, hoàn thiện tiêu chí phân loại đô thị của thành "
+                                    "phố Thái Bình. UBND thành phố chủ trì thực hiện.\n\n"
+                                    "2. Đề nghị các tổ chức phối hợp\n\n"
+                                    "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh tăng cường giám sát.\n\n"
+                                    "III. TỔ CHỨC THỰC HIỆN\n\n"
+                                    "1. Sở Xây dựng chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.\n");
+    assert_int_equal(d->rec.n_tasks, 3);
+    const pm_task *k = task_at(d, 15);
+    assert_non_null(k);
+    assert_int_equal(k->n_lead, 1);
+    assert_string_equal(k->lead[0].id, "so-thong-tin-va-truyen-thong");
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_NONE);
+    k = task_at(d, 17); /* roles from the paragraph under the item */
+    assert_non_null(k);
+    assert_true(has_agency(k->lead, k->n_lead, "cac-so-ban-nganh"));
+    assert_true(has_agency(k->lead, k->n_lead, "ubnd-cap-huyen"));
+    k = task_at(d, 21);
+    assert_non_null(k);
+    /* the one city the plan names; the one year of the first sentence */
+    assert_true(has_agency(k->lead, k->n_lead, "ubnd-thanh-pho-thai-binh"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_YEAR);
+    assert_int_equal(k->deadline.end, 2025);
+    doc_free(d);
+}
+
+static void test_deadline_not_from_target_years(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n"
+                                           "1. Hạ tầng\n\n"
+                                           "a) Phấn đấu tỷ lệ đất giao thông trên đất xây dựng đô thị "
+                                           "đạt khoảng 11-16% vào năm 2025.\n\n"
+                                           "Cơ quan thực hiện: UBND các huyện, thành phố.\n\n"
+                                           "b) Sắp xếp đơn vị hành chính cấp xã.\n\n"
+                                           "- Giai đoạn 2023-2025: xây dựng đề án.\n\n"
+                                           "- Giai đoạn 2026-2030: thành lập thị trấn mới.\n\n"
+                                           "Cơ quan thực hiện: Sở Nội vụ.\n");
+    const pm_task *k = task_at(d, 15);
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_NONE);
+    k = task_at(d, 19);
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_RANGE);
+    assert_int_equal(k->deadline.start, 2023);
+    assert_int_equal(k->deadline.end, 2030);
+    doc_free(d);
+}
+
+static void test_task_table(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "Phụ lục\n\n"
+                                    "STT\tNội dung\tThời gian thực hiện\tCơ quan tổ chức thực hiện/ "
+                                    "phối hợp\tCơ quan phê duyệt\n"
+                                    "I\tNhóm nhiệm vụ về quy hoạch\t\t\t\n"
+                                    "1\tLập quy hoạch phân khu\t2023-2025\t- UBND các huyện, thành "
+                                    "phố; - Sở Xây dựng (phối hợp)\tUBND tỉnh\n"
+                                    "2\tRà soát các thiết chế văn hóa\tHằng năm\t\t\n"
+                                    "\tCác sở, ban, ngành tỉnh thực hiện: tuyên truyền nghị "
+                                    "quyết\t2022\t\t\n");
+    assert_int_equal(d->rec.n_tasks, 3); /* the group row is no task */
+    const pm_task *k = task_at(d, 15);
+    assert_non_null(k);
+    assert_string_equal(k->label, "1");
+    assert_true(has_agency(k->lead, k->n_lead, "ubnd-cap-huyen"));
+    assert_true(has_agency(k->support, k->n_support, "so-xay-dung"));
+    assert_true(has_agency(k->approver, k->n_approver, "ubnd-tinh"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_RANGE);
+    k = task_at(d, 16);
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_ANNUAL);
+    assert_int_equal(k->n_lead + k->n_support, 0);
+    k = task_at(d, 17); /* the lead named by the content */
+    assert_null(k->label);
+    assert_non_null(k);
+    assert_true(has_agency(k->lead, k->n_lead, "cac-so-ban-nganh"));
+    assert_int_equal(warnings_of(d, "task_without_agency"), 1);
+    assert_int_equal(warnings_of(d, "deadline_before_plan"), 1);
+    doc_free(d);
+}
+
+/* ---- warnings ---------------------------------------------------------------------- */
+
+static void test_value_conflict_and_citations(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                    "Đến năm 2030, tỷ lệ nước thải sinh hoạt được xử lý đạt trên "
+                                    "50%. Diện tích sàn nhà ở bình quân đầu người tại khu vực đô "
+                                    "thị đạt 28 m² vào năm 2025.\n\n"
+                                    "Phụ lục\n\n"
+                                    "(Kèm theo Kế hoạch số 21/KH-UBND ngày 19 tháng 3 năm 2023 của "
+                                    "UBND tỉnh Thái Bình)\n\n"
+                                    "STT\tNội dung\tThời gian thực hiện\tCơ quan chủ trì\n"
+                                    "1\tĐến năm 2030 tỷ lệ nước thải sinh hoạt được xử lý đạt từ "
+                                    "40%-45%; diện tích sàn nhà ở bình quân đầu người tại khu vực "
+                                    "đô thị đạt tối thiểu 28 m² vào năm 2025\t2023-2030\tSở Xây "
+                                    "dựng\n");
+    /* 40-45% cannot hold with >50%; `tối thiểu 28` agrees with `28` */
+    assert_int_equal(warnings_of(d, "value_conflict"), 1);
+    assert_int_equal(warnings_of(d, "number_mismatch"), 1);
+    assert_int_equal(warnings_of(d, "date_mismatch"), 1);
+    doc_free(d);
+}
+
+/* ---- variants ------------------------------------------------------------------------ */
+
+static void test_variant_poverty_crlf_nbsp(void **state)
+{
+    doc *d = extract_file(state, "poverty-sentences-crlf.txt");
+    /* a topic outside the catalogue: records still come, ids are null */
+    const pm_target *t = target(d, "tỷ lệ hộ nghèo", 2025);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_LT);
+    assert_null(t->indicator_id);
+    assert_evidence(d, &t->source);
+    t = target(d, "Số lao động được đào tạo nghề", 2025);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_APPROX);
+    assert_true(t->value.min == 5000);
+    t = target(d, "mô hình", 2025);
+    assert_non_null(t);
+    assert_true(t->aspirational);
+    for (size_t i = 0; i < d->rec.n_targets; i++)
+        assert_false(d->rec.targets[i].value.min == 30); /* `(khoảng 30 xã …)` */
+    /* `Phần`/`Mục` numbering, tasks as sentences, an OCR field label, phases */
+    assert_int_equal(d->rec.n_tasks, 3);
+    const pm_task *k = task_at(d, 16);
+    assert_non_null(k);
+    assert_true(has_agency(k->lead, k->n_lead, "so-lao-dong-thuong-binh-va-xa-hoi"));
+    assert_true(has_agency(k->support, k->n_support, "so-tai-chinh"));
+    k = task_at(d, 18);
+    assert_non_null(k);
+    assert_true(has_agency(k->lead, k->n_lead, "ubnd-cap-huyen"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_RANGE);
+    assert_int_equal(k->deadline.end, 2028);
+    k = task_at(d, 22);
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_QUARTER);
+    assert_evidence(d, &k->source);
+    doc_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_year_after_before_and_carried),
+        cmocka_unit_test(test_year_later_in_sentence_and_framing),
+        cmocka_unit_test(test_coverage_list_is_split),
+        cmocka_unit_test(test_non_targets),
+        cmocka_unit_test(test_lead_in_gives_indicator),
+        cmocka_unit_test(test_targets_table_two_row_header),
+        cmocka_unit_test(test_body_fields),
+        cmocka_unit_test(test_sentence_tasks_only_in_task_part),
+        cmocka_unit_test(test_deadline_not_from_target_years),
+        cmocka_unit_test(test_task_table),
+        cmocka_unit_test(test_value_conflict_and_citations),
+        cmocka_unit_test(test_variant_poverty_crlf_nbsp),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
