@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract/assemble.h"
+#include "extract/internal.h"
 
 /* Targets are compared by catalogue id, else by their indicator text. */
 static const char *target_key(const pm_target *t)

@@ -1,9 +1,9 @@
 /* extract.c: the extractor's life cycle, the driver, evidence, and the
- * helpers the assemblers share (assemble.h). */
+ * helpers the assemblers share (declared in internal.h). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract/assemble.h"
+#include "extract/internal.h"
 
 /* Patterns this directory's assemblers read; checked once at start-up so a
  * missing key fails at load time with the file that should hold it. */
@@ -90,6 +90,34 @@ pm_source pm_source_of(pm_arena *a, const pm_text *t, size_t norm_start, size_t 
     return src;
 }
 
+/* Evidence must be a verbatim excerpt: the original bytes between its
+ * offsets, normalised, contain its text. A span joined from pieces that
+ * lie apart in the text (a table row continued after a page break, a cell
+ * whose markup was removed) is cut at the first piece that does not follow
+ * the previous one across nothing but white space. */
+static size_t contiguous_end(const pm_text *t, const pm_span *sp, size_t start, size_t end)
+{
+    for (size_t i = 0; i + 1 < sp->n_pieces; i++) {
+        size_t at = sp->pieces[i].at, next = sp->pieces[i + 1].at;
+        if (next <= start)
+            continue;
+        if (next >= end)
+            break;
+        size_t from = at > start ? at : start, real_end = next;
+        while (real_end > from && is_space(sp->s[real_end - 1]))
+            real_end--;
+        size_t norm_from = sp->pieces[i].norm + (from - at);
+        size_t norm_end = norm_from + (real_end - from), norm_next = sp->pieces[i + 1].norm;
+        bool follows = norm_end <= norm_next && norm_end <= t->norm_len &&
+                       memcmp(sp->s + from, t->norm + norm_from, real_end - from) == 0;
+        for (size_t k = norm_end; follows && k < norm_next; k++)
+            follows = is_space(t->norm[k]);
+        if (!follows)
+            return real_end;
+    }
+    return end;
+}
+
 pm_source pm_source_of_span(pm_arena *a, const pm_text *t, const pm_span *sp, size_t start,
                             size_t end)
 {
@@ -101,6 +129,9 @@ pm_source pm_source_of_span(pm_arena *a, const pm_text *t, const pm_span *sp, si
         size_t at = sp->len ? pm_span_norm(sp, 0) : 0;
         return pm_source_of(a, t, at, at);
     }
+    end = contiguous_end(t, sp, start, end);
+    while (end > start && is_space(sp->s[end - 1]))
+        end--;
     /* The last byte maps inside its piece; one past it is the evidence end. */
     size_t ns = pm_span_norm(sp, start), ne = pm_span_norm(sp, end - 1) + 1;
     pm_source src = {

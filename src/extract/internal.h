@@ -39,4 +39,97 @@ pm_source pm_source_of(pm_arena *a, const pm_text *t, size_t norm_start, size_t 
 pm_source pm_source_of_span(pm_arena *a, const pm_text *t, const pm_span *sp, size_t start,
                             size_t end);
 
+/* ==== shared by the record assemblers (targets.c, tasks.c, checks.c) =====
+ * Table column roles, year phrases, agency sets with the document's own
+ * city, regex helpers; implemented in extract.c. The patterns they read
+ * (task-fields.pcre, target-cues.pcre, table-columns.tsv) are checked once
+ * in pm_extractor_new. */
+/* ---- regexes ------------------------------------------------------------ */
+/* The compiled regex "file.key" (checked to exist at start-up). */
+const pcre2_code *pm_cue(const pm_extractor *x, const char *name);
+/* First match of re in s[from, n); bounds of the whole match. */
+bool pm_cue_find(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n,
+                 size_t from, pcre2_match_data *md, size_t *start, size_t *end);
+/* Does re match at exactly s+at? Its end in *end. */
+bool pm_cue_at(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n, size_t at,
+               pcre2_match_data *md, size_t *end);
+
+/* ---- table columns ------------------------------------------------------ */
+typedef enum pm_column_role {
+    PM_COL_OTHER,
+    PM_COL_LABEL,
+    PM_COL_CONTENT,
+    PM_COL_INDICATOR,
+    PM_COL_UNIT,
+    PM_COL_LEAD,
+    PM_COL_SUPPORT,
+    PM_COL_APPROVER,
+    PM_COL_DEADLINE,
+    PM_COL_PRODUCT,
+    PM_COL_NOTE,
+    PM_COL_BASELINE,
+    PM_COL_TARGET_YEAR
+} pm_column_role;
+
+typedef struct pm_column {
+    pm_column_role role;
+    int year; /* PM_COL_TARGET_YEAR and PM_COL_BASELINE: the year in the header */
+} pm_column;
+
+/* Roles of tb's columns from patterns/table-columns.tsv (arena array). */
+pm_status pm_table_columns(const pm_extractor *x, pm_arena *a, const pm_table *tb,
+                           pm_column **out);
+/* First column with the role, -1 if none. */
+int pm_column_find(const pm_column *cols, size_t n, pm_column_role role);
+/* A targets table lists indicators with values per year. */
+bool pm_is_targets_table(const pm_column *cols, size_t n);
+/* A group row (`I`, `1` over `1.1`, `Nhóm nhiệm vụ …`) heads other rows. */
+bool pm_is_group_row(const pm_table *tb, const pm_column *cols, size_t row);
+
+/* ---- year phrases -------------------------------------------------------- */
+typedef struct pm_year_phrase {
+    size_t start, end;
+    int year;      /* the (last) year named */
+    int first;     /* first year of a period, else 0 */
+    bool vision;   /* `tầm nhìn đến năm 2045`: names a document, never a deadline */
+} pm_year_phrase;
+
+/* Year phrases (`đến năm 2025`, `vào năm 2030`, `Đến 2025`, `giai đoạn
+ * 2023-2030`) of s in order; at most max. */
+size_t pm_find_year_phrases(const pm_extractor *x, pcre2_match_data *md, const char *s,
+                            size_t n, pm_year_phrase *out, size_t max);
+/* The plan's own year (header date), 0 when unknown. */
+int pm_plan_year(const pm_tree *tree);
+
+/* ---- agencies ------------------------------------------------------------- */
+typedef struct pm_agency_set {
+    pm_agency *lead, *support, *approver;
+    size_t n_lead, n_support, n_approver;
+    size_t cap_lead, cap_support, cap_approver;
+} pm_agency_set;
+
+/* Per-document facts agency resolution needs. */
+typedef struct pm_doc_facts {
+    const char *city; /* the one `thành phố X` the document names, else NULL */
+    int plan_year;
+} pm_doc_facts;
+
+pm_status pm_doc_facts_read(const pm_extractor *x, pm_arena *a, const pm_text *t,
+                            const pm_tree *tree, pcre2_match_data *md, pm_doc_facts *out);
+
+/* Adds every agency named in s (default_role unless the text marks it). */
+pm_status pm_agencies_all(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
+                          const char *s, size_t n, pm_role default_role, pm_agency_set *set);
+/* Adds the agencies that are the subject of each sentence of s: a chain of
+ * names from the sentence start joined only by connectors (`,`, `và`,
+ * `chủ trì`, `phối hợp với`, parentheses) — names later in the sentence are
+ * objects, not assignees. Returns the number added. */
+size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
+                           pcre2_match_data *md, const char *s, size_t n,
+                           pm_role default_role, bool every_sentence, pm_agency_set *set);
+
+/* End of the sentence that starts at `from`: after its '.', before a line
+ * that starts a new bullet, or n. */
+size_t pm_sentence_end(const char *s, size_t n, size_t from);
+
 #endif

@@ -14,7 +14,7 @@
  * one (`…, đến năm 2030 đạt trên 60%`). */
 #include <string.h>
 
-#include "extract/assemble.h"
+#include "extract/internal.h"
 
 enum { MAX_QUANTITIES = 96, MAX_YEARS = 64, MAX_ITEMS = 16 };
 

@@ -20,7 +20,7 @@
  * patterns/table-columns.tsv. */
 #include <string.h>
 
-#include "extract/assemble.h"
+#include "extract/internal.h"
 
 typedef enum field_kind {
     FIELD_NONE,
