@@ -60,7 +60,10 @@ $(BUILD)/tools/%: tools/%.c $(BUILD)/libplanmine.a | $(DEPS_OK)
 
 run: all
 	$(BUILD)/planmine extract -o out corpus/*.txt
-	@echo "planmine: wrote $$(ls out/*.json | wc -l) JSON files to out/"
+	rm -f out/plans.sqlite
+	$(BUILD)/planmine compare --format html -o out/report.html --db out/plans.sqlite out/*.json
+	$(BUILD)/planmine compare --format md -o out/report.md out/*.json
+	@echo "planmine: wrote $$(ls out/*.json | wc -l) JSON files, out/report.html, out/report.md and out/plans.sqlite"
 
 unit: $(TEST_BIN)
 	@tests/run-all $(TEST_BIN)
