@@ -12,11 +12,12 @@
  * before the value, or after it when the value comes first (`100% các đô
  * thị …`) — and a clause with no subject of its own continues the previous
  * one (`…, đến năm 2030 đạt trên 60%`). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "extract/internal.h"
 
-enum { MAX_QUANTITIES = 96, MAX_YEARS = 64, MAX_ITEMS = 16 };
+enum { MAX_ITEMS = 16 };
 
 typedef struct target_ctx {
     const pm_extractor *x;
@@ -28,7 +29,60 @@ typedef struct target_ctx {
     pcre2_match_data *md;
     pm_doc_facts facts;
     pm_buf buf;
+    /* Scratch reused block after block, grown to the block with most values. */
+    pm_quantity *q;
+    bool *kept;
+    size_t cap_q;
+    pm_year_phrase *all_years, *years;
+    size_t cap_years;
+    bool scratch_failed;
 } target_ctx;
+
+/* Runs a finder that fills at most cap items until one pass finds fewer
+ * than cap, doubling the scratch in between: no block has too many values
+ * to be read whole, and the rescans cost O(n log values). */
+static size_t find_quantities(target_ctx *c, const char *s, size_t n)
+{
+    for (;;) {
+        size_t found = c->cap_q ? pm_find_quantities(c->x, s, n, c->q, c->cap_q) : 0;
+        if (c->cap_q && found < c->cap_q)
+            return found;
+        size_t cap = c->cap_q ? c->cap_q * 2 : 64;
+        pm_quantity *q = realloc(c->q, cap * sizeof *q);
+        if (q)
+            c->q = q;
+        bool *kept = q ? realloc(c->kept, cap * sizeof *kept) : NULL;
+        if (kept)
+            c->kept = kept;
+        if (!q || !kept) {
+            c->scratch_failed = true;
+            return found;
+        }
+        c->cap_q = cap;
+    }
+}
+
+static size_t find_year_phrases(target_ctx *c, const char *s, size_t n)
+{
+    for (;;) {
+        size_t found =
+            c->cap_years ? pm_find_year_phrases(c->x, c->md, s, n, c->all_years, c->cap_years) : 0;
+        if (c->cap_years && found < c->cap_years)
+            return found;
+        size_t cap = c->cap_years ? c->cap_years * 2 : 32;
+        pm_year_phrase *all = realloc(c->all_years, cap * sizeof *all);
+        if (all)
+            c->all_years = all;
+        pm_year_phrase *years = all ? realloc(c->years, cap * sizeof *years) : NULL;
+        if (years)
+            c->years = years;
+        if (!all || !years) {
+            c->scratch_failed = true;
+            return found;
+        }
+        c->cap_years = cap;
+    }
+}
 
 /* What a paragraph inherits: the indicator and year of its lead-in
  * (`Số lượng đô thị … toàn tỉnh:` over `+ Đến năm 2025 toàn tỉnh có 17 đô thị`). */
@@ -443,12 +497,15 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
 {
     const char *s = sp->s;
     size_t n = sp->len;
-    pm_quantity q[MAX_QUANTITIES];
-    size_t nq = pm_find_quantities(c->x, s, n, q, MAX_QUANTITIES);
+    size_t nq = find_quantities(c, s, n);
     if (nq == 0)
-        return PM_OK;
-    pm_year_phrase all[MAX_YEARS], yp[MAX_YEARS];
-    size_t na = pm_find_year_phrases(c->x, c->md, s, n, all, MAX_YEARS), ny = 0;
+        return c->scratch_failed ? PM_ERR_NOMEM : PM_OK;
+    const pm_quantity *q = c->q;
+    size_t na = find_year_phrases(c, s, n), ny = 0;
+    if (c->scratch_failed)
+        return PM_ERR_NOMEM;
+    const pm_year_phrase *all = c->all_years;
+    pm_year_phrase *yp = c->years;
     for (size_t k = 0; k < na; k++)
         if (!all[k].vision && !all[k].first &&
             (!c->facts.plan_year || all[k].year >= c->facts.plan_year))
@@ -457,7 +514,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
     const pcre2_code *time_unit = pm_cue(c->x, "target-cues.time_unit");
     const pcre2_code *aspiration = pm_cue(c->x, "target-cues.aspirational");
     /* Values in parentheses (`(khoảng 162 xã)`) explain, they commit to nothing. */
-    bool kept[MAX_QUANTITIES];
+    bool *kept = c->kept;
     for (size_t i = 0; i < nq; i++)
         kept[i] = q[i].unit && !inside_parens(s, q[i].start);
     clause_state prev = {inh ? inh->indicator : NULL, inh ? inh->indicator_id : NULL, 0};
@@ -748,6 +805,10 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
     if (c.buf.failed && st == PM_OK)
         st = PM_ERR_NOMEM;
     pm_buf_free(&c.buf);
+    free(c.q);
+    free(c.kept);
+    free(c.all_years);
+    free(c.years);
     pcre2_match_data_free(c.md);
     return st;
 }
