@@ -76,7 +76,7 @@ cli: all
 
 # Every suite runs even when one fails; the last line is the total.
 test: all $(TEST_BIN)
-	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-all $(TEST_BIN) tests/run-golden tests/run-cli
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-all $(TEST_BIN) tests/run-golden tests/run-cli tests/compare/run-browser
 
 variants: all
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-variants
