@@ -610,11 +610,14 @@ static void read_signer(reading *r)
     const char *prefix = NULL;
     size_t prefix_len = 0;
     for (size_t i = lay->signature_start; i < lay->closing_end && i < lay->n_lines; i++) {
-        const pm_line *ln = &r->lines[i];
-        const char *str = r->text->norm + ln->start;
-        size_t n = ln->end - ln->start;
+        const pm_line *line = &r->lines[i];
+        /* in tab columns the signature is the last column */
+        bool side = line->side_end > line->side_start;
+        const char *str = r->text->norm + (side ? line->side_start : line->start);
+        size_t n = side ? line->side_end - line->side_start : line->end - line->start;
+        pm_line_kind kind = side ? pm_header_line_kind(s, str, n, r->md) : line->kind;
         size_t ps, pe, ws, we;
-        if (ln->kind == PM_LINE_SIGNATURE && match(s, hp->on_behalf, str, n, 0, r->md) &&
+        if (kind == PM_LINE_SIGNATURE && match(s, hp->on_behalf, str, n, 0, r->md) &&
             span_of(hp->on_behalf, r->md, "prefix", &ps, &pe) &&
             span_of(hp->on_behalf, r->md, "who", &ws, &we)) {
             /* the innermost authority wins: `KT. CHỦ TỊCH` under `TM. ỦY BAN …` */
@@ -622,12 +625,12 @@ static void read_signer(reading *r)
             prefix_len = pe - ps;
             pm_buf_reset(&authority);
             pm_buf_append(&authority, str + ws, we - ws);
-        } else if (ln->kind == PM_LINE_SIGNATURE) {
+        } else if (kind == PM_LINE_SIGNATURE) {
             h->signer_title = signer_title(r, str, n);
-        } else if (ln->kind == PM_LINE_TEXT && pm_header_is_name(s, str, n, r->md)) {
+        } else if (kind == PM_LINE_TEXT && pm_header_is_name(s, str, n, r->md)) {
             h->signer_name = person_name(r, str, n);
             break;
-        } else if (ln->kind == PM_LINE_TEXT && ln->upper && prefix && !h->signer_title) {
+        } else if (kind == PM_LINE_TEXT && !side && line->upper && prefix && !h->signer_title) {
             /* `TM. ỦY BAN NHÂN` wrapped before `DÂN` */
             pm_buf_putc(&authority, ' ');
             pm_buf_append(&authority, str, n);

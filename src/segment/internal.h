@@ -49,7 +49,9 @@ typedef enum pm_line_kind {
 typedef struct pm_line {
     pm_line_kind kind;
     size_t text_start, text_end; /* without surrounding spaces: what blocks show */
-    size_t start, end;           /* also without markdown emphasis: what patterns see */
+    size_t start, end;           /* also without markdown emphasis: what patterns see;
+                                    the first column of a line laid out in tab columns */
+    size_t side_start, side_end; /* its last column (`Nơi nhận:` <TAB> `TM. ỦY BAN …`), else empty */
     size_t rest;                 /* HEADING/BULLET: where the body starts */
     size_t label_start, label_end;
     const char *style;           /* HEADING: the label style ("roman", "dotted", ...) */
@@ -63,7 +65,9 @@ typedef struct pm_line {
     size_t chars, first_word;    /* code points of the line and of its first word */
     bool upper;                  /* letters (at least three) almost all capitals */
     bool starts_lower;           /* the first character is a lower-case letter */
+    bool starts_capital;         /* the first character is a capital letter */
     bool ends_sentence;          /* last character (before `*`, quotes) is . ! ? : ; */
+    bool ends_open;              /* last character is , - – ( / &: cut inside a phrase */
 } pm_line;
 
 /* Where the parts of the document are (0-based line indices). */
@@ -76,6 +80,8 @@ typedef struct pm_layout {
     size_t signature_start;
     size_t appendix_start; /* first appendix heading, n_lines when none */
     size_t wrap_width;     /* typical full line, in code points, of hard-wrapped text */
+    bool short_first_lines; /* blocks' first lines end far before the wrap width
+                               and run on (a PDF export that cuts them short) */
 } pm_layout;
 
 pm_zone pm_zone_of(const pm_layout *lay, size_t line);

@@ -102,6 +102,8 @@ static int label_ordinal(const char *style, const char *s, size_t n)
     }
     if (s[0] >= '0' && s[0] <= '9')
         return atoi(s);
+    if (strcmp(style, "part") == 0 && !(s[0] == 'I' || s[0] == 'V' || s[0] == 'X' || s[0] == 'L'))
+        return 0; /* `Phần thứ hai`: a numeral in words */
     if (strcmp(style, "letter") == 0) {
         for (size_t i = 0; i < sizeof vn_letters / sizeof *vn_letters; i++)
             if (strlen(vn_letters[i]) == n && memcmp(vn_letters[i], s, n) == 0)
@@ -113,6 +115,34 @@ static int label_ordinal(const char *style, const char *s, size_t n)
     return roman_value(s, n);
 }
 
+/* Whether norm[from, to) is written in capitals; sets the case of its first
+ * character when ln is given. */
+static bool is_upper_case(const char *norm, size_t from, size_t to, pm_line *ln)
+{
+    size_t upper = 0, lower = 0;
+    bool first = true;
+    for (size_t i = from; i < to;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)norm + i,
+                                              (utf8proc_ssize_t)(to - i), &cp);
+        if (k <= 0) {
+            i++;
+            continue;
+        }
+        utf8proc_category_t c = utf8proc_category(cp);
+        if (first && ln) {
+            ln->starts_lower = c == UTF8PROC_CATEGORY_LL;
+            ln->starts_capital = c == UTF8PROC_CATEGORY_LU;
+        }
+        first = false;
+        upper += c == UTF8PROC_CATEGORY_LU;
+        lower += c == UTF8PROC_CATEGORY_LL;
+        i += (size_t)k;
+    }
+    /* `21-CTr/TU` inside an upper-case title leaves a few small letters. */
+    return upper >= 3 && lower * 10 <= upper;
+}
+
 static void measure(pm_line *ln, const char *norm)
 {
     const char *s = norm + ln->text_start;
@@ -122,27 +152,7 @@ static void measure(pm_line *ln, const char *norm)
     while (w < n && s[w] != ' ' && s[w] != '\t')
         w++;
     ln->first_word = pm_utf8_count(s, w);
-
-    size_t upper = 0, lower = 0;
-    bool first = true;
-    for (size_t i = ln->start; i < ln->end;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)norm + i,
-                                              (utf8proc_ssize_t)(ln->end - i), &cp);
-        if (k <= 0) {
-            i++;
-            continue;
-        }
-        utf8proc_category_t c = utf8proc_category(cp);
-        if (first)
-            ln->starts_lower = c == UTF8PROC_CATEGORY_LL;
-        first = false;
-        upper += c == UTF8PROC_CATEGORY_LU;
-        lower += c == UTF8PROC_CATEGORY_LL;
-        i += (size_t)k;
-    }
-    /* `21-CTr/TU` inside an upper-case title leaves a few small letters. */
-    ln->upper = upper >= 3 && lower * 10 <= upper;
+    ln->upper = is_upper_case(norm, ln->start, ln->end, ln);
 
     size_t e = ln->text_end;
     while (e > ln->text_start && (norm[e - 1] == '*' || norm[e - 1] == '"' || norm[e - 1] == ' '))
@@ -152,6 +162,10 @@ static void measure(pm_line *ln, const char *norm)
                                        memcmp(norm + e - 3, "\xE2\x80\x99", 3) == 0))
         e -= 3;
     ln->ends_sentence = e > ln->text_start && strchr(".!?:;", norm[e - 1]) != NULL;
+    /* , - – ( / & cannot end a phrase: the line was cut inside one */
+    ln->ends_open = e > ln->text_start &&
+                    (strchr(",-(/&", norm[e - 1]) != NULL ||
+                     (e >= ln->text_start + 3 && memcmp(norm + e - 3, "\xE2\x80\x93", 3) == 0));
 }
 
 /* Trims spaces, then markdown emphasis: `**I. MỤC TIÊU**` -> `I. MỤC TIÊU`. A
@@ -178,6 +192,31 @@ static void trim_line(pm_line *ln, const char *norm, size_t start, size_t end)
         end -= trail;
     ln->start = start;
     ln->end = end;
+    ln->side_start = ln->side_end = end;
+}
+
+/* A closing laid out in tab columns (`- Bộ Xây dựng;` <TAB> `KT. CHỦ TỊCH`):
+ * when the last column is a signature line or a name, patterns see only the
+ * first column and the last is kept aside for the signer. */
+static void split_side_column(const pm_segmenter *s, pm_line *ln, const char *norm,
+                              pcre2_match_data *md)
+{
+    const char *tab = memchr(norm + ln->start, '\t', ln->end - ln->start);
+    if (!tab)
+        return;
+    size_t first_end = (size_t)(tab - norm), side = ln->end;
+    while (side > first_end && norm[side - 1] != '\t')
+        side--;
+    while (first_end > ln->start && norm[first_end - 1] == ' ')
+        first_end--;
+    while (side < ln->end && norm[side] == ' ')
+        side++;
+    if (pm_header_line_kind(s, norm + side, ln->end - side, md) != PM_LINE_SIGNATURE &&
+        !pm_header_is_name(s, norm + side, ln->end - side, md))
+        return;
+    ln->side_start = side;
+    ln->side_end = ln->end;
+    ln->end = first_end;
 }
 
 static bool classify_heading(const pm_segmenter *s, pm_line *ln, const char *norm,
@@ -216,6 +255,9 @@ static bool classify_heading(const pm_segmenter *s, pm_line *ln, const char *nor
         for (size_t i = ls; i < le; i++)
             ln->depth += str[i] == '.';
         ln->ordinal = label_ordinal(ln->style, str + ls, le - ls);
+        /* the case of the title, not of the label word: `Phần III. TỔ CHỨC` */
+        if (ln->rest < ln->end)
+            ln->upper = is_upper_case(norm, ln->rest, ln->end, NULL);
         return true;
     }
     return false;
@@ -240,6 +282,7 @@ void pm_classify_lines(const pm_segmenter *s, const pm_text *t, const unsigned c
             ln->kind = PM_LINE_BLANK;
             continue;
         }
+        split_side_column(s, ln, t->norm, md);
         measure(ln, t->norm);
         const char *str = t->norm + ln->start;
         size_t n = ln->end - ln->start;
@@ -274,10 +317,11 @@ static bool is_content(pm_line_kind k)
     return k != PM_LINE_BLANK && k != PM_LINE_NOISE && k != PM_LINE_TABLE;
 }
 
-/* The typical full line: the 90th percentile of content line widths. */
+/* The typical full line: the 90th percentile of content line widths. A
+ * handful of lines is no sample: then every line counts as short. */
 static size_t wrap_width(const pm_line *lines, size_t n)
 {
-    enum { CAP = 2048 };
+    enum { CAP = 2048, MIN_SAMPLE = 8 };
     size_t *hist = calloc(CAP + 1, sizeof *hist);
     size_t total = 0;
     if (!hist)
@@ -288,15 +332,72 @@ static size_t wrap_width(const pm_line *lines, size_t n)
             total++;
         }
     size_t want = total - total / 10, seen = 0, width = CAP;
-    for (size_t c = 0; c <= CAP; c++) {
+    for (size_t c = 0; c <= CAP && total >= MIN_SAMPLE; c++) {
         seen += hist[c];
-        if (total && seen >= want) {
+        if (seen >= want) {
             width = c;
             break;
         }
     }
+    /* Hard-wrapped text fills most of its lines; a text of one paragraph per
+     * line (a Word export) has lines of every length and no width. */
+    size_t full = 0;
+    for (size_t c = width - width / 10; c <= CAP && width < CAP; c++)
+        full += hist[c];
     free(hist);
-    return width;
+    return 3 * full >= total ? width : CAP;
+}
+
+/* Whether the lines that open a block (label, bullet, field) and visibly
+ * run on (the next line starts in small letters) mostly stop far short of
+ * the wrap width: then a short first line does not mean a short title. */
+static bool cuts_first_lines_short(const pm_line *lines, size_t n, size_t width)
+{
+    size_t full = width - width / 10, cut_short = 0, cut_full = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        const pm_line *ln = &lines[i], *next = &lines[i + 1];
+        if ((ln->kind != PM_LINE_HEADING && ln->kind != PM_LINE_BULLET &&
+             ln->kind != PM_LINE_FIELD) ||
+            next->kind != PM_LINE_TEXT || !next->starts_lower || ln->rest >= ln->end)
+            continue;
+        if (ln->chars * 2 < full)
+            cut_short++;
+        else
+            cut_full++;
+    }
+    return cut_short >= 3 && cut_short > 2 * cut_full;
+}
+
+/* `1) trạm Phan Rang;` / `2) trạm Ninh Hải.`: a labelled line that ends with
+ * `;` is an item of a list inside a paragraph, not a heading (a title never
+ * ends so), and so is the next label of its sequence after it. */
+static void demote_list_items(const pm_text *t, pm_line *lines, size_t n)
+{
+    const pm_line *item = NULL;
+    for (size_t i = 0; i < n; i++) {
+        pm_line *ln = &lines[i];
+        if (!is_content(ln->kind))
+            continue;
+        bool heading = ln->kind == PM_LINE_HEADING && !ln->appendix && !ln->word;
+        bool ends_item = ln->end > ln->start && t->norm[ln->end - 1] == ';';
+        bool next_item = item && heading && ln->style == item->style &&
+                         ln->depth == item->depth && ln->ordinal == item->ordinal + 1;
+        if (heading && (ends_item || next_item)) {
+            ln->kind = PM_LINE_TEXT;
+            item = ln;
+        } else {
+            item = NULL;
+        }
+    }
+}
+
+/* The header kind of a line's side column; TEXT without one. */
+static pm_line_kind side_kind(const pm_segmenter *s, const pm_text *t, const pm_line *ln,
+                              pcre2_match_data *md)
+{
+    if (ln->side_end == ln->side_start)
+        return PM_LINE_TEXT;
+    return pm_header_line_kind(s, t->norm + ln->side_start, ln->side_end - ln->side_start, md);
 }
 
 void pm_find_layout(const pm_segmenter *s, const pm_text *t, pm_line *lines, size_t n,
@@ -327,7 +428,8 @@ void pm_find_layout(const pm_segmenter *s, const pm_text *t, pm_line *lines, siz
     for (size_t i = lay->front_end; i < n; i++) {
         if (lines[i].kind == PM_LINE_RECIPIENTS && recipients == n)
             recipients = i;
-        if (lines[i].kind == PM_LINE_SIGNATURE && signature == n)
+        if (signature == n && (lines[i].kind == PM_LINE_SIGNATURE ||
+                               side_kind(s, t, &lines[i], md) == PM_LINE_SIGNATURE))
             signature = i;
     }
     lay->signature_start = signature;
@@ -347,10 +449,13 @@ void pm_find_layout(const pm_segmenter *s, const pm_text *t, pm_line *lines, siz
         size_t last = signature, name = n;
         for (size_t i = signature + 1; i < n && i <= last + 8; i++) {
             const pm_line *ln = &lines[i];
-            if (ln->kind == PM_LINE_SIGNATURE)
+            bool side_name = ln->side_end > ln->side_start &&
+                             pm_header_is_name(s, t->norm + ln->side_start,
+                                               ln->side_end - ln->side_start, md);
+            if (ln->kind == PM_LINE_SIGNATURE || side_kind(s, t, ln, md) == PM_LINE_SIGNATURE)
                 last = i;
-            else if (ln->kind == PM_LINE_TEXT &&
-                     pm_header_is_name(s, t->norm + ln->start, ln->end - ln->start, md)) {
+            else if (side_name || (ln->kind == PM_LINE_TEXT &&
+                                   pm_header_is_name(s, t->norm + ln->start, ln->end - ln->start, md))) {
                 name = i;
                 break;
             } else if (ln->kind == PM_LINE_HEADING || ln->kind == PM_LINE_TABLE)
@@ -381,7 +486,9 @@ void pm_find_layout(const pm_segmenter *s, const pm_text *t, pm_line *lines, siz
     if (lay->front_end < n && lines[lay->front_end].kind == PM_LINE_HEADING &&
         lines[lay->front_end].appendix && lay->appendix_start > lay->front_end)
         lay->appendix_start = lay->front_end; /* a document that is only an appendix */
+    demote_list_items(t, lines, n);
     lay->wrap_width = wrap_width(lines, n);
+    lay->short_first_lines = cuts_first_lines_short(lines, n, lay->wrap_width);
 }
 
 /* ---- outline and blocks ---------------------------------------------------- */
@@ -453,11 +560,18 @@ static size_t next_content(const builder *b, size_t i)
 }
 
 /* A short line that runs on into a full one: the first line of a
- * hard-wrapped paragraph whose indent was lost. */
-static bool is_first_line(const builder *b, size_t k)
+ * hard-wrapped paragraph whose indent was lost. After a line that does not
+ * end a sentence it is the rest of that sentence instead when the sentence
+ * visibly ran on (a full line before it) or when it is too short to have
+ * lost only an indent (a word or two left over by a re-wrap), unless the
+ * layout cuts first lines short anyway. */
+static bool is_first_line(const builder *b, size_t j, size_t k)
 {
-    const pm_line *ln = &b->lines[k];
+    const pm_line *prev = &b->lines[j], *ln = &b->lines[k];
     if (ln->ends_sentence || ln->starts_lower || k + 1 >= b->lay->n_lines)
+        return false;
+    if (!prev->ends_sentence &&
+        (wrapped(b, prev, ln) || (ln->chars * 2 < b->full && !b->lay->short_first_lines)))
         return false;
     const pm_line *next = &b->lines[k + 1];
     if (next->kind != PM_LINE_TEXT || wrapped(b, ln, next))
@@ -465,7 +579,29 @@ static bool is_first_line(const builder *b, size_t k)
     return next->starts_lower || next->chars + 1 >= b->full;
 }
 
-static bool continues(builder *b, size_t j, size_t k, bool label_only)
+/* Content lines i..j are a block so far: whether j is the short tail of a
+ * sentence that ran on from a full line (`huyện` / `Bắc` / `Sơn); …`). */
+static bool is_leftover(const builder *b, size_t i, size_t j)
+{
+    const pm_line *ln = &b->lines[j];
+    if (j == i || ln->chars * 4 >= b->full)
+        return false;
+    const pm_line *before = &b->lines[j - 1];
+    return is_content(before->kind) && !before->ends_sentence && wrapped(b, before, ln);
+}
+
+/* Only blank lines and at least one page number between lines j and k. */
+static bool page_break(const builder *b, size_t j, size_t k)
+{
+    for (size_t m = j + 1; m < k; m++)
+        if (b->lines[m].kind == PM_LINE_NOISE)
+            return true;
+    return false;
+}
+
+/* Whether line k continues the block that starts at line i and whose last
+ * line so far is j. */
+static bool continues(builder *b, size_t i, size_t j, size_t k, bool heading)
 {
     pm_line *prev = &b->lines[j], *ln = &b->lines[k];
     bool gap = k != j + 1;
@@ -473,17 +609,41 @@ static bool continues(builder *b, size_t j, size_t k, bool label_only)
         (pm_zone_of(b->lay, k) == PM_ZONE_CLOSING || !heading_plausible(b, prev, ln, gap)))
         ln->kind = PM_LINE_TEXT;
     if (forces_start(ln->kind) || prev->kind == PM_LINE_DOCTYPE ||
-        prev->kind == PM_LINE_RECIPIENTS || prev->kind == PM_LINE_FOOTNOTE)
+        prev->kind == PM_LINE_RECIPIENTS)
         return false;
-    if (label_only) /* `PHỤ LỤC` with its title on the next line */
-        return b->text->norm[ln->text_start] != '(';
+    /* A footnote runs on over its wrapped lines only: what follows it is the
+     * body text it interrupted. */
+    if (b->lines[i].kind == PM_LINE_FOOTNOTE)
+        return !gap && wrapped(b, prev, ln) && (!prev->ends_sentence || ln->starts_lower);
+    if (heading && j == i) {
+        if (prev->rest >= prev->end) /* `PHỤ LỤC` with its title on the next line */
+            return b->text->norm[ln->text_start] != '(';
+        /* A title runs on only from a visibly cut line: no words decide. */
+        if (gap)
+            return !prev->ends_sentence && ln->starts_lower;
+        if (ln->starts_lower)
+            return true;
+        if (prev->upper != ln->upper)
+            return false;
+        return prev->upper || prev->ends_open || wrapped(b, prev, ln) ||
+               (b->lay->short_first_lines && !prev->ends_sentence && !is_first_line(b, j, k));
+    }
+    if (gap && page_break(b, j, k)) /* a page number between: only a cut sentence runs on */
+        return !prev->ends_sentence && (ln->starts_lower || wrapped(b, prev, ln));
     if (gap)
         return !prev->ends_sentence && ln->starts_lower;
     if (ln->starts_lower || (prev->upper && ln->upper))
         return true;
-    if (prev->upper != ln->upper || ln->indent > prev->indent + 1 || is_first_line(b, k))
+    if (prev->upper != ln->upper || ln->indent > prev->indent + 1 || is_first_line(b, j, k))
         return false;
-    return !(prev->ends_sentence && !wrapped(b, prev, ln));
+    if (wrapped(b, prev, ln))
+        return true;
+    /* A line that stops short of the width without ending its sentence ends
+     * a title, unless it was visibly cut: inside a phrase, in a layout that
+     * cuts lines short, or a word or two left over from a re-wrap. */
+    if (prev->ends_sentence)
+        return false;
+    return !ln->starts_capital || prev->ends_open || b->lay->short_first_lines || is_leftover(b, i, j);
 }
 
 static char *trimmed_copy(pm_arena *a, const char *s, size_t n)
@@ -606,7 +766,7 @@ static pm_status add_block(builder *b, size_t i, size_t *last)
     size_t body_at = heading || ln->kind == PM_LINE_BULLET ? ln->rest - ln->text_start : 0;
     size_t j = i;
     for (size_t k; (k = next_content(b, j)) < b->lay->n_lines; j = k) {
-        if (pm_zone_of(b->lay, k) != zone || !continues(b, j, k, label_only && j == i))
+        if (pm_zone_of(b->lay, k) != zone || !continues(b, i, j, k, heading))
             break;
         pm_span_sep(&b->spans, " ");
         if (label_only && j == i)

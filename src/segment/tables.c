@@ -20,7 +20,7 @@ struct pm_table_patterns {
     const pcre2_code *header_cell, *subheader_cell, *row_label, *group_label, *label_title,
         *time_cell, *time_column, *open_range, *continuation, *bullet, *page_number,
         *pipe_rule, *html_markup, *html_break_tag, *html_list_tag, *html_list_split,
-        *number_column;
+        *number_column, *layout_cell;
 };
 
 static const struct {
@@ -44,6 +44,7 @@ static const struct {
     {"tables.html-list-tag", offsetof(struct pm_table_patterns, html_list_tag)},
     {"tables.html-list-split", offsetof(struct pm_table_patterns, html_list_split)},
     {"tables.number-column", offsetof(struct pm_table_patterns, number_column)},
+    {"tables.layout-cell", offsetof(struct pm_table_patterns, layout_cell)},
 };
 
 pm_status pm_tables_init(pm_segmenter *s, pm_error *err)
@@ -969,6 +970,31 @@ static size_t interlude_lines(scanner *sc, const builder *b, size_t i, char deli
     return d.n_cells == b->n_columns && !is_header(sc, &d) ? count : 0;
 }
 
+/* A header known by its shape when its words are not in the lexicon
+ * (`Số TT | Công việc | Người thực hiện`): it names the column of row
+ * numbers, its other cells are short, and the next row starts with a label. */
+static bool is_header_by_shape(scanner *sc, const draft *d, const draft *next)
+{
+    if (d->n_cells < 2 || !next->n_cells || !cell_matches(sc, &d->cells[0], sc->re->number_column) ||
+        !cell_matches(sc, &next->cells[0], sc->re->row_label))
+        return false;
+    for (size_t i = 1; i < d->n_cells; i++)
+        if (cell_length(&d->cells[i]) > MAX_HEADER_CELL / 2 ||
+            cell_matches(sc, &d->cells[i], sc->re->row_label))
+            return false;
+    return true;
+}
+
+/* A headerless tab row laid out as the page's columns (issuer beside motto,
+ * recipients beside signature), not a table. */
+static bool is_layout_row(scanner *sc, const draft *d)
+{
+    for (size_t i = 0; i < d->n_cells; i++)
+        if (!cell_empty(&d->cells[i]) && cell_matches(sc, &d->cells[i], sc->re->layout_cell))
+            return true;
+    return false;
+}
+
 static bool parse_delimited(scanner *sc, size_t start, size_t *next)
 {
     size_t n = sc->n_lines;
@@ -995,10 +1021,18 @@ static bool parse_delimited(scanner *sc, size_t start, size_t *next)
             return false;
         draft second;
         split_line(sc, i, delim, &second);
+        if (is_layout_row(sc, &first)) { /* skip the whole run of layout rows */
+            while (*next < n && is_row_line(sc->kind[*next], delim))
+                ++*next;
+            return false;
+        }
         if (first.n_cells < 2 || first.n_cells != second.n_cells)
             return false;
         b.n_columns = first.n_cells;
-        i = start;
+        if (is_header_by_shape(sc, &first, &second))
+            b.top = first;
+        else
+            i = start;
     }
     size_t end = i;
     bool after_break = false;
@@ -1288,15 +1322,19 @@ static line_kind classify(scanner *sc, size_t i)
         return LINE_DELIM;
     if (tabs)
         return tabs == 1 ? LINE_CELL : LINE_SUB;
+    size_t end = len;
+    while (end > lead && is_space(p[end - 1]))
+        end--;
     if (p[lead] == '|') {
-        size_t end = len;
-        while (end > lead && is_space(p[end - 1]))
-            end--;
         if (matches(sc, sc->re->pipe_rule, p + lead, end - lead))
             return LINE_PIPE_RULE;
         if (memchr(p + lead + 1, '|', end - lead - 1))
             return LINE_PIPE;
     }
+    /* `TT | Tên đồ án | Thời gian`: pipes between three cells or more, none outside */
+    const char *bar = memchr(p + lead, '|', end - lead);
+    if (bar && memchr(bar + 1, '|', (size_t)(p + end - bar - 1)))
+        return LINE_PIPE;
     return LINE_TEXT;
 }
 

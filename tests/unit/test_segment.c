@@ -448,6 +448,63 @@ static void variant_no_number(void **state)
     done(&d);
 }
 
+/* Hard-wrapped text without blank lines: a heading keeps the next line only
+ * when visibly cut, a footnote runs on over its wrapped lines, a word left
+ * alone by a re-wrap stays in its sentence, a page number does not cut one. */
+static void variant_hardwrap(void **state)
+{
+    (void)state;
+    doc d = {0};
+    load(&d, "tests/variants/segment_hardwrap.txt");
+    assert_string_equal(d.tree.sections[1].title, "Mục tiêu chung");
+    assert_int_equal(block_at(&d, 3)->line_end, 5);
+    const pm_block *note = block_at(&d, 7);
+    assert_int_equal(note->kind, PM_BLOCK_PARAGRAPH);
+    assert_int_equal(note->line_end, 9);
+    assert_int_equal(block_at(&d, 10)->kind, PM_BLOCK_BULLET);
+    assert_int_equal(block_at(&d, 10)->line_end, 13); /* `Bắc` alone on line 12 */
+    assert_string_equal(d.tree.sections[2].label, "Mục 2");
+    assert_string_equal(d.tree.sections[2].title, "Đề nghị các tổ chức phối hợp");
+    assert_int_equal(block_at(&d, 14)->line_end, 14);
+    assert_int_equal(block_at(&d, 15)->line_end, 20); /* across `- 2 -` */
+    assert_int_equal(block_at(&d, 21)->line_end, 22);
+    done(&d);
+}
+
+/* A Word export: one paragraph per line, no blank lines, `Phần thứ nhất`,
+ * `Chương`, `Điều`, `1.1.1.`, a numbered list inside a paragraph, page
+ * numbers, and issuer and closing set in tab columns. */
+static void variant_word_export(void **state)
+{
+    (void)state;
+    doc d = {0};
+    load(&d, "tests/variants/segment_word_export.txt");
+    assert_string_equal(outline(&d),
+        "Phần thứ nhất/1 7-14;Chương I/2 9-14;Điều 1/3 11-12;Điều 2/3 13-14;Phần thứ hai/1 16-27;"
+        "1.1/2 18-23;1.1.1/3 19-20;1.1.2/3 21-23;1.2/2 24-27;Phần thứ ba/1 28-30");
+    assert_string_equal(d.tree.sections[0].title, "MỤC ĐÍCH, YÊU CẦU");
+    /* `1) …;` items are a list, not headings */
+    assert_int_equal(block_at(&d, 26)->kind, PM_BLOCK_PARAGRAPH);
+    assert_int_equal(block_at(&d, 27)->kind, PM_BLOCK_PARAGRAPH);
+    /* the title line stops before the grounds; the page number is no text */
+    assert_int_equal(block_at(&d, 5)->line_end, 5);
+    assert_int_equal(block_at(&d, 23)->line_end, 23);
+    /* issuer and closing in tab columns are layout, not tables */
+    assert_int_equal(d.tree.n_tables, 0);
+    const pm_header *h = &d.tree.header;
+    assert_string_equal(h->number, "88/KH-UBND");
+    assert_string_equal(h->date, "2024-06-14");
+    assert_string_equal(h->title, "Phát triển đô thị tỉnh Ninh Thuận giai đoạn 2024 - 2030");
+    assert_string_equal(h->signer_name, "Trần Quốc Nam");
+    assert_string_equal(h->signer_title, "Phó Chủ tịch");
+    assert_string_equal(h->signer_on_behalf, "KT. Chủ tịch");
+    assert_int_equal(h->n_recipients, 3);
+    assert_string_equal(h->recipients[0], "Bộ Xây dựng");
+    assert_string_equal(h->recipients[2], "Lưu: VT");
+    assert_int_equal(block_at(&d, 31)->zone, PM_ZONE_CLOSING);
+    done(&d);
+}
+
 /* Lines that fit nothing become paragraphs; noise lines are not content. */
 static void leftovers_are_paragraphs(void **state)
 {
@@ -546,6 +603,8 @@ int main(void)
         cmocka_unit_test(variant_numbering),
         cmocka_unit_test(variant_wrapped_blank),
         cmocka_unit_test(variant_no_number),
+        cmocka_unit_test(variant_hardwrap),
+        cmocka_unit_test(variant_word_export),
         cmocka_unit_test(leftovers_are_paragraphs),
         cmocka_unit_test(empty_text),
         cmocka_unit_test(missing_headings_pattern_fails),

@@ -545,6 +545,41 @@ static void headerless_rows_of_one_shape(void **state)
     doc_free(d);
 }
 
+/* Appendix headers outside the corpus: in the lexicon, pipes without outer
+ * bars, and a header known only by its shape (number column over labels). */
+static void appendix_headers(void **state)
+{
+    (void)state;
+    doc *d = doc_from_file("tests/variants/tables-appendix-headers.txt");
+    check_invariants(d);
+    assert_int_equal(d->n_tables, 3);
+    assert_int_equal(d->tables[0].n_columns, 6);
+    assert_string_equal(d->tables[0].columns[4], "Thời hạn hoàn thành");
+    assert_string_equal(d->tables[0].columns[5], "Sản phẩm");
+    assert_int_equal(d->tables[0].n_rows, 2);
+    assert_string_equal(d->tables[1].columns[1], "Tên đồ án");
+    assert_string_equal(d->tables[1].rows[0].cells[2].s, "UBND huyện Ninh Phước");
+    assert_string_equal(d->tables[2].columns[2], "Người thực hiện");
+    assert_int_equal(d->tables[2].n_rows, 2);
+    assert_string_equal(d->tables[2].rows[0].cells[0].s, "1");
+    assert_false(d->used[0]);
+    doc_free(d);
+}
+
+/* Issuer beside motto, recipients beside signature: page layout, not tables. */
+static void layout_columns_are_not_tables(void **state)
+{
+    (void)state;
+    doc *d = doc_from_string("Nơi nhận:\tTM. ỦY BAN NHÂN DÂN\n- Bộ Xây dựng;\tKT. CHỦ TỊCH\n"
+                             "- TT Tỉnh ủy;\tPHÓ CHỦ TỊCH\n- Lưu: VT.\t\n\tTrần Quốc Nam\n");
+    assert_int_equal(d->n_tables, 0);
+    doc_free(d);
+    d = doc_from_string("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                        "TỈNH NINH THUẬN\tĐộc lập - Tự do - Hạnh phúc\n");
+    assert_int_equal(d->n_tables, 0);
+    doc_free(d);
+}
+
 static void init_fails_without_table_patterns(void **state)
 {
     (void)state;
@@ -583,6 +618,8 @@ int main(void)
         cmocka_unit_test(word_export_cells),
         cmocka_unit_test(lone_lines_are_not_tables),
         cmocka_unit_test(headerless_rows_of_one_shape),
+        cmocka_unit_test(appendix_headers),
+        cmocka_unit_test(layout_columns_are_not_tables),
         cmocka_unit_test(init_fails_without_table_patterns),
     };
     return cmocka_run_group_tests_name("tables", tests, load_patterns, free_patterns);
