@@ -317,7 +317,7 @@ static pm_status dict_put(dict *d, pm_arena *a, const char *key, int32_t value, 
 /* ---- the lexicon ---------------------------------------------------------- */
 
 typedef struct entry {
-    const char *id;   /* NULL: the slug of the name */
+    const char *id;   /* NULL: a `body`, named by its text as written */
     const char *name; /* canonical */
 } lex_entry;
 
@@ -537,7 +537,7 @@ static pm_status add_phrase(loader *ld, char cat, const char *text, int32_t valu
 
 static pm_status add_entry(loader *ld, const char *id, const char *name, int32_t *index)
 {
-    for (const char *p = id; *p; p++)
+    for (const char *p = id; p && *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
             return load_fail(ld, PM_ERR_PATTERN, "an id is a slug of [a-z0-9-]", id);
     struct pm_agency_lexicon *lex = ld->lex;
@@ -617,7 +617,8 @@ static const struct row_kind {
     char cat;
     bool has_entry; /* ID and CANONICAL NAME come first */
 } row_kinds[] = {
-    {"agency", CAT_AGENCY, true},  {"level", CAT_LEVEL, true},
+    {"agency", CAT_AGENCY, true},  {"body", CAT_AGENCY, false},
+    {"level", CAT_LEVEL, true},
     {"group", CAT_GROUP, true},    {"related", CAT_RELATED, true},
     {"member", CAT_MEMBER, false}, {"scope", CAT_SCOPE, false},
     {"gov", CAT_GOV, false},       {"dept", CAT_DEPT_HEAD, false},
@@ -641,6 +642,12 @@ static pm_status load_row(loader *ld, const struct row_kind *kind)
         first = agency ? 2 : 3;
         if (kind->cat == CAT_RELATED)
             ld->lex->related = value;
+    } else if (kind->cat == CAT_AGENCY) { /* a body: no id of its own */
+        if (n < 2)
+            return load_fail(ld, PM_ERR_PATTERN, "expected 'body<TAB>form…'", f[0]);
+        pm_status st = add_entry(ld, NULL, f[1], &value);
+        if (st != PM_OK)
+            return st;
     } else if (kind->cat == CAT_ROLE) {
         static const char *const roles[] = {"lead", "support", "actor"};
         static const int32_t codes[] = {PM_ROLE_LEAD, PM_ROLE_SUPPORT, ROLE_ACTOR};
@@ -1031,15 +1038,24 @@ static int32_t fuzzy_department(const scan *c, size_t from, size_t to)
 /* A body outside the lexicon: a capitalised head word (`Ban quản lý`,
  * `Báo`, `Văn phòng`) and the words of its name, up to a verb, a role
  * marker, punctuation or another agency. `và` continues the name only
- * before a capitalised word (`… Dung Quất và các Khu công nghiệp …`). */
+ * before a capitalised word (`… Dung Quất và các Khu công nghiệp …`).
+ * Where a name is complete, lower-case words start what the sentence says
+ * of it: after a lexicon name (`Sở Xây dựng tổ chức lập …`) and after
+ * `tỉnh` (`Ban Quản lý Khu kinh tế tỉnh tổ chức …`) only a capitalised
+ * place name may follow, and the lexicon recogniser reads that one. */
 static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k)
 {
     const tok *t = c->t;
     size_t head = find_len(c, CAT_HEAD, i);
     if (!t[i].upper || !head || find_len(c, CAT_NOT_HEAD, i) >= head)
         return;
+    size_t known = find_len(c, CAT_AGENCY, i);
+    if (known && (i + known >= c->n || !t[i + known].upper))
+        return;
     size_t j = i + head, end = j;
     while (j < c->n && j - i < MAX_NAME_TOKENS) {
+        if (is_ascii(c, j - 1, "tinh") && !t[j].upper)
+            break;
         if (t[j].punct == '-' && !t[j].line_start) {
             j++;
             continue;
@@ -1280,14 +1296,24 @@ static pm_status build_line(const scan *c, pm_arena *sa, pm_buf *buf, line *l)
 
 /* ---- the interface ------------------------------------------------------------- */
 
-/* The output of one mention, or false when out of memory or nameless. */
+/* The output of one mention, or false when out of memory or nameless.
+ * A body the contract does not list is named as written (after the
+ * rewrites, with its place name): `Đài PTTH Hà Tĩnh` is
+ * dai-phat-thanh-truyen-hinh-ha-tinh, not the lexicon's canonical name. */
 static bool emit(const scan *c, pm_arena *a, const char *s, const draft *d, pm_role role,
                  pm_buf *buf, pm_mention *out)
 {
     const lex_entry *e = d->it.entry >= 0 ? &c->lex->entries[d->it.entry] : NULL;
-    const char *name = e ? e->name : d->it.name;
+    const char *name = e && e->id ? e->name : d->it.name;
+    if (e && !e->id) {
+        pm_buf_reset(buf);
+        join_tokens(c, d->it.t0, d->it.t1, buf);
+        name = built_name(a, buf);
+    }
+    if (!name)
+        return false;
     pm_buf_reset(buf);
-    if (e)
+    if (e && e->id)
         pm_buf_puts(buf, e->id);
     else
         pm_slugify(name, strlen(name), buf);

@@ -11,7 +11,8 @@ static const char *const own_regexes[] = {
     "task-fields.lead",         "task-fields.support",      "task-fields.approver",
     "task-fields.deadline",     "task-fields.product",      "task-fields.request",
     "task-fields.task_part",    "task-fields.phase",        "task-fields.city",
-    "task-fields.subject_link", "task-fields.subject_lead", "target-cues.year",
+    "task-fields.subject_link", "task-fields.subject_lead", "task-fields.deadline_phrase",
+    "target-cues.year",
     "target-cues.aspirational", "target-cues.not_before",   "target-cues.time_unit",
     "target-cues.subject_tail", "target-cues.subject_head", "target-cues.subject_cut",
     "target-cues.list_head",    "target-cues.scope",
@@ -258,6 +259,14 @@ pm_status pm_table_columns(const pm_extractor *x, pm_arena *a, const pm_table *t
     pm_buf_free(&folded);
     if (failed)
         return PM_ERR_NOMEM;
+    /* A table that names who leads names the work too, in its first column
+     * of no other role, whatever its header says (`Tên đồ án`, `Công việc`). */
+    size_t n = tb->n_columns;
+    int other = pm_column_find(cols, n, PM_COL_OTHER);
+    if (other >= 0 && pm_column_find(cols, n, PM_COL_LEAD) >= 0 &&
+        pm_column_find(cols, n, PM_COL_CONTENT) < 0 &&
+        pm_column_find(cols, n, PM_COL_INDICATOR) < 0)
+        cols[other].role = PM_COL_CONTENT;
     *out = cols;
     return PM_OK;
 }

@@ -25,6 +25,7 @@ struct pm_quantity_lexicon {
     const pcre2_code *excluded_before; /* `năm`, `số`, `loại` ... + number */
     const pcre2_code *excluded_after;  /* number + `/`, `-NQ`, `:1993` ... */
     const pcre2_code *bound_suffix;    /* `trở lên`, `trở xuống` */
+    const pcre2_code *range_tail;      /* `đến 10` after `từ 8 m²` */
     const pcre2_code *aspiration;      /* `phấn đấu` and OCR variants */
     unit_form *units;
     size_t n_units;
@@ -99,7 +100,42 @@ typedef struct folded {
     size_t len;
     size_t *orig; /* len + 1 entries; NULL when key == s */
     pm_buf buf;
+    uint32_t match_options; /* PCRE2_NO_UTF_CHECK when the key is valid UTF-8 */
 } folded;
+
+/* Whether s is well-formed UTF-8. Checked once per key: PCRE2 would check
+ * the rest of the key again at every one of the many matches on it. */
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i], cp;
+        size_t more;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            more = 1, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            more = 2, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            more = 3, cp = c & 0x07;
+        else
+            return false;
+        if (n - i <= more)
+            return false;
+        for (size_t j = 1; j <= more; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if ((more == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        i += more + 1;
+    }
+    return true;
+}
 
 static size_t utf8_char_len(const char *s, size_t n, size_t i)
 {
@@ -120,6 +156,7 @@ static bool fold_text(const char *s, size_t n, folded *f)
     if (i == n) {
         f->key = s;
         f->len = n;
+        f->match_options = PCRE2_NO_UTF_CHECK;
         return true;
     }
     size_t cap = n + 1;
@@ -149,6 +186,8 @@ static bool fold_text(const char *s, size_t n, folded *f)
     f->orig[f->buf.len] = n;
     f->key = pm_buf_cstr(&f->buf);
     f->len = f->buf.len;
+    if (valid_utf8((const unsigned char *)f->key, f->len))
+        f->match_options = PCRE2_NO_UTF_CHECK;
     if (!f->buf.failed)
         return true;
 fail:
@@ -271,6 +310,7 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
         (s = need_regex(p, "quantities.excluded_before", &lx->excluded_before, err)) != PM_OK ||
         (s = need_regex(p, "quantities.excluded_after", &lx->excluded_after, err)) != PM_OK ||
         (s = need_regex(p, "quantities.bound_suffix", &lx->bound_suffix, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.range_tail", &lx->range_tail, err)) != PM_OK ||
         (s = need_regex(p, "quantities.aspiration", &lx->aspiration, err)) != PM_OK)
         return s;
     const pm_tsv *t = pm_patterns_table(p, "quantities", err);
@@ -397,10 +437,11 @@ static bool read_number(const char *key, span g, number_token *t)
     return true;
 }
 
-static bool anchored_match(const pm_extractor *x, const pcre2_code *re, const char *key,
-                           size_t n, size_t at, pcre2_match_data *md)
+static bool anchored_match(const pm_extractor *x, const pcre2_code *re, const folded *f,
+                           size_t at, pcre2_match_data *md)
 {
-    return pm_regex_match(x->patterns, re, key, n, at, PCRE2_ANCHORED, md) > 0;
+    return pm_regex_match(x->patterns, re, f->key, f->len, at,
+                          PCRE2_ANCHORED | f->match_options, md) > 0;
 }
 
 /* The words right before key[at] exclude the number (`năm 2025`, `số 950`). */
@@ -453,8 +494,8 @@ static void find_next_aspiration(const pm_extractor *x, const folded *f, aspirat
 {
     a->next.set = false;
     if (a->searched <= f->len &&
-        pm_regex_match(x->patterns, x->quantity->aspiration, f->key, f->len, a->searched, 0,
-                       md) > 0) {
+        pm_regex_match(x->patterns, x->quantity->aspiration, f->key, f->len, a->searched,
+                       f->match_options, md) > 0) {
         pm_regex_group(md, 0, &a->next.start, &a->next.end);
         a->next.set = true;
         a->searched = a->next.end > a->next.start ? a->next.end : a->next.start + 1;
@@ -511,6 +552,27 @@ static pm_op comparator_op(const pcre2_code *re, pcre2_match_data *md, bool *fou
     return PM_OP_EQ;
 }
 
+/* `từ 8 m² đến 10 m²`: the upper bound written with the unit repeated.
+ * Returns the end of the range, or `end` when none follows. */
+static size_t read_range_tail(const pm_extractor *x, const folded *f, pcre2_match_data *md,
+                              const unit_form *unit, size_t end, span *n2, number_token *t2)
+{
+    const pcre2_code *re = x->quantity->range_tail;
+    span g;
+    size_t unit_end;
+    if (!anchored_match(x, re, f, end, md))
+        return end;
+    g = group(re, md, "n2");
+    if (!g.set || !read_number(f->key, g, t2) || t2->year_like)
+        return end;
+    const unit_form *u = match_unit(x->quantity, f->key, f->len,
+                                    skip_spaces(f->key, f->len, g.end), &unit_end);
+    if (!u || strcmp(u->unit, unit->unit) != 0)
+        return end;
+    *n2 = g;
+    return unit_end;
+}
+
 /* One candidate from a `value` match: accepted (true, *q filled) or not.
  * *resume is where scanning goes on either way. */
 static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_scan *asp,
@@ -541,7 +603,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     if (t1.code_like || (n2.set && t2.code_like))
         return false;
     if (excluded_by_words_before(x, key, whole.start, md) ||
-        anchored_match(x, lx->excluded_after, key, n, last_digit, md) ||
+        anchored_match(x, lx->excluded_after, f, last_digit, md) ||
         is_label(key, n, n1.start, n1.end))
         return false;
 
@@ -554,6 +616,8 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         if (u) {
             unit = u->unit;
             end = unit_end;
+            if (from.set && !n2.set)
+                end = read_range_tail(x, f, md, u, end, &n2, &t2);
         } else if (letter_at(key, n, end)) {
             return false; /* `4G`, `Quốc lộ 4B`: a glued letter that is no unit */
         }
@@ -562,7 +626,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         return false;
 
     span bound = {0};
-    if (anchored_match(x, lx->bound_suffix, key, n, end, md)) {
+    if (anchored_match(x, lx->bound_suffix, f, end, md)) {
         bound.set = true;
         op = group(lx->bound_suffix, md, "ge").set ? PM_OP_GE : PM_OP_LE;
         pm_regex_group(md, 0, &bound.start, &end);
@@ -599,6 +663,29 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     return true;
 }
 
+/* How far before a number the search for a value starts. The `value`
+ * regex has no literal to skip to, so PCRE2 would try it at every byte of
+ * the prose; but a value is a number, with at most a few words before it
+ * (comparator, `đạt`, `từ`) and no digit among them. */
+enum { VALUE_LOOKBACK = 256 };
+
+/* Offset of the first decimal digit (\d: any Unicode Nd) at or after i, or n. */
+static size_t next_digit(const char *key, size_t n, size_t i)
+{
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (c >= '0' && c <= '9')
+            return i;
+        utf8proc_int32_t cp;
+        if (c >= 0xC0 &&
+            utf8proc_iterate((const utf8proc_uint8_t *)key + i, (utf8proc_ssize_t)(n - i),
+                             &cp) > 0 &&
+            utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
+            return i;
+    }
+    return n;
+}
+
 size_t pm_find_quantities(const pm_extractor *x, const char *s, size_t n, pm_quantity *out,
                           size_t max)
 {
@@ -614,7 +701,20 @@ size_t pm_find_quantities(const pm_extractor *x, const char *s, size_t n, pm_qua
         aspiration_scan asp = {0};
         find_next_aspiration(x, &f, &asp, md);
         for (size_t pos = 0; found < max && pos < f.len;) {
-            if (pm_regex_match(x->patterns, x->quantity->value, f.key, f.len, pos, 0, md) <= 0)
+            /* Invalid UTF-8 is searched as before: PCRE2 reports it. */
+            size_t from = pos;
+            if (f.match_options) {
+                size_t digit = next_digit(f.key, f.len, pos);
+                if (digit == f.len)
+                    break;
+                if (digit - pos > VALUE_LOOKBACK) {
+                    from = digit - VALUE_LOOKBACK;
+                    while (((unsigned char)f.key[from] & 0xC0) == 0x80)
+                        from++;
+                }
+            }
+            if (pm_regex_match(x->patterns, x->quantity->value, f.key, f.len, from,
+                               f.match_options, md) <= 0)
                 break;
             /* resume is past the first digit of the match, so this ends. */
             size_t resume;

@@ -5,13 +5,17 @@
  * In prose a target is a quantity with a year. The year of a quantity is,
  * in order: a year phrase right after it (`đạt trên 7% vào năm 2025`), the
  * nearest one before it in its sentence (`Đến năm 2025, 100% …`), one later
- * in its sentence (`… phủ trên 80% hộ gia đình … đến năm 2025.`), the year
- * that opens an earlier sentence of the paragraph, or the year of the
- * lead-in the paragraph belongs to. Quantities in parentheses, durations
+ * in its sentence (`… phủ trên 80% hộ gia đình … đến năm 2025.`) unless
+ * it opens a later clause (`…; đến năm 2030 có 14 đô thị`), the year
+ * that opens an earlier sentence of the paragraph, the year of the
+ * lead-in the paragraph belongs to, or the year of the heading it sits
+ * under (`Mục tiêu đến năm 2025`). Quantities in parentheses, durations
  * and ordinals are no commitments. The indicator is the clause's subject —
  * before the value, or after it when the value comes first (`100% các đô
- * thị …`) — and a clause with no subject of its own continues the previous
- * one (`…, đến năm 2030 đạt trên 60%`). */
+ * thị …`) — or, when that names no catalogue indicator, the label that
+ * opens the sentence before a colon (`Số lượng đô thị: … có 18 đô thị`);
+ * a clause with no subject of its own continues the previous one (`…, đến
+ * năm 2030 đạt trên 60%`). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -377,6 +381,17 @@ static bool opens_sentence(const char *s, size_t sentence, size_t at)
     return true;
 }
 
+/* Does a year phrase at `at` open a clause after `from` (`… 12 đô thị;
+ * đến năm 2030 có 14 đô thị`)? Then it dates that clause, not the one
+ * before it. */
+static bool opens_clause(const char *s, size_t from, size_t at)
+{
+    size_t i = at;
+    while (i > from && is_ws(s[i - 1]))
+        i--;
+    return i > from && s[i - 1] == ';';
+}
+
 static int year_of(const char *s, size_t n, const pm_year_phrase *yp, size_t ny,
                    const pm_quantity *q, size_t ss, size_t se, const inherited *inh,
                    size_t *attached_end)
@@ -395,7 +410,8 @@ static int year_of(const char *s, size_t n, const pm_year_phrase *yp, size_t ny,
     for (size_t k = 0; k < ny; k++) {
         if (yp[k].end <= q->start && yp[k].start >= ss)
             before = yp[k].year;
-        else if (!after && yp[k].start >= q->end && yp[k].end <= se)
+        else if (!after && yp[k].start >= q->end && yp[k].end <= se &&
+                 !opens_clause(s, q->end, yp[k].start))
             after = yp[k].year;
         else if (yp[k].start < ss && opens_sentence(s, sentence_start(s, yp[k].start),
                                                     yp[k].start))
@@ -490,6 +506,23 @@ static void choose_indicator(target_ctx *c, const pm_quantity *q, const char *pr
     } else if (*post) {
         *text = post;
     }
+}
+
+enum { MAX_LABEL_WORDS = 8 };
+
+/* The label that opens the sentence [from, to) before a colon (`Số lượng
+ * đô thị: đến năm 2025 toàn tỉnh có 18 đô thị`): a short phrase, not a
+ * clause (no `;`, `(`). NULL when there is none. */
+static const char *colon_label(target_ctx *c, const char *s, size_t from, size_t to)
+{
+    const char *colon = memchr(s + from, ':', to - from);
+    if (!colon)
+        return NULL;
+    size_t len = (size_t)(colon - s) - from;
+    if (memchr(s + from, ';', len) || memchr(s + from, '(', len) ||
+        count_words_n(s + from, len) > MAX_LABEL_WORDS)
+        return NULL;
+    return dup_trim(c->a, s + from, len);
 }
 
 static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
@@ -599,6 +632,14 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
                 continue;
             indicator = prev.indicator;
             id = prev.id;
+        }
+        if (!id) {
+            const char *label = colon_label(c, s, ss, qi->start);
+            const char *label_id = label ? pm_indicator_id(c->x, label, strlen(label)) : NULL;
+            if (label_id) {
+                indicator = label;
+                id = label_id;
+            }
         }
         if (!id && inh && inh->indicator_id) {
             indicator = inh->indicator;
@@ -752,6 +793,28 @@ static pm_status lead_in_of(target_ctx *c, size_t b, inherited *inh)
     return PM_OK;
 }
 
+/* The year of the heading a block sits under (`2.1. Mục tiêu đến năm 2025`
+ * over `2.1.1. Diện tích sàn … đạt 29,5 m²/người`): the nearest enclosing
+ * heading that names a year decides, when it names exactly one, not a
+ * period and not a vision. A heading block looks above its own title. */
+static int heading_year(target_ctx *c, const pm_block *bl)
+{
+    int s = bl->section;
+    if (bl->kind == PM_BLOCK_HEADING && s >= 0)
+        s = c->tree->sections[s].parent;
+    for (; s >= 0; s = c->tree->sections[s].parent) {
+        const char *title = c->tree->sections[s].title;
+        pm_year_phrase yp[4];
+        size_t ny = title ? pm_find_year_phrases(c->x, c->md, title, strlen(title), yp, 4) : 0;
+        if (ny == 0)
+            continue;
+        bool single = ny == 1 && !yp[0].vision && !yp[0].first &&
+                      (!c->facts.plan_year || yp[0].year >= c->facts.plan_year);
+        return single ? yp[0].year : 0;
+    }
+    return 0;
+}
+
 pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *t,
                              const pm_tree *tree, pm_records *out, pm_warnings *w)
 {
@@ -767,6 +830,8 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
             continue;
         inherited inh;
         st = lead_in_of(&c, b, &inh);
+        if (!inh.year)
+            inh.year = heading_year(&c, bl);
         place pl = {bl->section, -1, NULL};
         if (st == PM_OK)
             st = scan_prose(&c, &bl->body, &pl, inh.year || inh.indicator ? &inh : NULL);

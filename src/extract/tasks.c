@@ -12,9 +12,11 @@
  *
  * A body task's deadline is its time field; else a time phrase in its
  * assignment (`… dự kiến hoàn thành trong năm 2023`); else the span of its
- * phases (`- Giai đoạn 2023-2025: …`, `- Giai đoạn 2026-2030: …`); else the
- * one time phrase of its first sentence when that sentence has exactly one
- * and it is not a target's year (`đạt 11-16% vào năm 2025`); else none.
+ * phases (`- Giai đoạn 2023-2025: …`, `- Giai đoạn 2026-2030: …`); else,
+ * for an item written as a sentence, its last time phrase (`…; hoàn thành
+ * trong năm 2025`, `…; thực hiện hằng năm`); else the one time phrase of
+ * its first sentence when that sentence has exactly one and it is not a
+ * target's year (`đạt 11-16% vào năm 2025`); else none.
  *
  * Tables: every row that is not a group row, with the columns' roles from
  * patterns/table-columns.tsv. */
@@ -134,6 +136,47 @@ static pm_deadline first_sentence_deadline(task_ctx *c, const char *s, size_t n)
             return none;
     }
     return parse_phrase(c, s + yp[0].start, yp[0].end - yp[0].start);
+}
+
+/* Is the phrase at `at` a target's year, right after its value (`đạt
+ * 98% vào năm 2025`)? */
+static bool dates_a_value(const char *s, const pm_quantity *q, size_t nq, size_t at)
+{
+    for (size_t i = 0; i < nq; i++) {
+        size_t k = q[i].end;
+        while (k < at && is_ws(s[k]))
+            k++;
+        if (k == at)
+            return true;
+    }
+    return false;
+}
+
+/* The last time phrase of an assignment (`…, trình UBND tỉnh ban hành
+ * trong Quý III/2024`, `…; thực hiện hằng năm`): an item written as a
+ * sentence says when at its end, after the years of the documents it
+ * names (`Chương trình … đến năm 2030`). Vision years and targets' years
+ * are no deadlines. */
+static pm_deadline closing_deadline(task_ctx *c, const char *s, size_t n)
+{
+    pm_deadline none = {0};
+    pm_year_phrase yp[16];
+    size_t ny = pm_find_year_phrases(c->x, c->md, s, n, yp, 16);
+    pm_quantity q[32];
+    size_t nq = pm_find_quantities(c->x, s, n, q, 32);
+    const pcre2_code *re = pm_cue(c->x, "task-fields.deadline_phrase");
+    size_t at = 0, ms, me, best_start = 0, best_end = 0;
+    while (pm_cue_find(c->x, re, s, n, at, c->md, &ms, &me)) {
+        at = me > ms ? me : ms + 1;
+        bool vision = false;
+        for (size_t k = 0; k < ny; k++)
+            vision = vision || (yp[k].vision && yp[k].start <= ms && ms < yp[k].end);
+        if (!vision && !dates_a_value(s, q, nq, ms)) {
+            best_start = ms;
+            best_end = me;
+        }
+    }
+    return best_end ? parse_phrase(c, s + best_start, best_end - best_start) : none;
 }
 
 /* `- Giai đoạn 2023-2025: …` … `- Giai đoạn 2026-2030: …` -> 2023-2030. */
@@ -277,6 +320,8 @@ static pm_status sentence_task(task_ctx *c, int section)
     k->label = sec->label;
     take_agencies(k, &set);
     k->deadline = phases_deadline(c, c->next_direct[sec->block], -1);
+    if (k->deadline.kind == PM_DEADLINE_NONE)
+        k->deadline = closing_deadline(c, hb->body.s, hb->body.len);
     if (k->deadline.kind == PM_DEADLINE_NONE)
         k->deadline = first_sentence_deadline(c, hb->body.s, hb->body.len);
     return PM_OK;

@@ -247,6 +247,30 @@ static void test_lead_in_gives_indicator(void **state)
     doc_free(d);
 }
 
+static void test_year_from_heading_and_colon_label(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                           "1. Mục tiêu đến năm 2026\n\n"
+                                           "1.1. Tỷ lệ hộ dân dùng nước sạch đạt 95%.\n\n"
+                                           "1.2. Số lượng đô thị: toàn tỉnh có 12 đô thị; đến năm "
+                                           "2030 có 14 đô thị.\n\n"
+                                           "2. Mục tiêu giai đoạn 2026 - 2030\n\n"
+                                           "2.1. Tỷ lệ chất thải rắn được thu gom đạt 90%.\n");
+    /* the heading's year, unless the sentence names one */
+    const pm_target *t = target(d, "nước sạch", 2026);
+    assert_non_null(t);
+    assert_true(t->value.min == 95);
+    /* `Số lượng đô thị:` names what the values after it count */
+    t = target(d, "urban_count", 2026);
+    assert_non_null(t);
+    assert_true(t->value.min == 12);
+    assert_non_null(target(d, "urban_count", 2030));
+    /* a heading that names a period gives no year */
+    for (size_t i = 0; i < d->rec.n_targets; i++)
+        assert_false(d->rec.targets[i].value.min == 90);
+    doc_free(d);
+}
+
 /* ---- target tables --------------------------------------------------------------- */
 
 static void test_targets_table_two_row_header(void **state)
@@ -368,6 +392,44 @@ static void test_deadline_not_from_target_years(void **state)
     doc_free(d);
 }
 
+static void test_sentence_task_closing_deadline(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n"
+                                    "1. Quy hoạch\n\n"
+                                    "a) Sở Xây dựng chủ trì lập Chương trình phát triển đô thị đến "
+                                    "năm 2035, trình UBND tỉnh phê duyệt; hoàn thành trong năm "
+                                    "2024.\n\n"
+                                    "b) Sở Nội vụ chủ trì xây dựng kế hoạch hằng năm, trình UBND "
+                                    "tỉnh ban hành trong Quý II/2024.\n\n"
+                                    "c) Sở Y tế chủ trì rà soát các cơ sở theo Luật Khám bệnh năm "
+                                    "2023; thực hiện hằng năm.\n\n"
+                                    "d) Sở Tài chính chủ trì bảo đảm tỷ lệ giải ngân đạt 95% vào "
+                                    "năm 2025.\n\n"
+                                    "đ) Sở Công Thương chủ trì lập đề án theo Quyết định số "
+                                    "12/QĐ-UBND ngày 05/01/2023; hoàn thành trước ngày "
+                                    "30/9/2024.\n");
+    const pm_task *k = task_at(d, 15); /* the closing phrase, not the programme's horizon */
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_YEAR);
+    assert_int_equal(k->deadline.end, 2024);
+    k = task_at(d, 17); /* `kế hoạch hằng năm` is what is made, not when */
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_QUARTER);
+    assert_int_equal(k->deadline.end, 2024);
+    k = task_at(d, 19); /* a law's year is no deadline */
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_ANNUAL);
+    k = task_at(d, 21); /* a target's year is no deadline */
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_NONE);
+    k = task_at(d, 23); /* the decision's date is no deadline */
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_DATE);
+    assert_string_equal(k->deadline.date, "2024-09-30");
+    doc_free(d);
+}
+
 static void test_task_table(void **state)
 {
     doc *d = extract_text(state,
@@ -398,6 +460,21 @@ static void test_task_table(void **state)
     assert_true(has_agency(k->lead, k->n_lead, "cac-so-ban-nganh"));
     assert_int_equal(warnings_of(d, "task_without_agency"), 1);
     assert_int_equal(warnings_of(d, "deadline_before_plan"), 1);
+    doc_free(d);
+}
+
+static void test_task_table_any_work_header(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "Phụ lục\n\n"
+                                           "TT\tTên dự án\tCơ quan chủ trì\tThời gian hoàn thành\n"
+                                           "1\tCải tạo chợ trung tâm huyện\tUBND huyện Kiến "
+                                           "Xương\tQuý III/2025\n");
+    /* an agency column makes the first unnamed column the work */
+    const pm_task *k = task_at(d, 14);
+    assert_non_null(k);
+    assert_string_equal(k->text, "Cải tạo chợ trung tâm huyện");
+    assert_true(has_agency(k->lead, k->n_lead, "ubnd-huyen-kien-xuong"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_QUARTER);
     doc_free(d);
 }
 
@@ -471,11 +548,14 @@ int main(void)
         cmocka_unit_test(test_coverage_list_is_split),
         cmocka_unit_test(test_non_targets),
         cmocka_unit_test(test_lead_in_gives_indicator),
+        cmocka_unit_test(test_year_from_heading_and_colon_label),
         cmocka_unit_test(test_targets_table_two_row_header),
         cmocka_unit_test(test_body_fields),
         cmocka_unit_test(test_sentence_tasks_only_in_task_part),
         cmocka_unit_test(test_deadline_not_from_target_years),
+        cmocka_unit_test(test_sentence_task_closing_deadline),
         cmocka_unit_test(test_task_table),
+        cmocka_unit_test(test_task_table_any_work_header),
         cmocka_unit_test(test_value_conflict_and_citations),
         cmocka_unit_test(test_variant_poverty_crlf_nbsp),
     };

@@ -149,6 +149,8 @@ static const example variants[] = {
     {"ngầm hóa hạ tầng viễn thông", "telecom_cable_tidy_ratio"},
     {"Số lượng đô thị", "urban_count"},
     {"Kinh tế khu vực đô thị đóng góp vào GRDP", "urban_gdp_share"},
+    /* `thu gom, xử lý`: collected and treated, the comma a list */
+    {"tỷ lệ nước thải sinh hoạt được thu gom, xử lý đạt chuẩn", "wastewater_treatment_ratio"},
     /* not in the catalogue */
     {"Đô thị thông minh", NULL},
     {"Tỷ lệ hộ nghèo", NULL},
