@@ -20,25 +20,29 @@ void pm_html_text(pm_buf *out, const char *s)
     }
 }
 
-static void html_value(pm_buf *out, const pm_cmp_target *t)
+/* A value in its human form, escaped: formatted apart first, since the
+ * unit is free text. */
+static void html_formatted_value(pm_buf *out, const pm_value *v, const char *unit)
 {
     pm_buf text = { 0 };
-    if (t->value_ok)
-        pm_compare_format_value(&text, &t->value, t->unit);
-    else
-        pm_buf_puts(&text, "?");
+    pm_compare_format_value(&text, v, unit);
     pm_html_text(out, pm_buf_cstr(&text));
     out->failed |= text.failed;
     pm_buf_free(&text);
 }
 
+/* A province value; "?" when its op or numbers were not understood. */
+static void html_value(pm_buf *out, const pm_cmp_target *t)
+{
+    if (t->value_ok)
+        html_formatted_value(out, &t->value, t->unit);
+    else
+        pm_buf_puts(out, "?");
+}
+
 static void html_baseline(pm_buf *out, const pm_baseline_row *b)
 {
-    pm_buf text = { 0 };
-    pm_compare_format_value(&text, &b->value, b->unit);
-    pm_html_text(out, pm_buf_cstr(&text));
-    out->failed |= text.failed;
-    pm_buf_free(&text);
+    html_formatted_value(out, &b->value, b->unit);
 }
 
 static const char *versus_class(pm_versus v)

@@ -225,7 +225,12 @@ static bool put_agency(pm_store *st, const json_t *agency)
     return run(s);
 }
 
-static bool put_task_agencies(pm_store *st, sqlite3_int64 task, const json_t *list, const char *role)
+/* Links a target or a task (owner) to the agencies of list through link,
+ * INS_TARGET_AGENCY or INS_TASK_AGENCY: each agency row first, for the
+ * link's foreign key. role is NULL for targets, whose links have no role
+ * column (a target's agencies are its leads). */
+static bool put_agency_links(pm_store *st, sqlite3_stmt *link, sqlite3_int64 owner,
+                             const json_t *list, const char *role)
 {
     size_t i;
     const json_t *agency;
@@ -235,15 +240,36 @@ static bool put_task_agencies(pm_store *st, sqlite3_int64 task, const json_t *li
             continue;
         if (!put_agency(st, agency))
             return false;
-        sqlite3_stmt *s = st->stmt[INS_TASK_AGENCY];
-        sqlite3_bind_int64(s, 1, task);
-        bind_text(s, 2, id);
-        bind_text(s, 3, role);
-        bind_member_text(s, 4, agency, "raw");
-        if (!run(s))
+        int column = 1;
+        sqlite3_bind_int64(link, column++, owner);
+        bind_text(link, column++, id);
+        if (role)
+            bind_text(link, column++, role);
+        bind_member_text(link, column, agency, "raw");
+        if (!run(link))
             return false;
     }
     return true;
+}
+
+/* The first columns of targets and tasks: document_id, key, section_key,
+ * province. */
+static void bind_record_head(sqlite3_stmt *s, sqlite3_int64 doc, const json_t *record,
+                             const char *province)
+{
+    sqlite3_bind_int64(s, 1, doc);
+    bind_member_text(s, 2, record, "id");
+    bind_member_text(s, 3, record, "section");
+    bind_text(s, 4, province);
+}
+
+/* A record's place in the source: line, byte_start, byte_end from column
+ * first on. */
+static void bind_source_place(sqlite3_stmt *s, int first, const json_t *source)
+{
+    bind_member_int(s, first, source, "line");
+    bind_member_int(s, first + 1, source, "byte_start");
+    bind_member_int(s, first + 2, source, "byte_end");
 }
 
 static bool put_sections(pm_store *st, sqlite3_int64 doc, const json_t *sections)
@@ -276,10 +302,7 @@ static bool put_targets(pm_store *st, sqlite3_int64 doc, const char *province, c
     json_array_foreach(targets, i, x) {
         const json_t *value = json_object_get(x, "value"), *source = json_object_get(x, "source");
         sqlite3_stmt *s = st->stmt[INS_TARGET];
-        sqlite3_bind_int64(s, 1, doc);
-        bind_member_text(s, 2, x, "id");
-        bind_member_text(s, 3, x, "section");
-        bind_text(s, 4, province);
+        bind_record_head(s, doc, x, province);
         bind_member_text(s, 5, x, "indicator");
         bind_member_text(s, 6, x, "indicator_id");
         bind_member_int(s, 7, x, "year");
@@ -289,28 +312,14 @@ static bool put_targets(pm_store *st, sqlite3_int64 doc, const char *province, c
         bind_member_text(s, 11, x, "unit");
         sqlite3_bind_int(s, 12, json_is_true(json_object_get(x, "aspirational")));
         bind_member_text(s, 13, x, "scope");
-        bind_member_int(s, 14, source, "line");
-        bind_member_int(s, 15, source, "byte_start");
-        bind_member_int(s, 16, source, "byte_end");
+        bind_source_place(s, 14, source);
         bind_member_text(s, 17, source, "text");
         if (!run(s))
             return false;
         sqlite3_int64 target = sqlite3_last_insert_rowid(st->db);
-        size_t k;
-        const json_t *agency;
-        json_array_foreach(json_object_get(x, "lead"), k, agency) {
-            const char *id = json_string_value(json_object_get(agency, "id"));
-            if (!id)
-                continue;
-            sqlite3_stmt *ta = st->stmt[INS_TARGET_AGENCY];
-            if (!put_agency(st, agency))
-                return false;
-            sqlite3_bind_int64(ta, 1, target);
-            bind_text(ta, 2, id);
-            bind_member_text(ta, 3, agency, "raw");
-            if (!run(ta))
-                return false;
-        }
+        if (!put_agency_links(st, st->stmt[INS_TARGET_AGENCY], target, json_object_get(x, "lead"),
+                              NULL))
+            return false;
     }
     return true;
 }
@@ -322,10 +331,7 @@ static bool put_tasks(pm_store *st, sqlite3_int64 doc, const char *province, con
     json_array_foreach(tasks, i, x) {
         const json_t *deadline = json_object_get(x, "deadline"), *source = json_object_get(x, "source");
         sqlite3_stmt *s = st->stmt[INS_TASK];
-        sqlite3_bind_int64(s, 1, doc);
-        bind_member_text(s, 2, x, "id");
-        bind_member_text(s, 3, x, "section");
-        bind_text(s, 4, province);
+        bind_record_head(s, doc, x, province);
         bind_member_text(s, 5, x, "label");
         bind_member_text(s, 6, x, "text");
         bind_member_text(s, 7, deadline, "kind");
@@ -334,16 +340,15 @@ static bool put_tasks(pm_store *st, sqlite3_int64 doc, const char *province, con
         bind_member_text(s, 10, deadline, "date");
         bind_member_text(s, 11, deadline, "text");
         bind_member_text(s, 12, x, "product");
-        bind_member_int(s, 13, source, "line");
-        bind_member_int(s, 14, source, "byte_start");
-        bind_member_int(s, 15, source, "byte_end");
+        bind_source_place(s, 13, source);
         if (!run(s))
             return false;
         sqlite3_int64 task = sqlite3_last_insert_rowid(st->db);
-        if (!put_task_agencies(st, task, json_object_get(x, "lead"), "lead") ||
-            !put_task_agencies(st, task, json_object_get(x, "support"), "support") ||
-            !put_task_agencies(st, task, json_object_get(x, "approver"), "approver"))
-            return false;
+        static const char *const roles[] = {"lead", "support", "approver"};
+        for (size_t r = 0; r < sizeof roles / sizeof *roles; r++)
+            if (!put_agency_links(st, st->stmt[INS_TASK_AGENCY], task,
+                                  json_object_get(x, roles[r]), roles[r]))
+                return false;
     }
     return true;
 }

@@ -4,49 +4,19 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "extract/internal.h"
+#include "fixture.h"
 
 #define EXAMPLES "tests/examples/deadlines.txt"
 
-typedef struct fixture {
-    pm_patterns *patterns;
-    pm_extractor x;
-    pm_arena arena;
-} fixture;
-
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    pm_error err = {0};
-    const char *dir = getenv("PLANMINE_PATTERNS");
-    if (!fx || pm_patterns_load(dir ? dir : "patterns", &fx->patterns, &err) != PM_OK) {
-        fprintf(stderr, "patterns: %s:%zu: %s\n", err.file, err.line, err.message);
-        free(fx);
-        return -1;
-    }
-    fx->x.patterns = fx->patterns;
-    if (pm_deadline_init(&fx->x, &err) != PM_OK) {
-        fprintf(stderr, "deadline init: %s:%zu: %s\n", err.file, err.line, err.message);
-        return -1;
-    }
-    pm_arena_init(&fx->arena);
-    *state = fx;
-    return 0;
+    return fixture_setup(state, "deadline", pm_deadline_init);
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    pm_deadline_free(&fx->x);
-    pm_patterns_free(fx->patterns);
-    pm_arena_free(&fx->arena);
-    free(fx);
-    return 0;
+    return fixture_teardown(state, pm_deadline_free);
 }
 
 static const char *kind_name(pm_deadline_kind k)
@@ -64,40 +34,16 @@ static void format_year(char *out, size_t size, int year)
         snprintf(out, size, "-");
 }
 
-static size_t unescape(const char *s, char *out)
-{
-    size_t n = 0;
-    for (const char *p = s; *p;) {
-        if (p[0] == '\\' && p[1] == 'u' && strncmp(p + 2, "00a0", 4) == 0) {
-            out[n++] = (char)0xC2;
-            out[n++] = (char)0xA0;
-            p += 6;
-        } else {
-            out[n++] = *p++;
-        }
-    }
-    out[n] = '\0';
-    return n;
-}
-
 static void parses_the_examples(void **state)
 {
     fixture *fx = *state;
-    FILE *f = fopen(EXAMPLES, "r");
-    if (!f)
-        fail_msg("cannot open %s (run from the repository root)", EXAMPLES);
-    char line[1024];
+    example_file ef;
+    examples_open(&ef, EXAMPLES);
     size_t checked = 0, failed = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        char *tab = strchr(line, '\t');
-        if (!tab)
-            fail_msg("%s: no tab in '%s'", EXAMPLES, line);
-        *tab = '\0';
+    while (examples_next(&ef)) {
+        const char *line = ef.line, *expected = examples_split(&ef);
         char text[1024];
-        size_t n = unescape(line, text);
+        size_t n = examples_unescape(line, text, sizeof text);
         pm_deadline d;
         bool named = pm_parse_deadline(&fx->x, &fx->arena, text, n, &d);
         char start[16], end[16], got[128];
@@ -107,16 +53,16 @@ static void parses_the_examples(void **state)
                  d.date[0] ? d.date : "-");
         /* text: the input less what surrounds it (`* Thường xuyên.`). */
         size_t tn = d.text ? strlen(d.text) : 0;
-        bool ok = named && strcmp(got, tab + 1) == 0 && tn && strstr(text, d.text) &&
+        bool ok = named && strcmp(got, expected) == 0 && tn && strstr(text, d.text) &&
                   !strchr(" *.", d.text[0]) && !strchr(" *.", d.text[tn - 1]);
         if (!ok) {
-            fprintf(stderr, "  %s\n    want: %s\n    got:  %s (text '%s')\n", line, tab + 1,
+            fprintf(stderr, "  %s\n    want: %s\n    got:  %s (text '%s')\n", line, expected,
                     got, d.text ? d.text : "(null)");
             failed++;
         }
         checked++;
     }
-    fclose(f);
+    examples_close(&ef);
     assert_true(checked > 60);
     assert_int_equal(failed, 0);
 }
@@ -186,7 +132,7 @@ static void missing_pattern_is_reported(void **state)
 {
     (void)state;
     char dir[] = "/tmp/pm-deadline-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    scratch_dir_make(dir);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "grep -v '^annual' patterns/deadlines.pcre > %s/deadlines.pcre",
              dir);
@@ -200,8 +146,7 @@ static void missing_pattern_is_reported(void **state)
     pm_deadline_free(&x);
     assert_null(x.deadline);
     pm_patterns_free(p);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    scratch_dir_remove(dir);
 }
 
 int main(void)

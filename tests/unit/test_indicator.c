@@ -5,44 +5,17 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "extract/internal.h"
-
-typedef struct fixture {
-    pm_patterns *patterns;
-    pm_extractor x;
-} fixture;
+#include "fixture.h"
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    pm_error err = {0};
-    const char *dir = getenv("PLANMINE_PATTERNS");
-    if (!fx || pm_patterns_load(dir ? dir : "patterns", &fx->patterns, &err) != PM_OK) {
-        fprintf(stderr, "patterns: %s:%zu: %s\n", err.file, err.line, err.message);
-        free(fx);
-        return -1;
-    }
-    fx->x.patterns = fx->patterns;
-    if (pm_indicator_init(&fx->x, &err) != PM_OK) {
-        fprintf(stderr, "indicator init: %s:%zu: %s\n", err.file, err.line, err.message);
-        return -1;
-    }
-    *state = fx;
-    return 0;
+    return fixture_setup(state, "indicator", pm_indicator_init);
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    pm_indicator_free(&fx->x);
-    pm_patterns_free(fx->patterns);
-    free(fx);
-    return 0;
+    return fixture_teardown(state, pm_indicator_free);
 }
 
 typedef struct example {
@@ -196,17 +169,9 @@ static void resolves_variants_and_rejects_unknowns(void **state)
 static pm_status init_with(const char *indicators, const char *fixes, pm_error *err)
 {
     char dir[] = "/tmp/pm-indicator-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[64];
-    snprintf(path, sizeof path, "%s/indicators.tsv", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(indicators, f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/ocr-fixes.tsv", dir);
-    assert_non_null(f = fopen(path, "w"));
-    fputs(fixes, f);
-    fclose(f);
+    scratch_dir_make(dir);
+    scratch_dir_write(dir, "indicators.tsv", indicators);
+    scratch_dir_write(dir, "ocr-fixes.tsv", fixes);
     pm_patterns *p;
     assert_int_equal(pm_patterns_load(dir, &p, err), PM_OK);
     pm_extractor x = {.patterns = p};
@@ -217,9 +182,7 @@ static pm_status init_with(const char *indicators, const char *fixes, pm_error *
         assert_null(x.indicator);
     pm_indicator_free(&x);
     pm_patterns_free(p);
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    scratch_dir_remove(dir);
     return st;
 }
 

@@ -9,18 +9,9 @@
 #include <unistd.h>
 
 #include "patterns/patterns.h"
+#include "scratch.h"
 
 static char dir[64];
-
-static void write_file(const char *name, const char *text)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static int make_dir(void **state)
 {
@@ -40,10 +31,12 @@ static int remove_dir(void **state)
 static void loads_regexes_and_tables(void **state)
 {
     (void)state;
-    write_file("headings.pcre", "# comment\n\nroman\t^(?<label>[IVX]+)\\.\\s+(?<title>.+)$\n"
-                                "letter\t(?i)^([a-zđ])\\)\\s+\r\n");
+    scratch_dir_write(dir, "headings.pcre",
+                      "# comment\n\nroman\t^(?<label>[IVX]+)\\.\\s+(?<title>.+)$\n"
+                      "letter\t(?i)^([a-zđ])\\)\\s+\r\n");
     /* NFD in the table is normalised to NFC on load. */
-    write_file("agencies.tsv", "# id\tname\nso-xay-dung\tSo\xcc\x9b\xcc\x89 Xây dựng\n\nx\t\t\n");
+    scratch_dir_write(dir, "agencies.tsv",
+                      "# id\tname\nso-xay-dung\tSo\xcc\x9b\xcc\x89 Xây dựng\n\nx\t\t\n");
     pm_patterns *p;
     pm_error err = {0};
     assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
@@ -81,17 +74,17 @@ static void loads_regexes_and_tables(void **state)
 static void reports_bad_regex_with_file_and_line(void **state)
 {
     (void)state;
-    write_file("bad.pcre", "ok\tabc\n# fine\nbroken\t(unclosed\n");
+    scratch_dir_write(dir, "bad.pcre", "ok\tabc\n# fine\nbroken\t(unclosed\n");
     pm_patterns *p;
     pm_error err = {0};
     assert_int_equal(pm_patterns_load(dir, &p, &err), PM_ERR_PATTERN);
     assert_null(p);
     assert_non_null(strstr(err.file, "bad.pcre"));
     assert_int_equal(err.line, 3);
-    write_file("bad.pcre", "no tab here\n");
+    scratch_dir_write(dir, "bad.pcre", "no tab here\n");
     assert_int_equal(pm_patterns_load(dir, &p, &err), PM_ERR_PATTERN);
     assert_int_equal(err.line, 1);
-    write_file("bad.pcre", "dup\ta\ndup\tb\n");
+    scratch_dir_write(dir, "bad.pcre", "dup\ta\ndup\tb\n");
     assert_int_equal(pm_patterns_load(dir, &p, &err), PM_ERR_PATTERN);
     assert_int_equal(err.line, 2);
     unlink(strcat(strcpy((char[128]){0}, dir), "/bad.pcre"));
@@ -108,7 +101,7 @@ static void refuses_missing_directory(void **state)
 static void catastrophic_backtracking_is_bounded(void **state)
 {
     (void)state;
-    write_file("slow.pcre", "evil\t^(a+)+$\n");
+    scratch_dir_write(dir, "slow.pcre", "evil\t^(a+)+$\n");
     pm_patterns *p;
     pm_error err = {0};
     assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "scratch.h"
 #include "segment/internal.h"
 
 static pm_patterns *patterns;
@@ -584,13 +584,8 @@ static void init_fails_without_table_patterns(void **state)
 {
     (void)state;
     char dir[] = "/tmp/pm-tables-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[64];
-    snprintf(path, sizeof path, "%s/other.pcre", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("key\t\\d+\n", f);
-    fclose(f);
+    scratch_dir_make(dir);
+    scratch_dir_write(dir, "other.pcre", "key\t\\d+\n");
     pm_patterns *other;
     pm_error err = {0};
     assert_int_equal(pm_patterns_load(dir, &other, &err), PM_OK);
@@ -599,8 +594,7 @@ static void init_fails_without_table_patterns(void **state)
     assert_non_null(strstr(err.message, "tables"));
     assert_null(s.tables);
     pm_patterns_free(other);
-    unlink(path);
-    rmdir(dir);
+    scratch_dir_remove(dir);
 }
 
 int main(void)

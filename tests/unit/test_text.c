@@ -48,7 +48,7 @@ static int teardown(void **state)
 
 static pm_status decode_as(fixture *f, const void *bytes, size_t len, const char *encoding)
 {
-    pm_text_options opt = {encoding};
+    pm_text_options opt = {.encoding = encoding};
     return pm_text_decode(&f->arena, bytes, len, &opt, &f->text, &f->warnings, &f->err);
 }
 
