@@ -215,6 +215,7 @@ enum { PREFIX_ONLY = -1, AMBIGUOUS = -2 };
 
 typedef struct slot {
     const char *key;
+    uint64_t hash; /* hash_key(key): most probes end on it, without a strcmp */
     int32_t value; /* >= 0: a phrase; PREFIX_ONLY; AMBIGUOUS: two phrases fold together */
 } slot;
 
@@ -244,22 +245,29 @@ enum category {
 
 enum { ROLE_ACTOR = 16 };
 
-static uint64_t hash_key(const char *s)
+/* FNV-1a, continued over s: the hash of a key grows with it, token by
+ * token, as a phrase is walked. */
+static uint64_t hash_more(uint64_t h, const char *s)
 {
-    uint64_t h = 1469598103934665603u;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211u;
     return h;
 }
 
-static const slot *dict_get(const dict *d, const char *key)
+static uint64_t hash_key(const char *s)
+{
+    return hash_more(1469598103934665603u, s);
+}
+
+/* The slot of key, whose hash_key is hash. */
+static const slot *dict_get(const dict *d, const char *key, uint64_t hash)
 {
     if (!d->cap)
         return NULL;
-    for (size_t i = hash_key(key) & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
+    for (size_t i = hash & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
         if (!d->slots[i].key)
             return NULL;
-        if (strcmp(d->slots[i].key, key) == 0)
+        if (d->slots[i].hash == hash && strcmp(d->slots[i].key, key) == 0)
             return &d->slots[i];
     }
 }
@@ -297,6 +305,7 @@ static pm_status dict_put(dict *d, pm_arena *a, const char *key, int32_t value, 
         return PM_ERR_NOMEM;
     slot *s = dict_slot(d, key);
     if (!s->key) {
+        s->hash = hash_key(key);
         if (!(s->key = pm_arena_strdup(a, key)))
             return PM_ERR_NOMEM;
         s->value = value;
@@ -363,6 +372,7 @@ static hit walk(const dict *d, pm_buf *key, char cat, char mode, const tok *t, s
     pm_buf_reset(key);
     pm_buf_putc(key, cat);
     pm_buf_putc(key, mode);
+    uint64_t hash = hash_key((const char[]){cat, mode, '\0'});
     size_t words = 0;
     bool plain = true, all = true;
     for (size_t j = i; j < n; j++) {
@@ -371,9 +381,11 @@ static hit walk(const dict *d, pm_buf *key, char cat, char mode, const tok *t, s
                 break;
             continue;
         }
+        const char *word = mode == 'f' ? t[j].fold : t[j].ascii;
         pm_buf_putc(key, ' ');
-        pm_buf_puts(key, mode == 'f' ? t[j].fold : t[j].ascii);
-        const slot *s = key->failed ? NULL : dict_get(d, pm_buf_cstr(key));
+        pm_buf_puts(key, word);
+        hash = hash_more(hash_more(hash, " "), word);
+        const slot *s = key->failed ? NULL : dict_get(d, pm_buf_cstr(key), hash);
         if (!s) {
             all = false;
             break;
@@ -1035,6 +1047,19 @@ static int32_t fuzzy_department(const scan *c, size_t from, size_t to)
     return unique ? best : -1;
 }
 
+/* Does a name go on at token j? A capitalised word does; so does ` - ` and
+ * a capitalised word that starts no agency of its own: a merged department
+ * (`Sở Giao thông vận tải - Xây dựng`), not a list (`Sở Y tế - Công an tỉnh`). */
+static bool continues_name(const scan *c, size_t j)
+{
+    const tok *t = c->t;
+    if (j < c->n && t[j].punct == '-' && !t[j].line_start)
+        j++;
+    else if (j < c->n && t[j].punct)
+        return false;
+    return j < c->n && t[j].upper && !t[j].punct && !t[j].line_start && !starts_other(c, j);
+}
+
 /* A body outside the lexicon: a capitalised head word (`Ban quản lý`,
  * `Báo`, `Văn phòng`) and the words of its name, up to a verb, a role
  * marker, punctuation or another agency. `và` continues the name only
@@ -1050,9 +1075,10 @@ static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k
     if (!t[i].upper || !head || find_len(c, CAT_NOT_HEAD, i) >= head)
         return;
     size_t known = find_len(c, CAT_AGENCY, i);
-    if (known && (i + known >= c->n || !t[i + known].upper))
+    if (known && !continues_name(c, i + known))
         return;
-    size_t j = i + head, end = j;
+    /* a known name is read whole (`Sở Giao thông …`: not the verb `giao`) */
+    size_t first = known ? i + known : i + head, j = first, end = j;
     while (j < c->n && j - i < MAX_NAME_TOKENS) {
         if (is_ascii(c, j - 1, "tinh") && !t[j].upper)
             break;
@@ -1073,9 +1099,14 @@ static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k
         }
         if (starts_other(c, j))
             break;
-        end = ++j;
+        /* after a known name, another department's name (`- Xây dựng`) or
+         * capitalised words go on naming it; a lower-case word is the verb */
+        size_t dept = known ? find_len(c, CAT_DEPT, j) : 0;
+        if (known && !dept && !t[j].upper)
+            break;
+        end = j += dept ? dept : 1;
     }
-    if (end == i + head)
+    if (end == first)
         return;
     if (find(c, CAT_DEPT_HEAD, i, false).len == head) {
         int32_t e = fuzzy_department(c, i + head, end);

@@ -391,7 +391,11 @@ pm_status pm_doc_facts_read(const pm_extractor *x, pm_arena *a, const pm_text *t
     const pcre2_code *re = pm_cue(x, "task-fields.city");
     const char *name = NULL;
     size_t name_len = 0, at = 0, ms, me;
-    while (pm_cue_find(x, re, t->norm, t->norm_len, at, md, &ms, &me)) {
+    /* The normalised text is valid UTF-8 (pm_extract checks it once), so
+     * PCRE2 need not check the rest of it again at every match. */
+    while (re &&
+           pm_regex_match(x->patterns, re, t->norm, t->norm_len, at, PCRE2_NO_UTF_CHECK, md) > 0 &&
+           pm_regex_group(md, 0, &ms, &me)) {
         size_t gs, ge;
         at = me > ms ? me : ms + 1;
         if (!pm_regex_named(re, md, "name", &gs, &ge))
@@ -551,8 +555,8 @@ size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_fact
     const pcre2_code *lead_in = pm_cue(x, "task-fields.subject_lead");
     for (size_t from = 0; from < n;) {
         size_t end = pm_sentence_end(s, n, from);
-        size_t ms, me, start = from;
-        if (pm_cue_find(x, lead_in, s, end, from, md, &ms, &me) && ms == from)
+        size_t me, start = from;
+        if (pm_cue_at(x, lead_in, s, end, from, md, &me))
             start = me;
         pm_mention m[MAX_MENTIONS];
         size_t k = pm_find_agencies(x, a, s + start, end - start, default_role, m, MAX_MENTIONS);

@@ -33,14 +33,24 @@ pm_status pm_extract(const pm_extractor *x, pm_arena *a, const pm_text *t, const
 size_t pm_parse_number(const char *s, size_t n, double *out);
 
 /* A quantity found in text: `trên 45%`, `khoảng 11 - 16%`, `tối thiểu 28 m²`,
- * `Phấn đấu ≥ 45`, `từ 40% đến 45%`, `03 đô thị`. start/end delimit it in the
- * searched text. unit: "%", "m2/person", "count" or as written, NULL if none. */
+ * `Phấn đấu ≥ 45`, `từ 40% đến 45%`, `03 đô thị`, `khoảng 10 triệu lượt`.
+ * start/end delimit it in the searched text. unit: "%", "m2/person",
+ * "count", a unit of the lexicon, or pm_unit_written when the unit is the
+ * text's own words s[unit_start, unit_end) (`triệu lượt`: a magnitude and
+ * what it counts, the value unscaled); NULL if none. */
 typedef struct pm_quantity {
     pm_value value;
     const char *unit;
+    size_t unit_start, unit_end;
     bool aspirational;
     size_t start, end;
 } pm_quantity;
+
+extern const char pm_unit_written[];
+
+/* The unit of q found in s as a string: the lexicon's, or a copy of the
+ * words as written. NULL when q has none (or out of memory). */
+const char *pm_quantity_unit(pm_arena *a, const char *s, const pm_quantity *q);
 
 /* Finds the quantities in s (at most max). Skips what is not a target
  * value: years, dates, document numbers (148/NQ-CP), km markers (Km3+700),

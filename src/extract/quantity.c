@@ -27,6 +27,9 @@ struct pm_quantity_lexicon {
     const pcre2_code *bound_suffix;    /* `trở lên`, `trở xuống` */
     const pcre2_code *range_tail;      /* `đến 10` after `từ 8 m²` */
     const pcre2_code *aspiration;      /* `phấn đấu` and OCR variants */
+    const pcre2_code *magnitude;       /* `triệu`, `nghìn tỷ` before what is counted */
+    const pcre2_code *counted_noun;    /* a noun after a number: what it counts */
+    const pcre2_code *share_of;        /* `các`, `số` after a percent: of a set */
     unit_form *units;
     size_t n_units;
 };
@@ -311,7 +314,10 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
         (s = need_regex(p, "quantities.excluded_after", &lx->excluded_after, err)) != PM_OK ||
         (s = need_regex(p, "quantities.bound_suffix", &lx->bound_suffix, err)) != PM_OK ||
         (s = need_regex(p, "quantities.range_tail", &lx->range_tail, err)) != PM_OK ||
-        (s = need_regex(p, "quantities.aspiration", &lx->aspiration, err)) != PM_OK)
+        (s = need_regex(p, "quantities.aspiration", &lx->aspiration, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.magnitude", &lx->magnitude, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.counted_noun", &lx->counted_noun, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.share_of", &lx->share_of, err)) != PM_OK)
         return s;
     const pm_tsv *t = pm_patterns_table(p, "quantities", err);
     if (!t)
@@ -403,6 +409,15 @@ static const unit_form *match_unit(const struct pm_quantity_lexicon *lx, const c
 }
 
 /* ---- finding quantities ------------------------------------------------------ */
+
+const char pm_unit_written[] = "as written";
+
+const char *pm_quantity_unit(pm_arena *a, const char *s, const pm_quantity *q)
+{
+    if (q->unit != pm_unit_written)
+        return q->unit;
+    return pm_arena_strndup(a, s + q->unit_start, q->unit_end - q->unit_start);
+}
 
 typedef struct span {
     size_t start, end;
@@ -587,7 +602,8 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     pm_op op = comparator_op(lx->value, md, &has_cmp);
     span from = group(lx->value, md, "from"), n1 = group(lx->value, md, "n1"),
          pct1 = group(lx->value, md, "pct1"), n2 = group(lx->value, md, "n2"),
-         pct2 = group(lx->value, md, "pct2");
+         pct2 = group(lx->value, md, "pct2"), gt = group(lx->value, md, "gt");
+    bool said_tren = gt.set && ascii_lower(key[gt.start]) == 't'; /* not `hơn`, `>` */
 
     number_token t1, t2 = {0};
     *resume = n1.end;
@@ -602,17 +618,18 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
 
     if (t1.code_like || (n2.set && t2.code_like))
         return false;
-    if (excluded_by_words_before(x, key, whole.start, md) ||
+    if (excluded_by_words_before(x, key, n1.start, md) ||
         anchored_match(x, lx->excluded_after, f, last_digit, md) ||
         is_label(key, n, n1.start, n1.end))
         return false;
 
     const char *unit = NULL;
+    size_t unit_start = 0;
     if (pct1.set || pct2.set) {
         unit = "%";
     } else {
-        size_t unit_end;
-        const unit_form *u = match_unit(lx, key, n, skip_spaces(key, n, end), &unit_end);
+        size_t unit_end, at = skip_spaces(key, n, end);
+        const unit_form *u = match_unit(lx, key, n, at, &unit_end);
         if (u) {
             unit = u->unit;
             end = unit_end;
@@ -620,6 +637,22 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
                 end = read_range_tail(x, f, md, u, end, &n2, &t2);
         } else if (letter_at(key, n, end)) {
             return false; /* `4G`, `Quốc lộ 4B`: a glued letter that is no unit */
+        } else if (at > end && anchored_match(x, lx->magnitude, f, at, md)) {
+            /* `10 triệu lượt`: the magnitude and what it counts, as written */
+            size_t ms, me;
+            pm_regex_group(md, 0, &ms, &me);
+            if (!match_unit(lx, key, n, skip_spaces(key, n, me), &unit_end) &&
+                (!anchored_match(x, lx->counted_noun, f, me, md) ||
+                 !pm_regex_group(md, 0, &ms, &unit_end)))
+                unit_end = me;
+            unit = pm_unit_written;
+            unit_start = at;
+            end = unit_end;
+        } else if (has_cmp && at > end && anchored_match(x, lx->counted_noun, f, end, md)) {
+            /* `tối thiểu 1.200 phòng lưu trú`: a stated value of things */
+            size_t ms;
+            pm_regex_group(md, 0, &ms, &end);
+            unit = "count";
         }
     }
     if (t1.year_like && (!n2.set || t2.year_like) && !unit)
@@ -633,6 +666,12 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     } else if (from.set && op == PM_OP_EQ) {
         op = PM_OP_GE; /* `(đạt) từ 40%`: from 40% up */
     }
+
+    /* `trên 100 % các tuyến đường`: no share of a set exceeds all of it, so
+     * `trên` is the preposition `on`, not `above`. */
+    if (said_tren && op == PM_OP_GT && unit && strcmp(unit, "%") == 0 && !n2.set &&
+        t1.value == 100 && anchored_match(x, lx->share_of, f, end, md))
+        op = PM_OP_EQ;
 
     size_t start = whole.start;
     advance_aspiration(x, f, asp, start, md);
@@ -656,6 +695,10 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         q->value.min = t1.value;
     }
     q->unit = unit;
+    if (unit == pm_unit_written) {
+        q->unit_start = orig_offset(f, unit_start);
+        q->unit_end = orig_offset(f, end);
+    }
     q->aspirational = aspiration_before(asp, start);
     q->start = orig_offset(f, start);
     q->end = orig_offset(f, end);

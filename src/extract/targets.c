@@ -40,6 +40,10 @@ typedef struct target_ctx {
     pm_year_phrase *all_years, *years;
     size_t cap_years;
     bool scratch_failed;
+    /* The walk back from the bullet block run_last to the start of its run
+     * ended at run_start, so the next bullet of the run stops there instead
+     * of walking the whole run again. */
+    size_t run_last, run_start;
 } target_ctx;
 
 /* Runs a finder that fills at most cap items until one pass finds fewer
@@ -49,8 +53,13 @@ static size_t find_quantities(target_ctx *c, const char *s, size_t n)
 {
     for (;;) {
         size_t found = c->cap_q ? pm_find_quantities(c->x, s, n, c->q, c->cap_q) : 0;
-        if (c->cap_q && found < c->cap_q)
+        if (c->cap_q && found < c->cap_q) {
+            for (size_t i = 0; i < found; i++)
+                if (c->q[i].unit == pm_unit_written &&
+                    !(c->q[i].unit = pm_quantity_unit(c->a, s, &c->q[i])))
+                    c->scratch_failed = true;
             return found;
+        }
         size_t cap = c->cap_q ? c->cap_q * 2 : 64;
         pm_quantity *q = realloc(c->q, cap * sizeof *q);
         if (q)
@@ -681,7 +690,7 @@ static const char *unit_of_column(target_ctx *c, const pm_span *unit)
     pm_quantity q;
     if (!c->buf.failed && pm_find_quantities(c->x, c->buf.data, c->buf.len, &q, 1) == 1 &&
         q.unit)
-        return q.unit;
+        return pm_quantity_unit(c->a, c->buf.data, &q);
     return dup_trim(c->a, unit->s, unit->len);
 }
 
@@ -721,7 +730,11 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
                 pm_find_quantities(c->x, v->s, v->len, &q, 1) != 1)
                 continue;
             /* A bare number in a table row with no unit counts things. */
-            const char *unit = column_unit ? column_unit : q.unit ? q.unit : "count";
+            const char *unit = column_unit ? column_unit
+                               : q.unit ? pm_quantity_unit(c->a, v->s, &q)
+                                        : "count";
+            if (!unit)
+                return PM_ERR_NOMEM;
             size_t ms, me;
             bool aspirational = q.aspirational ||
                                 pm_cue_find(c->x, aspiration, v->s, v->len, 0, c->md, &ms, &me);
@@ -763,6 +776,11 @@ static pm_status lead_in_of(target_ctx *c, size_t b, inherited *inh)
     size_t k = b;
     while (k > 0) {
         const pm_block *p = &blocks[k - 1];
+        if (k - 1 == c->run_last && p->kind == PM_BLOCK_BULLET && p->section == bl->section &&
+            p->marker == bl->marker) {
+            k = c->run_start;
+            break;
+        }
         bool footnote = p->kind == PM_BLOCK_PARAGRAPH && p->body.len >= 2 &&
                         (unsigned char)p->body.s[0] == 0xC2 &&
                         ((unsigned char)p->body.s[1] == 0xB9 ||
@@ -773,6 +791,8 @@ static pm_status lead_in_of(target_ctx *c, size_t b, inherited *inh)
             break;
         k--;
     }
+    c->run_last = b;
+    c->run_start = k;
     if (k == 0)
         return PM_OK;
     const pm_block *lead = &blocks[k - 1];
@@ -796,7 +816,8 @@ static pm_status lead_in_of(target_ctx *c, size_t b, inherited *inh)
 /* The year of the heading a block sits under (`2.1. Mục tiêu đến năm 2025`
  * over `2.1.1. Diện tích sàn … đạt 29,5 m²/người`): the nearest enclosing
  * heading that names a year decides, when it names exactly one, not a
- * period and not a vision. A heading block looks above its own title. */
+ * period and not a vision of another document. A heading block looks above
+ * its own title. */
 static int heading_year(target_ctx *c, const pm_block *bl)
 {
     int s = bl->section;
@@ -808,7 +829,10 @@ static int heading_year(target_ctx *c, const pm_block *bl)
         size_t ny = title ? pm_find_year_phrases(c->x, c->md, title, strlen(title), yp, 4) : 0;
         if (ny == 0)
             continue;
-        bool single = ny == 1 && !yp[0].vision && !yp[0].first &&
+        /* `b) Định hướng đến năm 2030` is a horizon of this plan's own
+         * targets; a vision names another document only after its name. */
+        bool own_horizon = yp[0].start == 0;
+        bool single = ny == 1 && (!yp[0].vision || own_horizon) && !yp[0].first &&
                       (!c->facts.plan_year || yp[0].year >= c->facts.plan_year);
         return single ? yp[0].year : 0;
     }

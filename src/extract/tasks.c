@@ -13,8 +13,9 @@
  * A body task's deadline is its time field; else a time phrase in its
  * assignment (`… dự kiến hoàn thành trong năm 2023`); else the span of its
  * phases (`- Giai đoạn 2023-2025: …`, `- Giai đoạn 2026-2030: …`); else,
- * for an item written as a sentence, its last time phrase (`…; hoàn thành
- * trong năm 2025`, `…; thực hiện hằng năm`); else the one time phrase of
+ * for an item written as sentences, the last time phrase of the paragraph
+ * that assigns it, then of its heading (`…; hoàn thành trong năm 2025`,
+ * `…; thực hiện hằng năm`); else the one time phrase of
  * its first sentence when that sentence has exactly one and it is not a
  * target's year (`đạt 11-16% vào năm 2025`); else none.
  *
@@ -306,11 +307,14 @@ static pm_status sentence_task(task_ctx *c, int section)
     pm_agency_set set = {0};
     size_t found = pm_agencies_subject(c->x, c->a, &c->facts, c->md, hb->body.s, hb->body.len,
                                        PM_ROLE_LEAD, true, &set);
+    const pm_block *assigning = hb;
     for (int b = c->first_direct[section]; !found && b >= 0; b = c->next_direct[b]) {
         const pm_block *bl = &c->tree->blocks[b];
-        if (b != sec->block && bl->kind != PM_BLOCK_TABLE)
+        if (b != sec->block && bl->kind != PM_BLOCK_TABLE) {
             found = pm_agencies_subject(c->x, c->a, &c->facts, c->md, bl->body.s, bl->body.len,
                                         PM_ROLE_LEAD, false, &set);
+            assigning = bl;
+        }
     }
     if (!found)
         return PM_OK;
@@ -320,6 +324,9 @@ static pm_status sentence_task(task_ctx *c, int section)
     k->label = sec->label;
     take_agencies(k, &set);
     k->deadline = phases_deadline(c, c->next_direct[sec->block], -1);
+    /* the paragraph that assigns the item says when, at its end */
+    if (k->deadline.kind == PM_DEADLINE_NONE && assigning != hb)
+        k->deadline = closing_deadline(c, assigning->body.s, assigning->body.len);
     if (k->deadline.kind == PM_DEADLINE_NONE)
         k->deadline = closing_deadline(c, hb->body.s, hb->body.len);
     if (k->deadline.kind == PM_DEADLINE_NONE)

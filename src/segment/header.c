@@ -131,10 +131,13 @@ void pm_header_free(pm_segmenter *s)
     s->header = NULL;
 }
 
+/* str is normalised text, valid UTF-8 (pm_extract checks it once), so a
+ * match from its start skips PCRE2's check, which would rescan it for each
+ * regex; a later start keeps the check, which also vets the offset. */
 static bool match(const pm_segmenter *s, const pcre2_code *re, const char *str, size_t n,
                   size_t from, pcre2_match_data *md)
 {
-    return pm_regex_match(s->patterns, re, str, n, from, 0, md) > 0;
+    return pm_regex_match(s->patterns, re, str, n, from, from ? 0 : PCRE2_NO_UTF_CHECK, md) > 0;
 }
 
 pm_line_kind pm_header_line_kind(const pm_segmenter *s, const char *line, size_t len,
@@ -359,10 +362,8 @@ static void read_front_lines(reading *r)
     for (size_t i = 0; i < r->lay->front_end && i < r->lay->n_lines; i++) {
         size_t len;
         const char *line = pm_text_line_str(r->text, i + 1, &len);
-        for (size_t cs = 0; cs < len;) { /* tab layouts put fields side by side */
-            size_t ce = cs;
-            while (ce < len && line[ce] != '\t')
-                ce++;
+        for (size_t cs = 0; cs < len;) { /* column layouts put fields side by side */
+            size_t next, ce = pm_column_end(line, len, cs, &next);
             size_t a = cs, b = ce;
             trim_cell(line, &a, &b);
             if (b > a) {
@@ -370,7 +371,7 @@ static void read_front_lines(reading *r)
                 read_date(r, line + a, b - a, i);
                 read_issuer(r, line + a, b - a, i);
             }
-            cs = ce + 1;
+            cs = next;
         }
     }
 }

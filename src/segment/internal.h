@@ -91,6 +91,13 @@ char *pm_sentence_case(pm_arena *a, const char *s, size_t n);
 /* Code points in s. */
 size_t pm_utf8_count(const char *s, size_t n);
 
+/* Columns of a line laid out side by side: a tab, or a gap of three or more
+ * spaces before a capital letter (`Số: 187/KH-UBND      Đồng Nai, ngày …`,
+ * pdftotext -layout; a blank draft date `ngày     tháng` stays one column).
+ * Returns the end of the column starting at `from` and sets *next to where
+ * the next one starts (n when none). */
+size_t pm_column_end(const char *s, size_t n, size_t from, size_t *next);
+
 /* outline.c: line shapes (headings.pcre), the outline and the blocks. */
 pm_status pm_outline_init(pm_segmenter *s, pm_error *err);
 void pm_outline_free(pm_segmenter *s);

@@ -70,10 +70,12 @@ void pm_outline_free(pm_segmenter *s)
 
 /* ---- classification ------------------------------------------------------ */
 
+/* str is a line of the normalised text, valid UTF-8 (pm_extract checks it
+ * once): PCRE2's own check would rescan the line for each of its regexes. */
 static bool matches(const pm_segmenter *s, const pcre2_code *re, const char *str, size_t n,
                     pcre2_match_data *md)
 {
-    return pm_regex_match(s->patterns, re, str, n, 0, 0, md) > 0;
+    return pm_regex_match(s->patterns, re, str, n, 0, PCRE2_NO_UTF_CHECK, md) > 0;
 }
 
 static int roman_value(const char *s, size_t n)
@@ -122,14 +124,20 @@ static bool is_upper_case(const char *norm, size_t from, size_t to, pm_line *ln)
     size_t upper = 0, lower = 0;
     bool first = true;
     for (size_t i = from; i < to;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)norm + i,
-                                              (utf8proc_ssize_t)(to - i), &cp);
+        utf8proc_int32_t cp = (unsigned char)norm[i];
+        utf8proc_ssize_t k = 1;
+        if (cp >= 0x80)
+            k = utf8proc_iterate((const utf8proc_uint8_t *)norm + i, (utf8proc_ssize_t)(to - i),
+                                 &cp);
         if (k <= 0) {
             i++;
             continue;
         }
-        utf8proc_category_t c = utf8proc_category(cp);
+        /* ASCII, most of a line, needs no table. */
+        utf8proc_category_t c = cp >= 0x80                 ? utf8proc_category(cp)
+                                : cp >= 'A' && cp <= 'Z' ? UTF8PROC_CATEGORY_LU
+                                : cp >= 'a' && cp <= 'z' ? UTF8PROC_CATEGORY_LL
+                                                         : UTF8PROC_CATEGORY_CN;
         if (first && ln) {
             ln->starts_lower = c == UTF8PROC_CATEGORY_LL;
             ln->starts_capital = c == UTF8PROC_CATEGORY_LU;
@@ -195,28 +203,58 @@ static void trim_line(pm_line *ln, const char *norm, size_t start, size_t end)
     ln->side_start = ln->side_end = end;
 }
 
-/* A closing laid out in tab columns (`- Bộ Xây dựng;` <TAB> `KT. CHỦ TỊCH`):
- * when the last column is a signature line or a name, patterns see only the
- * first column and the last is kept aside for the signer. */
+size_t pm_column_end(const char *s, size_t n, size_t from, size_t *next)
+{
+    for (size_t i = from; i < n; i++) {
+        if (s[i] == '\t') {
+            *next = i + 1;
+            return i;
+        }
+        if (s[i] != ' ')
+            continue;
+        size_t j = i;
+        while (j < n && s[j] == ' ')
+            j++;
+        utf8proc_int32_t cp;
+        if (j - i >= 3 && j < n &&
+            utf8proc_iterate((const utf8proc_uint8_t *)s + j, (utf8proc_ssize_t)(n - j), &cp) > 0 &&
+            utf8proc_category(cp) == UTF8PROC_CATEGORY_LU) {
+            *next = j;
+            return i;
+        }
+        i = j - 1;
+    }
+    *next = n;
+    return n;
+}
+
+/* A closing laid out in columns (`- Bộ Xây dựng;` <TAB> `KT. CHỦ TỊCH`, or
+ * the same aligned with spaces): when the last column is a signature line or
+ * a name, patterns see only the first column and the last is kept aside for
+ * the signer. */
 static void split_side_column(const pm_segmenter *s, pm_line *ln, const char *norm,
                               pcre2_match_data *md)
 {
-    const char *tab = memchr(norm + ln->start, '\t', ln->end - ln->start);
-    if (!tab)
+    const char *str = norm + ln->start;
+    size_t n = ln->end - ln->start, next;
+    size_t first_end = pm_column_end(str, n, 0, &next);
+    if (next >= n)
         return;
-    size_t first_end = (size_t)(tab - norm), side = ln->end;
-    while (side > first_end && norm[side - 1] != '\t')
-        side--;
-    while (first_end > ln->start && norm[first_end - 1] == ' ')
+    size_t side = next;
+    while (next < n) {
+        side = next;
+        pm_column_end(str, n, side, &next);
+    }
+    while (first_end > 0 && (str[first_end - 1] == ' ' || str[first_end - 1] == '\t'))
         first_end--;
-    while (side < ln->end && norm[side] == ' ')
+    while (side < n && (str[side] == ' ' || str[side] == '\t'))
         side++;
-    if (pm_header_line_kind(s, norm + side, ln->end - side, md) != PM_LINE_SIGNATURE &&
-        !pm_header_is_name(s, norm + side, ln->end - side, md))
+    if (pm_header_line_kind(s, str + side, n - side, md) != PM_LINE_SIGNATURE &&
+        !pm_header_is_name(s, str + side, n - side, md))
         return;
-    ln->side_start = side;
+    ln->side_start = ln->start + side;
     ln->side_end = ln->end;
-    ln->end = first_end;
+    ln->end = ln->start + first_end;
 }
 
 static bool classify_heading(const pm_segmenter *s, pm_line *ln, const char *norm,

@@ -6,49 +6,19 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "extract/internal.h"
+#include "fixture.h"
 
 #define EXAMPLES "tests/examples/agencies.txt"
 
-typedef struct fixture {
-    pm_patterns *patterns;
-    pm_extractor x;
-    pm_arena arena;
-} fixture;
-
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    pm_error err = {0};
-    const char *dir = getenv("PLANMINE_PATTERNS");
-    if (!fx || pm_patterns_load(dir ? dir : "patterns", &fx->patterns, &err) != PM_OK) {
-        fprintf(stderr, "patterns: %s:%zu: %s\n", err.file, err.line, err.message);
-        free(fx);
-        return -1;
-    }
-    fx->x.patterns = fx->patterns;
-    if (pm_agency_init(&fx->x, &err) != PM_OK) {
-        fprintf(stderr, "agency init: %s:%zu: %s\n", err.file, err.line, err.message);
-        return -1;
-    }
-    pm_arena_init(&fx->arena);
-    *state = fx;
-    return 0;
+    return fixture_setup(state, "agency", pm_agency_init);
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    pm_agency_free(&fx->x);
-    pm_patterns_free(fx->patterns);
-    pm_arena_free(&fx->arena);
-    free(fx);
-    return 0;
+    return fixture_teardown(state, pm_agency_free);
 }
 
 static const char *const role_names[] = {"lead", "support", "approver"};
@@ -60,26 +30,6 @@ static int role_of(const char *name)
             return r;
     fail_msg("%s: unknown role '%s'", EXAMPLES, name);
     return -1;
-}
-
-/* `\n` -> line break, `\u00a0` -> no-break space. */
-static size_t unescape(const char *s, char *out)
-{
-    size_t n = 0;
-    for (const char *p = s; *p;) {
-        if (p[0] == '\\' && p[1] == 'n') {
-            out[n++] = '\n';
-            p += 2;
-        } else if (p[0] == '\\' && p[1] == 'u' && strncmp(p + 2, "00a0", 4) == 0) {
-            out[n++] = (char)0xC2;
-            out[n++] = (char)0xA0;
-            p += 6;
-        } else {
-            out[n++] = *p++;
-        }
-    }
-    out[n] = '\0';
-    return n;
 }
 
 typedef struct example {
@@ -124,44 +74,36 @@ static bool check(fixture *fx, const example *ex)
 static void finds_the_examples(void **state)
 {
     fixture *fx = *state;
-    FILE *f = fopen(EXAMPLES, "r");
-    if (!f)
-        fail_msg("cannot open %s (run from the repository root)", EXAMPLES);
+    example_file ef;
+    examples_open(&ef, EXAMPLES);
     static example ex;
     bool open_case = false;
-    size_t line_no = 0, checked = 0, failed = 0;
-    char line[2048];
+    size_t checked = 0, failed = 0;
     for (;;) {
-        bool more = fgets(line, sizeof line, f) != NULL;
-        line_no += more;
-        if (more)
-            line[strcspn(line, "\r\n")] = '\0';
-        if (open_case && (!more || strncmp(line, "> ", 2) == 0)) {
+        bool more = examples_next(&ef);
+        /* A case ends at the next case or at the end of the file. */
+        if (open_case && (!more || strncmp(ef.line, "> ", 2) == 0)) {
             checked++;
             failed += !check(fx, &ex);
             open_case = false;
         }
         if (!more)
             break;
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        if (strncmp(line, "> ", 2) == 0) {
-            char *tab = strchr(line, '\t');
-            if (!tab)
-                fail_msg("%s:%zu: expected '> ROLE<TAB>text'", EXAMPLES, line_no);
-            *tab = '\0';
+        if (strncmp(ef.line, "> ", 2) == 0) {
+            const char *text = examples_split(&ef);
             memset(&ex, 0, sizeof ex);
-            ex.role = role_of(line + 2);
-            ex.n = unescape(tab + 1, ex.text);
-            ex.line = line_no;
+            ex.role = role_of(ef.line + 2);
+            ex.n = examples_unescape(text, ex.text, sizeof ex.text);
+            ex.line = ef.line_no;
             open_case = true;
         } else {
             if (!open_case || ex.n_expected == 32)
-                fail_msg("%s:%zu: an agency outside a case", EXAMPLES, line_no);
-            unescape(line, ex.expected[ex.n_expected++]);
+                fail_msg("%s:%zu: an agency outside a case", EXAMPLES, ef.line_no);
+            examples_unescape(ef.line, ex.expected[ex.n_expected], sizeof ex.expected[0]);
+            ex.n_expected++;
         }
     }
-    fclose(f);
+    examples_close(&ef);
     if (checked < 60)
         fail_msg("only %zu examples in %s", checked, EXAMPLES);
     if (failed)
@@ -207,23 +149,13 @@ static void empty_and_missing_input(void **state)
 
 /* ---- a malformed lexicon ------------------------------------------------------ */
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static pm_status init_with(const char *agencies, pm_error *err)
 {
     char dir[] = "/tmp/pm-agency-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    write_file(dir, "ocr-fixes.tsv", "Sờ\tSở\n");
-    write_file(dir, "abbreviations.tsv", "KHĐT\tKế hoạch và Đầu tư\n");
-    write_file(dir, "agencies.tsv", agencies);
+    scratch_dir_make(dir);
+    scratch_dir_write(dir, "ocr-fixes.tsv", "Sờ\tSở\n");
+    scratch_dir_write(dir, "abbreviations.tsv", "KHĐT\tKế hoạch và Đầu tư\n");
+    scratch_dir_write(dir, "agencies.tsv", agencies);
     pm_patterns *p;
     assert_int_equal(pm_patterns_load(dir, &p, err), PM_OK);
     pm_extractor x = {.patterns = p};
@@ -231,9 +163,7 @@ static pm_status init_with(const char *agencies, pm_error *err)
     assert_null(st == PM_OK ? NULL : x.agency); /* freed on failure */
     pm_agency_free(&x);
     pm_patterns_free(p);
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    scratch_dir_remove(dir);
     return st;
 }
 

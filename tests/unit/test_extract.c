@@ -271,6 +271,40 @@ static void test_year_from_heading_and_colon_label(void **state)
     doc_free(d);
 }
 
+/* `a) Định hướng đến năm 2030` heads this plan's own targets (a vision
+ * names another document only after its name); a dotted heading whose
+ * title is the target takes its parent's year; magnitudes and counted
+ * nouns give units; `trên 100% các …` is `on`, not `above`. */
+static void test_horizon_heading_and_counted_units(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                           "1. Mục tiêu cụ thể\n\n"
+                                           "a) Định hướng đến năm 2030\n\n"
+                                           "- Tỷ lệ hộ dân dùng nước sạch đạt 98%; trên 100% các "
+                                           "trường học có nhà vệ sinh đạt chuẩn.\n\n"
+                                           "2. Mục tiêu đến năm 2027\n\n"
+                                           "2.1. Về du lịch: đón khoảng 4 triệu lượt khách; có tối "
+                                           "thiểu 800 phòng nghỉ đạt chuẩn.\n");
+    const pm_target *t = target(d, "nước sạch", 2030);
+    assert_non_null(t);
+    assert_true(t->value.min == 98);
+    t = target(d, "trường học", 2030);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_EQ);
+    assert_true(t->value.min == 100);
+    t = target(d, "khách", 2027);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_APPROX);
+    assert_true(t->value.min == 4);
+    assert_string_equal(t->unit, "triệu lượt");
+    t = target(d, "phòng nghỉ", 2027);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_GE);
+    assert_true(t->value.min == 800);
+    assert_string_equal(t->unit, "count");
+    doc_free(d);
+}
+
 /* ---- target tables --------------------------------------------------------------- */
 
 static void test_targets_table_two_row_header(void **state)
@@ -430,6 +464,47 @@ static void test_sentence_task_closing_deadline(void **state)
     doc_free(d);
 }
 
+/* Items written as sentences: the deadline in the paragraph that assigns
+ * the item, `Giao …` opening a later sentence, `từ năm … và các năm tiếp
+ * theo`, a merged department and an enterprise among the supporters. */
+static void test_sentence_task_assignment_forms(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n"
+                                    "1. Du lịch\n\n"
+                                    "1.1. Lập đề án phát triển du lịch cộng đồng.\n\n"
+                                    "UBND cấp huyện chủ trì, phối hợp với Sở Du lịch tổ chức lập; "
+                                    "thời gian thực hiện giai đoạn 2025 - 2027.\n\n"
+                                    "1.2. Xây dựng cơ sở dữ liệu du lịch. Giao Sở KH&ĐT chủ trì, "
+                                    "phối hợp với Sở Tư pháp thực hiện từ năm 2026 và các năm tiếp "
+                                    "theo.\n\n"
+                                    "1.3. Nâng cấp đường vào khu du lịch. Sở Giao thông vận tải - "
+                                    "Xây dựng chủ trì, phối hợp với Sở Tài chính, Viettel Thái Bình "
+                                    "thực hiện, hoàn thành trong năm 2026.\n");
+    const pm_task *k = task_at(d, 15);
+    assert_non_null(k);
+    assert_true(has_agency(k->lead, k->n_lead, "ubnd-cap-huyen"));
+    assert_true(has_agency(k->support, k->n_support, "so-du-lich"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_RANGE);
+    assert_int_equal(k->deadline.start, 2025);
+    assert_int_equal(k->deadline.end, 2027);
+    k = task_at(d, 19);
+    assert_non_null(k);
+    assert_true(has_agency(k->lead, k->n_lead, "so-ke-hoach-va-dau-tu"));
+    assert_true(has_agency(k->support, k->n_support, "so-tu-phap"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_ONGOING);
+    assert_int_equal(k->deadline.start, 2026);
+    k = task_at(d, 21);
+    assert_non_null(k);
+    assert_int_equal(k->n_lead, 1);
+    assert_string_equal(k->lead[0].id, "so-giao-thong-van-tai-xay-dung");
+    assert_true(has_agency(k->support, k->n_support, "so-tai-chinh"));
+    assert_true(has_agency(k->support, k->n_support, "viettel-thai-binh"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_YEAR);
+    assert_int_equal(k->deadline.end, 2026);
+    doc_free(d);
+}
+
 static void test_task_table(void **state)
 {
     doc *d = extract_text(state,
@@ -549,11 +624,13 @@ int main(void)
         cmocka_unit_test(test_non_targets),
         cmocka_unit_test(test_lead_in_gives_indicator),
         cmocka_unit_test(test_year_from_heading_and_colon_label),
+        cmocka_unit_test(test_horizon_heading_and_counted_units),
         cmocka_unit_test(test_targets_table_two_row_header),
         cmocka_unit_test(test_body_fields),
         cmocka_unit_test(test_sentence_tasks_only_in_task_part),
         cmocka_unit_test(test_deadline_not_from_target_years),
         cmocka_unit_test(test_sentence_task_closing_deadline),
+        cmocka_unit_test(test_sentence_task_assignment_forms),
         cmocka_unit_test(test_task_table),
         cmocka_unit_test(test_task_table_any_work_header),
         cmocka_unit_test(test_value_conflict_and_citations),

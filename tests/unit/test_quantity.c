@@ -4,46 +4,19 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "extract/internal.h"
+#include "fixture.h"
 
 #define EXAMPLES "tests/examples/quantities.txt"
 
-typedef struct fixture {
-    pm_patterns *patterns;
-    pm_extractor x;
-} fixture;
-
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    pm_error err = {0};
-    const char *dir = getenv("PLANMINE_PATTERNS");
-    if (!fx || pm_patterns_load(dir ? dir : "patterns", &fx->patterns, &err) != PM_OK) {
-        fprintf(stderr, "patterns: %s:%zu: %s\n", err.file, err.line, err.message);
-        free(fx);
-        return -1;
-    }
-    fx->x.patterns = fx->patterns;
-    if (pm_quantity_init(&fx->x, &err) != PM_OK) {
-        fprintf(stderr, "quantity init: %s:%zu: %s\n", err.file, err.line, err.message);
-        return -1;
-    }
-    *state = fx;
-    return 0;
+    return fixture_setup(state, "quantity", pm_quantity_init);
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    pm_quantity_free(&fx->x);
-    pm_patterns_free(fx->patterns);
-    free(fx);
-    return 0;
+    return fixture_teardown(state, pm_quantity_free);
 }
 
 /* ---- numbers ---------------------------------------------------------------- */
@@ -91,32 +64,6 @@ static void rejects_what_is_not_a_number(void **state)
 
 /* ---- the examples file ---------------------------------------------------------- */
 
-static size_t unescape(const char *s, char *out)
-{
-    size_t n = 0;
-    for (const char *p = s; *p;) {
-        if (p[0] == '\\' && p[1] == 'n') {
-            out[n++] = '\n';
-            p += 2;
-        } else if (p[0] == '\\' && p[1] == 'u') {
-            unsigned cp = (unsigned)strtoul((char[5]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
-            if (cp < 0x800) {
-                out[n++] = (char)(0xC0 | (cp >> 6));
-                out[n++] = (char)(0x80 | (cp & 0x3F));
-            } else {
-                out[n++] = (char)(0xE0 | (cp >> 12));
-                out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                out[n++] = (char)(0x80 | (cp & 0x3F));
-            }
-            p += 6;
-        } else {
-            out[n++] = *p++;
-        }
-    }
-    out[n] = '\0';
-    return n;
-}
-
 static const char *op_name(pm_op op)
 {
     static const char *names[] = {"eq", "gt", "ge", "lt", "le", "approx", "between"};
@@ -137,9 +84,11 @@ static void format_quantity(const pm_quantity *q, const char *input, char *out, 
     char lo[32], hi[32];
     format_bound(lo, sizeof lo, q->value.has_min, q->value.min);
     format_bound(hi, sizeof hi, q->value.has_max, q->value.max);
-    snprintf(out, size, "%s %s %s %s%s [%.*s]", op_name(q->value.op), lo, hi,
-             q->unit ? q->unit : "-", q->aspirational ? " asp" : "", (int)(q->end - q->start),
-             input + q->start);
+    bool written = q->unit == pm_unit_written;
+    snprintf(out, size, "%s %s %s %.*s%s [%.*s]", op_name(q->value.op), lo, hi,
+             written ? (int)(q->unit_end - q->unit_start) : q->unit ? (int)strlen(q->unit) : 1,
+             written ? input + q->unit_start : q->unit ? q->unit : "-",
+             q->aspirational ? " asp" : "", (int)(q->end - q->start), input + q->start);
 }
 
 /* Compares one expected item with a formatted quantity; the `[text]` part
@@ -160,7 +109,7 @@ static bool check_example(const pm_extractor *x, const char *input, const char *
                           char *report, size_t report_size)
 {
     char text[1024];
-    size_t n = unescape(input, text);
+    size_t n = examples_unescape(input, text, sizeof text);
     pm_quantity qs[16];
     size_t found = pm_find_quantities(x, text, n, qs, 16);
     char got[2048] = "";
@@ -199,27 +148,19 @@ static bool check_example(const pm_extractor *x, const char *input, const char *
 static void finds_the_examples(void **state)
 {
     fixture *fx = *state;
-    FILE *f = fopen(EXAMPLES, "r");
-    if (!f)
-        fail_msg("cannot open %s (run from the repository root)", EXAMPLES);
-    char line[2048];
+    example_file ef;
+    examples_open(&ef, EXAMPLES);
     size_t checked = 0, failed = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        char *tab = strchr(line, '\t');
-        if (!tab)
-            fail_msg("%s: no tab in '%s'", EXAMPLES, line);
-        *tab = '\0';
+    while (examples_next(&ef)) {
+        const char *expected = examples_split(&ef);
         char report[8192];
-        if (!check_example(&fx->x, line, tab + 1, report, sizeof report)) {
+        if (!check_example(&fx->x, ef.line, expected, report, sizeof report)) {
             fprintf(stderr, "  %s", report);
             failed++;
         }
         checked++;
     }
-    fclose(f);
+    examples_close(&ef);
     assert_true(checked > 100);
     assert_int_equal(failed, 0);
 }
@@ -284,11 +225,11 @@ static void bad_unit_table_is_reported_with_its_line(void **state)
 {
     (void)state;
     char dir[] = "/tmp/pm-quantity-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    scratch_dir_make(dir);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "cp patterns/quantities.pcre %s/ && printf '%%s\\n' "
-             "'# units' 'ha\tha' 'km' > %s/quantities.tsv", dir, dir);
+    snprintf(cmd, sizeof cmd, "cp patterns/quantities.pcre %s/", dir);
     assert_int_equal(system(cmd), 0);
+    scratch_dir_write(dir, "quantities.tsv", "# units\nha\tha\nkm\n");
     pm_patterns *p;
     pm_error err = {0};
     assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
@@ -299,8 +240,7 @@ static void bad_unit_table_is_reported_with_its_line(void **state)
     pm_quantity_free(&x);
     assert_null(x.quantity);
     pm_patterns_free(p);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    scratch_dir_remove(dir);
 }
 
 int main(void)

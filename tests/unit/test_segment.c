@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "segment/segment.h"
 
 static pm_patterns *patterns;
@@ -505,6 +506,53 @@ static void variant_word_export(void **state)
     done(&d);
 }
 
+/* pdftotext -layout: issuer and motto, number and date, and the closing set
+ * side by side with runs of spaces (CRLF). Fields are read per column; a
+ * blank draft date (`ngày     tháng`) stays one column. */
+static void space_aligned_columns(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "UBND TỈNH KIÊN GIANG                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\r\n"
+        "                                       Độc lập - Tự do - Hạnh phúc\r\n"
+        "Số: 52/KH-UBND                      Kiên Giang, ngày 3 tháng 4 năm 2025\r\n"
+        "\r\n"
+        "                              KẾ HOẠCH\r\n"
+        "               Chuyển đổi số ngành du lịch năm 2025\r\n"
+        "\r\n"
+        "I. MỤC TIÊU\r\n"
+        "Đến năm 2025 có 90% cơ sở lưu trú dùng phần mềm quản lý.\r\n"
+        "\r\n"
+        "Nơi nhận:                                 TM. ỦY BAN NHÂN DÂN\r\n"
+        "- Bộ Văn hóa, Thể thao và Du lịch;        KT. CHỦ TỊCH\r\n"
+        "- Các sở, ngành;                          PHÓ CHỦ TỊCH\r\n"
+        "- Lưu: VT.                                Lê Thị Mai Anh\r\n";
+    doc d = {0};
+    segment_bytes(&d, (const unsigned char *)text, sizeof text - 1);
+    const pm_header *h = &d.tree.header;
+    assert_string_equal(h->number, "52/KH-UBND");
+    assert_string_equal(h->date, "2025-04-03");
+    assert_string_equal(h->province, "Kiên Giang");
+    assert_string_equal(h->signer_name, "Lê Thị Mai Anh");
+    assert_string_equal(h->signer_title, "Phó Chủ tịch");
+    assert_string_equal(h->signer_on_behalf, "KT. Chủ tịch");
+    assert_int_equal(h->n_recipients, 3);
+    assert_string_equal(h->recipients[0], "Bộ Văn hóa, Thể thao và Du lịch");
+    assert_string_equal(h->recipients[2], "Lưu: VT");
+    done(&d);
+
+    static const char draft[] = "UBND TỈNH KIÊN GIANG\n"
+                                "Số:       /KH-UBND      Kiên Giang, ngày     tháng     năm 2025\n"
+                                "KẾ HOẠCH\nChuyển đổi số\nI. MỤC TIÊU\nNội dung.\n";
+    doc e = {0};
+    segment_bytes(&e, (const unsigned char *)draft, sizeof draft - 1);
+    assert_null(e.tree.header.number);
+    assert_int_equal(e.tree.header.number_line, 2);
+    assert_int_equal(e.tree.header.date_line, 2);
+    assert_null(e.tree.header.date);
+    done(&e);
+}
+
 /* Lines that fit nothing become paragraphs; noise lines are not content. */
 static void leftovers_are_paragraphs(void **state)
 {
@@ -538,26 +586,13 @@ static char tmpdir[64];
 static void copy_patterns_except(const char *skip, const char *extra_name, const char *extra)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/pm-segment-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
+    scratch_dir_make(tmpdir);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "cp patterns/*.pcre patterns/*.tsv %s/ && rm -f %s/%s", tmpdir,
              tmpdir, skip);
     assert_int_equal(system(cmd), 0);
-    if (extra_name) {
-        char path[128];
-        snprintf(path, sizeof path, "%s/%s", tmpdir, extra_name);
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        fputs(extra, f);
-        fclose(f);
-    }
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    assert_int_equal(system(cmd), 0);
+    if (extra_name)
+        scratch_dir_write(tmpdir, extra_name, extra);
 }
 
 static void missing_headings_pattern_fails(void **state)
@@ -572,7 +607,7 @@ static void missing_headings_pattern_fails(void **state)
     assert_null(s);
     assert_non_null(strstr(err.message, "headings"));
     pm_patterns_free(p);
-    remove_tmpdir();
+    scratch_dir_remove(tmpdir);
 }
 
 static void bad_province_row_fails(void **state)
@@ -587,7 +622,7 @@ static void bad_province_row_fails(void **state)
     assert_int_equal(err.line, 3);
     assert_non_null(strstr(err.file, "provinces.tsv"));
     pm_patterns_free(p);
-    remove_tmpdir();
+    scratch_dir_remove(tmpdir);
 }
 
 int main(void)
@@ -605,6 +640,7 @@ int main(void)
         cmocka_unit_test(variant_no_number),
         cmocka_unit_test(variant_hardwrap),
         cmocka_unit_test(variant_word_export),
+        cmocka_unit_test(space_aligned_columns),
         cmocka_unit_test(leftovers_are_paragraphs),
         cmocka_unit_test(empty_text),
         cmocka_unit_test(missing_headings_pattern_fails),
