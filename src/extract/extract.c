@@ -12,10 +12,11 @@ static const char *const own_regexes[] = {
     "task-fields.deadline",     "task-fields.product",      "task-fields.request",
     "task-fields.task_part",    "task-fields.phase",        "task-fields.city",
     "task-fields.subject_link", "task-fields.subject_lead", "task-fields.deadline_phrase",
+    "task-fields.subject_supports",
     "target-cues.year",
     "target-cues.aspirational", "target-cues.not_before",   "target-cues.time_unit",
     "target-cues.subject_tail", "target-cues.subject_head", "target-cues.subject_cut",
-    "target-cues.list_head",    "target-cues.scope",
+    "target-cues.list_head",    "target-cues.scope",        "target-cues.count_tail",
 };
 
 pm_status pm_extractor_new(const pm_patterns *p, pm_extractor **out, pm_error *err)
@@ -151,10 +152,20 @@ const pcre2_code *pm_cue(const pm_extractor *x, const char *name)
     return pm_patterns_regex(x->patterns, name, NULL);
 }
 
+/* Cues are searched in pieces of the normalised text, valid UTF-8
+ * (pm_extract checks it once): PCRE2's check of the rest of the subject at
+ * every search would make a long paragraph quadratic. A start inside a
+ * character keeps the check, which refuses it. */
+static uint32_t utf_check(const char *s, size_t n, size_t from)
+{
+    return from < n && ((unsigned char)s[from] & 0xC0) == 0x80 ? 0 : PCRE2_NO_UTF_CHECK;
+}
+
 bool pm_cue_find(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n,
                  size_t from, pcre2_match_data *md, size_t *start, size_t *end)
 {
-    if (!re || from > n || pm_regex_match(x->patterns, re, s, n, from, 0, md) <= 0)
+    if (!re || from > n ||
+        pm_regex_match(x->patterns, re, s, n, from, utf_check(s, n, from), md) <= 0)
         return false;
     return pm_regex_group(md, 0, start, end);
 }
@@ -163,7 +174,8 @@ bool pm_cue_at(const pm_extractor *x, const pcre2_code *re, const char *s, size_
                pcre2_match_data *md, size_t *end)
 {
     size_t start;
-    if (!re || at > n || pm_regex_match(x->patterns, re, s, n, at, PCRE2_ANCHORED, md) <= 0)
+    if (!re || at > n ||
+        pm_regex_match(x->patterns, re, s, n, at, PCRE2_ANCHORED | utf_check(s, n, at), md) <= 0)
         return false;
     return pm_regex_group(md, 0, &start, end);
 }
@@ -359,7 +371,13 @@ size_t pm_find_year_phrases(const pm_extractor *x, pcre2_match_data *md, const c
 {
     const pcre2_code *re = pm_cue(x, "target-cues.year");
     size_t found = 0, at = 0, ms, me;
-    while (found < max && pm_cue_find(x, re, s, n, at, md, &ms, &me)) {
+    /* The first search, from 0, has PCRE2 check that s is UTF-8; the later
+     * ones need not check the rest of s again. */
+    uint32_t check = 0;
+    while (found < max && re && at <= n &&
+           pm_regex_match(x->patterns, re, s, n, at, check, md) > 0 &&
+           pm_regex_group(md, 0, &ms, &me)) {
+        check = PCRE2_NO_UTF_CHECK;
         size_t vs, ve;
         pm_year_phrase *yp = &out[found++];
         yp->start = ms;
@@ -547,19 +565,54 @@ static bool gap_links(const pm_extractor *x, pcre2_match_data *md, const char *s
            ms == 0 && me == w;
 }
 
+/* The chain of names m[i..] that starts at `from` of s (joined only by
+ * connectors); returns the index after its last name, *chain_end its end. */
+static size_t chain_of(const pm_extractor *x, pcre2_match_data *md, const char *s,
+                       const pm_mention *m, size_t k, size_t i, size_t from, size_t *chain_end)
+{
+    size_t prev = from;
+    int depth = 0;
+    for (; i < k; i++) {
+        if (m[i].start > prev && !gap_links(x, md, s, prev, m[i].start, &depth))
+            break;
+        if (m[i].end > prev)
+            prev = m[i].end;
+    }
+    *chain_end = prev;
+    return i;
+}
+
+static size_t add_mentions(pm_arena *a, const pm_doc_facts *facts, pm_mention *m, size_t from,
+                           size_t to, bool support, pm_agency_set *set)
+{
+    size_t added = 0;
+    for (size_t i = from; i < to; i++) {
+        if (support)
+            m[i].role = PM_ROLE_SUPPORT;
+        if (resolve_city(a, facts, &m[i].agency) != PM_OK ||
+            set_add(a, set, &m[i].agency, m[i].role) != PM_OK)
+            break;
+        added++;
+    }
+    return added;
+}
+
 size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
                            pcre2_match_data *md, const char *s, size_t n,
                            pm_role default_role, bool every_sentence, pm_agency_set *set)
 {
     size_t added = 0;
     const pcre2_code *lead_in = pm_cue(x, "task-fields.subject_lead");
+    const pcre2_code *supports = pm_cue(x, "task-fields.subject_supports");
     for (size_t from = 0; from < n;) {
         size_t end = pm_sentence_end(s, n, from);
         size_t me, start = from;
         if (pm_cue_at(x, lead_in, s, end, from, md, &me))
             start = me;
+        const char *cs = s + start;
+        size_t cn = end - start;
         pm_mention m[MAX_MENTIONS];
-        size_t k = pm_find_agencies(x, a, s + start, end - start, default_role, m, MAX_MENTIONS);
+        size_t k = pm_find_agencies(x, a, cs, cn, default_role, m, MAX_MENTIONS);
         /* Names in text order; a list (`các Sở: Xây dựng, Tài chính`) may
          * give several names over one stretch. */
         for (size_t i = 1; i < k; i++)
@@ -568,17 +621,19 @@ size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_fact
                 m[j] = m[j - 1];
                 m[j - 1] = tmp;
             }
-        size_t prev = 0;
-        int depth = 0;
-        for (size_t i = 0; i < k; i++) {
-            if (m[i].start > prev && !gap_links(x, md, s + start, prev, m[i].start, &depth))
-                break;
-            if (resolve_city(a, facts, &m[i].agency) != PM_OK ||
-                set_add(a, set, &m[i].agency, m[i].role) != PM_OK)
-                return added;
-            added++;
-            if (m[i].end > prev)
-                prev = m[i].end;
+        size_t chain_end, last = chain_of(x, md, cs, m, k, 0, 0, &chain_end);
+        size_t subject = add_mentions(a, facts, m, 0, last, false, set);
+        added += subject;
+        /* A later clause whose own subject `phối hợp` names supporters:
+         * `…; UBND các xã, phường phối hợp thực hiện`. */
+        for (size_t i = last, c = 0; subject && c < cn; c++) {
+            if (cs[c] != ';')
+                continue;
+            while (i < k && m[i].start <= c)
+                i++;
+            size_t after = chain_of(x, md, cs, m, k, i, c + 1, &chain_end);
+            if (after > i && pm_cue_at(x, supports, cs, cn, chain_end, md, &me))
+                added += add_mentions(a, facts, m, i, after, true, set);
         }
         if (!every_sentence)
             break;

@@ -5,7 +5,9 @@
  * applied, and a second key without diacritics. A form matches when its
  * key occurs in the text's key; the longest form wins, then the one that
  * ends later (Vietnamese puts the narrowing word last: `quy hoạch chung
- * xã`), then one matched with its diacritics. Indicator texts are short and
+ * xã`), then one matched with its diacritics. When no form occurs as
+ * written, a form whose words occur in order with a qualifier or two
+ * inserted between them matches (`nước thải sinh hoạt đô thị được xử lý`). Indicator texts are short and
  * the catalogue small, so a scan of every form is cheaper than an index. */
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +235,84 @@ static size_t match_end(const char *key, const char *form)
     return words + count_words(form);
 }
 
+enum { MAX_INSERTED_WORDS = 2, MAX_KEY_WORDS = 64 };
+
+/* Word starts of a " w w " key (at most max). */
+static size_t key_words(const char *key, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (const char *p = key; *p && n < max; p++)
+        if (*p == ' ' && p[1])
+            out[n++] = p + 1;
+    return n;
+}
+
+static bool same_word(const char *a, const char *b)
+{
+    while (*a != ' ' && *a == *b)
+        a++, b++;
+    return *a == ' ' && *b == ' ';
+}
+
+/* The form's words in order in the text with at most MAX_INSERTED_WORDS
+ * others between them (`nước thải sinh hoạt đô thị được xử lý` for `nước
+ * thải sinh hoạt được xử lý`): the word after the last one matched, 0 when
+ * absent. The earliest next word is taken, which leaves the fewest inserted. */
+static size_t gapped_match_end(const char *key, const char *form)
+{
+    const char *t[MAX_KEY_WORDS], *f[MAX_KEY_WORDS];
+    size_t nt = key_words(key, t, MAX_KEY_WORDS), nf = key_words(form, f, MAX_KEY_WORDS);
+    for (size_t start = 0; nf && start + nf <= nt; start++) {
+        if (!same_word(t[start], f[0]))
+            continue;
+        size_t at = start, inserted = 0, k = 1;
+        for (; k < nf; k++) {
+            size_t next = at + 1;
+            while (next < nt && inserted + (next - at - 1) <= MAX_INSERTED_WORDS &&
+                   !same_word(t[next], f[k]))
+                next++;
+            if (next >= nt || inserted + (next - at - 1) > MAX_INSERTED_WORDS)
+                break;
+            inserted += next - at - 1;
+            at = next;
+        }
+        if (k == nf)
+            return at + 1;
+    }
+    return 0;
+}
+
+/* The best form: the longest, then the one that ends later, then one
+ * matched with its diacritics. */
+static const char *best_form(const struct pm_indicator_lexicon *lex, const char *fold,
+                             const char *ascii, bool gapped)
+{
+    const char *best = NULL;
+    size_t best_words = 0, best_end = 0;
+    bool best_exact = false;
+    for (size_t f = 0; f < lex->n_forms; f++) {
+        const indicator_form *form = &lex->forms[f];
+        size_t end = gapped ? gapped_match_end(fold, form->fold) : match_end(fold, form->fold);
+        bool exact = end > 0;
+        if (!exact)
+            end = gapped ? gapped_match_end(ascii, form->ascii) : match_end(ascii, form->ascii);
+        if (!end)
+            continue;
+        bool better = form->words != best_words ? form->words > best_words
+                      : end != best_end         ? end > best_end
+                                                : exact && !best_exact;
+        if (better) {
+            best = form->id;
+            best_words = form->words;
+            best_end = end;
+            best_exact = exact;
+        }
+    }
+    return best;
+}
+
+/* A form as written wins; only when none occurs do qualifiers inserted
+ * between its words count. */
 const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
 {
     if (!x || !x->indicator || !s || !n)
@@ -240,27 +320,10 @@ const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
     const struct pm_indicator_lexicon *lex = x->indicator;
     pm_buf fold = {0}, ascii = {0};
     const char *best = NULL;
-    size_t best_words = 0, best_end = 0;
-    bool best_exact = false;
     if (keys_of(lex, s, n, &fold, &ascii)) {
-        for (size_t f = 0; f < lex->n_forms; f++) {
-            const indicator_form *form = &lex->forms[f];
-            size_t end = match_end(fold.data, form->fold);
-            bool exact = end > 0;
-            if (!exact)
-                end = match_end(ascii.data, form->ascii);
-            if (!end)
-                continue;
-            bool better = form->words != best_words ? form->words > best_words
-                          : end != best_end         ? end > best_end
-                                                    : exact && !best_exact;
-            if (better) {
-                best = form->id;
-                best_words = form->words;
-                best_end = end;
-                best_exact = exact;
-            }
-        }
+        best = best_form(lex, fold.data, ascii.data, false);
+        if (!best)
+            best = best_form(lex, fold.data, ascii.data, true);
     }
     pm_buf_free(&fold);
     pm_buf_free(&ascii);

@@ -167,12 +167,18 @@ static bool fold_text(const char *s, size_t n, folded *f)
     if (!f->orig || !pm_buf_reserve(&f->buf, n))
         goto fail;
     for (i = 0; i < n;) {
-        size_t k = (unsigned char)s[i] < 0x80 ? 1 : utf8_char_len(s, n, i);
+        /* A run of ASCII is its own key, byte for byte. */
+        size_t k = 0;
+        while (i + k < n && (unsigned char)s[i + k] < 0x80)
+            k++;
+        bool ascii = k > 0;
         size_t before = f->buf.len;
-        if (k == 1 && (unsigned char)s[i] < 0x80)
-            pm_buf_putc(&f->buf, s[i]);
-        else
+        if (ascii) {
+            pm_buf_append(&f->buf, s + i, k);
+        } else {
+            k = utf8_char_len(s, n, i);
             pm_strip_marks(s + i, k, &f->buf);
+        }
         if (f->buf.failed)
             goto fail;
         if (f->buf.len + 1 > cap) {
@@ -183,7 +189,7 @@ static bool fold_text(const char *s, size_t n, folded *f)
             f->orig = grown;
         }
         for (size_t b = before; b < f->buf.len; b++)
-            f->orig[b] = i;
+            f->orig[b] = ascii ? i + (b - before) : i;
         i += k;
     }
     f->orig[f->buf.len] = n;
@@ -649,10 +655,19 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
             unit_start = at;
             end = unit_end;
         } else if (has_cmp && at > end && anchored_match(x, lx->counted_noun, f, end, md)) {
-            /* `tối thiểu 1.200 phòng lưu trú`: a stated value of things */
-            size_t ms;
-            pm_regex_group(md, 0, &ms, &end);
-            unit = "count";
+            /* `tối thiểu 1.200 phòng lưu trú`: a stated value of things;
+             * `tối thiểu 60 lít/người/ngày`: a rate, reported as written */
+            size_t ms, noun_end;
+            pm_regex_group(md, 0, &ms, &noun_end);
+            size_t rate_end = noun_end;
+            while (rate_end < n && key[rate_end] == '/' && letter_at(key, n, rate_end + 1))
+                for (rate_end++; letter_at(key, n, rate_end);)
+                    do
+                        rate_end++;
+                    while (rate_end < n && ((unsigned char)key[rate_end] & 0xC0) == 0x80);
+            unit = rate_end > noun_end ? pm_unit_written : "count";
+            unit_start = at;
+            end = rate_end;
         }
     }
     if (t1.year_like && (!n2.set || t2.year_like) && !unit)
@@ -710,7 +725,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
  * regex has no literal to skip to, so PCRE2 would try it at every byte of
  * the prose; but a value is a number, with at most a few words before it
  * (comparator, `đạt`, `từ`) and no digit among them. */
-enum { VALUE_LOOKBACK = 256 };
+enum { VALUE_LOOKBACK = 96 };
 
 /* Offset of the first decimal digit (\d: any Unicode Nd) at or after i, or n. */
 static size_t next_digit(const char *key, size_t n, size_t i)

@@ -3,7 +3,8 @@
  * table cells, and from target tables (years as columns).
  *
  * In prose a target is a quantity with a year. The year of a quantity is,
- * in order: a year phrase right after it (`đạt trên 7% vào năm 2025`), the
+ * in order: a year phrase right after it (`đạt trên 7% vào năm 2025`, `trên
+ * 90% hộ gia đình năm 2025`), the
  * nearest one before it in its sentence (`Đến năm 2025, 100% …`), one later
  * in its sentence (`… phủ trên 80% hộ gia đình … đến năm 2025.`) unless
  * it opens a later clause (`…; đến năm 2030 có 14 đô thị`), the year
@@ -15,7 +16,9 @@
  * thị …`) — or, when that names no catalogue indicator, the label that
  * opens the sentence before a colon (`Số lượng đô thị: … có 18 đô thị`);
  * a clause with no subject of its own continues the previous one (`…, đến
- * năm 2030 đạt trên 60%`). */
+ * năm 2030 đạt trên 60%`), as does one with only a predicate before its
+ * value when the phrase after it names no indicator (`…; đến năm 2030 phủ
+ * kín 100% diện tích …`). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,15 +168,14 @@ static void copy_plain(pm_buf *b, const char *s, size_t from, size_t to,
                        const pm_year_phrase *yp, size_t ny)
 {
     int depth = 0;
+    size_t k = 0; /* year phrases are in text order and apart: the first not behind i */
     for (size_t i = from; i < to; i++) {
-        bool in_year = false;
-        for (size_t k = 0; k < ny && !in_year; k++)
-            if (i >= yp[k].start && i < yp[k].end) {
-                in_year = true;
-                i = yp[k].end - 1;
-            }
-        if (in_year)
+        while (k < ny && yp[k].end <= i)
+            k++;
+        if (k < ny && i >= yp[k].start) {
+            i = yp[k].end - 1;
             continue;
+        }
         if (s[i] == '(' || s[i] == '*') {
             depth += s[i] == '(';
             continue;
@@ -354,23 +356,75 @@ typedef struct clause_state {
     size_t end;                 /* where the previous target's clause ended */
 } clause_state;
 
-static bool inside_parens(const char *s, size_t at)
+/* The parenthesis depth at `at`, carried on from an earlier position:
+ * values come in text order, so a block is scanned once, not once each. */
+typedef struct paren_scan {
+    size_t at;
+    int depth;
+} paren_scan;
+
+static bool inside_parens(const char *s, size_t at, paren_scan *p)
 {
-    int depth = 0;
-    for (size_t i = 0; i < at; i++)
-        depth += s[i] == '(' ? 1 : s[i] == ')' && depth > 0 ? -1 : 0;
-    return depth > 0;
+    if (at < p->at)
+        *p = (paren_scan){0, 0};
+    for (; p->at < at; p->at++)
+        p->depth += s[p->at] == '(' ? 1 : s[p->at] == ')' && p->depth > 0 ? -1 : 0;
+    return p->depth > 0;
 }
 
-static size_t sentence_start(const char *s, size_t at)
+/* The start of the sentence around `at`, walking the sentence ends from
+ * `from`, a sentence start known to hold for `at` (0 always does). */
+static size_t sentence_start_from(const char *s, size_t at, size_t from)
 {
-    size_t from = 0;
     for (;;) {
         size_t end = pm_sentence_end(s, at, from);
         if (end >= at)
             return from;
         from = end;
     }
+}
+
+static size_t sentence_start(const char *s, size_t at)
+{
+    return sentence_start_from(s, at, 0);
+}
+
+/* The sentence bounds of the previous value. Values come in text order, so
+ * each value's bounds carry on from the previous ones instead of walking
+ * the paragraph from its start (quadratic in a paragraph of one line). */
+typedef struct sentence_cache {
+    size_t start_at, start; /* sentence_start(s, start_at) == start */
+    size_t end_from, end;   /* pm_sentence_end(s, n, end_from) == end */
+    bool has_end;
+} sentence_cache;
+
+/* Whether s[from, to) has a character other than ' ' and '\t'. */
+static bool has_text(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return true;
+    return false;
+}
+
+static void sentence_bounds(const char *s, size_t n, size_t at, sentence_cache *sc,
+                            size_t *start, size_t *end)
+{
+    /* A sentence end seen before the previous value holds for this one
+     * when text follows it there: pm_sentence_end looks past an end only
+     * over blanks, and did not reach that value. */
+    size_t from = sc->start_at <= at && has_text(s, sc->start + 1, sc->start_at) ? sc->start : 0;
+    *start = sentence_start_from(s, at, from);
+    sc->start_at = at;
+    sc->start = *start;
+    /* No sentence end between the previous value and the end found from
+     * it: the same end (a line break at `at` itself would not count). */
+    if (sc->has_end && sc->end_from <= at && at < sc->end && s[at] != '\n') {
+        *end = sc->end;
+        return;
+    }
+    *end = pm_sentence_end(s, n, at);
+    *sc = (sentence_cache){sc->start_at, sc->start, at, *end, true};
 }
 
 static bool only_space(const char *s, size_t from, size_t to)
@@ -401,6 +455,18 @@ static bool opens_clause(const char *s, size_t from, size_t at)
     return i > from && s[i - 1] == ';';
 }
 
+enum { MAX_NOUN_WORDS = 4 };
+
+/* Does a year phrase at `at` close the value's own short noun phrase (`trên
+ * 90% hộ gia đình năm 2025`): a few words, no punctuation or number between? */
+static bool closes_value_phrase(const char *s, size_t from, size_t at)
+{
+    for (size_t i = from; i < at; i++)
+        if (strchr(",;:.()0123456789", s[i]))
+            return false;
+    return count_words_n(s + from, at - from) <= MAX_NOUN_WORDS;
+}
+
 static int year_of(const char *s, size_t n, const pm_year_phrase *yp, size_t ny,
                    const pm_quantity *q, size_t ss, size_t se, const inherited *inh,
                    size_t *attached_end)
@@ -409,7 +475,7 @@ static int year_of(const char *s, size_t n, const pm_year_phrase *yp, size_t ny,
     *attached_end = q->end;
     for (size_t k = 0; k < ny; k++)
         if (yp[k].start >= q->end) {
-            if (only_space(s, q->end, yp[k].start)) {
+            if (closes_value_phrase(s, q->end, yp[k].start)) {
                 *attached_end = yp[k].end;
                 return yp[k].year;
             }
@@ -557,8 +623,10 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
     const pcre2_code *aspiration = pm_cue(c->x, "target-cues.aspirational");
     /* Values in parentheses (`(khoảng 162 xã)`) explain, they commit to nothing. */
     bool *kept = c->kept;
+    paren_scan parens = {0, 0};
     for (size_t i = 0; i < nq; i++)
-        kept[i] = q[i].unit && !inside_parens(s, q[i].start);
+        kept[i] = q[i].unit && !inside_parens(s, q[i].start, &parens);
+    sentence_cache sentences = {0};
     clause_state prev = {inh ? inh->indicator : NULL, inh ? inh->indicator_id : NULL, 0};
     size_t ms, me;
     for (size_t i = 0; i < nq; i++) {
@@ -572,7 +640,8 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
             window--;
         if (pm_cue_find(c->x, not_before, s + window, qi->start - window, 0, c->md, &ms, &me))
             continue;
-        size_t ss = sentence_start(s, qi->start), se = pm_sentence_end(s, n, qi->start);
+        size_t ss, se;
+        sentence_bounds(s, n, qi->start, &sentences, &ss, &se);
         size_t attached_end;
         int year = year_of(s, n, yp, ny, qi, ss, se, inh, &attached_end);
         if (!year)
@@ -608,8 +677,12 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
             memmove(c->buf.data, c->buf.data + cut_at, c->buf.len - cut_at);
             c->buf.len -= cut_at;
         }
+        bool said_before = count_words_n(c->buf.data ? c->buf.data : "", c->buf.len) > 0;
         trim_filler(c, &c->buf);
         char *pre = pm_arena_strndup(c->a, c->buf.data ? c->buf.data : "", c->buf.len);
+        /* Only a predicate before the value (`…; đến năm 2030 phủ kín 100%
+         * diện tích …`): the clause goes on about the previous subject. */
+        bool predicate_only = said_before && pre && !*pre;
         /* A count's unit is the thing counted (`01 trạm quan trắc`): it
          * belongs to the phrase after the number. */
         size_t post_from = attached_end;
@@ -631,6 +704,11 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         size_t short_len = strcspn(post_full, ",:");
         while (post_full[short_len] == ',' && count_words_n(post_full, short_len) < 2)
             short_len += 1 + strcspn(post_full + short_len + 1, ",:");
+        /* What a count counts, without where or why (`căn hộ theo chỉ tiêu …`). */
+        if (is_count(qi->unit) &&
+            pm_cue_find(c->x, pm_cue(c->x, "target-cues.count_tail"), post_full, short_len, 0,
+                        c->md, &ms, &me) && ms > 0)
+            short_len = ms;
         char *post = dup_trim(c->a, post_full, short_len);
         if (!post)
             return PM_ERR_NOMEM;
@@ -649,6 +727,10 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
                 indicator = label;
                 id = label_id;
             }
+        }
+        if (!id && predicate_only && prev.id && prev.end > ss) {
+            indicator = prev.indicator;
+            id = prev.id;
         }
         if (!id && inh && inh->indicator_id) {
             indicator = inh->indicator;

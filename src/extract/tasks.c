@@ -63,6 +63,43 @@ static bool is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* The field whose label starts s (`Cơ quan phối hợp:`, `- Thời gian:`);
+ * *value_at is where its value begins. */
+static field_kind field_at(const task_ctx *c, const char *s, size_t n, size_t *value_at)
+{
+    for (size_t f = 0; f < sizeof field_regexes / sizeof *field_regexes; f++) {
+        size_t ms, me;
+        if (pm_cue_find(c->x, pm_cue(c->x, field_regexes[f].regex), s, n, 0, c->md, &ms, &me) &&
+            ms == 0) {
+            *value_at = me;
+            return field_regexes[f].kind;
+        }
+    }
+    return FIELD_NONE;
+}
+
+/* A field's value runs to the next label on its line (`Chủ trì: Sở A;
+ * phối hợp: Sở B; thời gian: Quý II/2024`), which follows a `;`, `,` or
+ * `.`. Returns the end of the value at `from`; *next is the next field and
+ * *next_at where its value begins (FIELD_NONE when the value runs to n). */
+static size_t field_value_end(const task_ctx *c, const char *s, size_t n, size_t from,
+                              field_kind *next, size_t *next_at)
+{
+    *next = FIELD_NONE;
+    for (size_t i = from; i < n; i++) {
+        if (s[i] != ';' && s[i] != ',' && s[i] != '.')
+            continue;
+        size_t value_at;
+        field_kind k = field_at(c, s + i + 1, n - i - 1, &value_at);
+        if (k != FIELD_NONE) {
+            *next = k;
+            *next_at = i + 1 + value_at;
+            return i;
+        }
+    }
+    return n;
+}
+
 static bool blank(const pm_span *sp)
 {
     if (!sp)
@@ -246,6 +283,31 @@ static pm_status field_agencies(task_ctx *c, const char *s, size_t n, pm_role ro
     return pm_agencies_all(c->x, c->a, &c->facts, s, n, role, set);
 }
 
+/* Applies one field's value v to the task k. */
+static pm_status field_value(task_ctx *c, pm_task *k, field_kind kind, const char *v, size_t vn,
+                             pm_agency_set *set, pm_deadline *from_assignment)
+{
+    switch (kind) {
+    case FIELD_LEAD:
+    case FIELD_SUPPORT:
+        if (from_assignment->kind == PM_DEADLINE_NONE)
+            *from_assignment = phrase_in(c, v, vn);
+        return field_agencies(c, v, vn, kind == FIELD_LEAD ? PM_ROLE_LEAD : PM_ROLE_SUPPORT, set);
+    case FIELD_APPROVER:
+        return pm_agencies_all(c->x, c->a, &c->facts, v, vn, PM_ROLE_APPROVER, set);
+    case FIELD_DEADLINE:
+        if (k->deadline.kind == PM_DEADLINE_NONE)
+            k->deadline = parse_phrase(c, v, vn);
+        return PM_OK;
+    case FIELD_PRODUCT:
+        k->product = dup_trim(c->a, v, vn);
+        return k->product ? PM_OK : PM_ERR_NOMEM;
+    case FIELD_NONE:
+        break;
+    }
+    return PM_OK;
+}
+
 /* A task from `owner` and the field blocks [group, group_end). */
 static pm_status field_task(task_ctx *c, int section, int owner, int group, int group_end)
 {
@@ -259,33 +321,16 @@ static pm_status field_task(task_ctx *c, int section, int owner, int group, int 
     pm_deadline from_assignment = {0};
     for (int b = group; b >= 0 && b != group_end; b = c->next_direct[b]) {
         const pm_span *sp = &c->tree->blocks[b].body;
-        const char *v = sp->s + c->value_at[b];
-        size_t vn = sp->len - c->value_at[b];
-        pm_status st = PM_OK;
-        switch (c->field[b]) {
-        case FIELD_LEAD:
-        case FIELD_SUPPORT:
-            st = field_agencies(c, v, vn,
-                                c->field[b] == FIELD_LEAD ? PM_ROLE_LEAD : PM_ROLE_SUPPORT,
-                                &set);
-            if (from_assignment.kind == PM_DEADLINE_NONE)
-                from_assignment = phrase_in(c, v, vn);
-            break;
-        case FIELD_APPROVER:
-            st = pm_agencies_all(c->x, c->a, &c->facts, v, vn, PM_ROLE_APPROVER, &set);
-            break;
-        case FIELD_DEADLINE:
-            if (k->deadline.kind == PM_DEADLINE_NONE)
-                k->deadline = parse_phrase(c, v, vn);
-            break;
-        case FIELD_PRODUCT:
-            k->product = dup_trim(c->a, v, vn);
-            break;
-        case FIELD_NONE:
-            break;
+        field_kind kind = c->field[b];
+        for (size_t at = c->value_at[b]; kind != FIELD_NONE;) {
+            field_kind next;
+            size_t next_at = 0, end = field_value_end(c, sp->s, sp->len, at, &next, &next_at);
+            pm_status st = field_value(c, k, kind, sp->s + at, end - at, &set, &from_assignment);
+            if (st != PM_OK)
+                return st;
+            kind = next;
+            at = next_at;
         }
-        if (st != PM_OK)
-            return st;
     }
     take_agencies(k, &set);
     if (k->deadline.kind == PM_DEADLINE_NONE)
@@ -402,15 +447,7 @@ static pm_status body_tasks(task_ctx *c)
         c->next_direct[b] = -1;
         c->field[b] = FIELD_NONE;
         if (bl->kind == PM_BLOCK_PARAGRAPH || bl->kind == PM_BLOCK_BULLET) {
-            for (size_t f = 0; f < sizeof field_regexes / sizeof *field_regexes; f++) {
-                size_t ms, me;
-                if (pm_cue_find(c->x, pm_cue(c->x, field_regexes[f].regex), bl->body.s,
-                                bl->body.len, 0, c->md, &ms, &me) && ms == 0) {
-                    c->field[b] = field_regexes[f].kind;
-                    c->value_at[b] = me;
-                    break;
-                }
-            }
+            c->field[b] = field_at(c, bl->body.s, bl->body.len, &c->value_at[b]);
         }
         int s = bl->section;
         if (s < 0 || (size_t)s >= ns || bl->zone == PM_ZONE_FRONT || bl->zone == PM_ZONE_CLOSING)

@@ -254,7 +254,7 @@ static int province_in(const pm_segmenter *s, const pcre2_code *re, const char *
 /* A cell of a line: [start, end) without spaces and markdown emphasis. */
 static void trim_cell(const char *s, size_t *start, size_t *end)
 {
-    while (*start < *end && (s[*start] == ' ' || s[*start] == '*'))
+    while (*start < *end && (s[*start] == ' ' || s[*start] == '*' || s[*start] == '#'))
         (*start)++;
     while (*end > *start && (s[*end - 1] == ' ' || s[*end - 1] == '*'))
         (*end)--;

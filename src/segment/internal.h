@@ -91,9 +91,10 @@ char *pm_sentence_case(pm_arena *a, const char *s, size_t n);
 /* Code points in s. */
 size_t pm_utf8_count(const char *s, size_t n);
 
-/* Columns of a line laid out side by side: a tab, or a gap of three or more
- * spaces before a capital letter (`Số: 187/KH-UBND      Đồng Nai, ngày …`,
- * pdftotext -layout; a blank draft date `ngày     tháng` stays one column).
+/* Columns of a line laid out side by side: a tab, a pipe (a markdown export
+ * of the layout table), or a gap of three or more spaces before a capital
+ * letter (`Số: 187/KH-UBND      Đồng Nai, ngày …`, pdftotext -layout; a
+ * blank draft date `ngày     tháng` stays one column).
  * Returns the end of the column starting at `from` and sets *next to where
  * the next one starts (n when none). */
 size_t pm_column_end(const char *s, size_t n, size_t from, size_t *next);

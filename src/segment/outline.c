@@ -206,7 +206,7 @@ static void trim_line(pm_line *ln, const char *norm, size_t start, size_t end)
 size_t pm_column_end(const char *s, size_t n, size_t from, size_t *next)
 {
     for (size_t i = from; i < n; i++) {
-        if (s[i] == '\t') {
+        if (s[i] == '\t' || s[i] == '|') {
             *next = i + 1;
             return i;
         }

@@ -347,8 +347,8 @@ static void html_cell_text(scanner *sc, cell *c, size_t s, size_t e, size_t line
     html_text_run(sc, c, pos, e, in_list, line);
 }
 
-/* Adds norm[s, e) to a cell, trimmed; separator k goes before it when the
- * cell already holds text. */
+/* Adds norm[s, e) to a cell, trimmed of spaces and of markdown emphasis
+ * around it; separator k goes before it when the cell already holds text. */
 static void cell_text(scanner *sc, cell *c, size_t s, size_t e, sep_kind k, size_t line)
 {
     const char *norm = sc->text->norm;
@@ -356,6 +356,19 @@ static void cell_text(scanner *sc, cell *c, size_t s, size_t e, sep_kind k, size
         s++;
     while (e > s && is_space(norm[e - 1]))
         e--;
+    /* markdown emphasis around the whole cell: `**I**`, `*Ghi chú*` */
+    size_t stars = 0;
+    while (stars < 3 && s + 2 * stars + 2 < e && norm[s + stars] == '*' &&
+           norm[e - 1 - stars] == '*')
+        stars++;
+    if (stars && norm[s + stars] != '*' && norm[e - 1 - stars] != '*') {
+        s += stars;
+        e -= stars;
+        while (s < e && is_space(norm[s]))
+            s++;
+        while (e > s && is_space(norm[e - 1]))
+            e--;
+    }
     if (line > c->last_line)
         c->last_line = line;
     if (s == e)
@@ -614,9 +627,20 @@ static void merge_wrapped(scanner *sc, draft *prev, const draft *d)
         prev->line_end = d->line_end;
 }
 
+/* A row cut by a page break before its last cells: d has text in a cell
+ * the row above left empty. */
+static bool fills_empty_cells(const draft *prev, const draft *d)
+{
+    for (size_t i = 1; i < d->n_cells; i++)
+        if (!cell_empty(&d->cells[i]) && (i >= prev->n_cells || cell_empty(&prev->cells[i])))
+            return true;
+    return false;
+}
+
 /* A tab or pipe row joins the table: as a new row, or merged into the last
- * one when it is that row again after a break, its continuation, or the rest
- * of a wrapped line. */
+ * one when it is that row again after a break (whole, or the rest of a row
+ * cut before its last cells), its continuation, or the rest of a wrapped
+ * line. */
 static void add_delimited_row(scanner *sc, builder *b, draft *d, bool after_break)
 {
     cell label;
@@ -629,10 +653,16 @@ static void add_delimited_row(scanner *sc, builder *b, draft *d, bool after_brea
         const cell *first = &d->cells[0], *lead = first_filled(d);
         if (after_break && !cell_empty(first) &&
             strcmp(cell_string(sc, first, &sc->scratch),
-                   cell_string(sc, &prev->cells[0], &sc->scratch2)) == 0 &&
-            one_extends_other(sc, &prev->cells[1], &d->cells[1])) {
-            merge_repeated_row(sc, prev, d);
-            return;
+                   cell_string(sc, &prev->cells[0], &sc->scratch2)) == 0) {
+            if (one_extends_other(sc, &prev->cells[1], &d->cells[1])) {
+                merge_repeated_row(sc, prev, d);
+                return;
+            }
+            if (fills_empty_cells(prev, d)) { /* its label again, then the rest */
+                d->cells[0] = (cell){.last_line = d->line_end};
+                merge_continuation(sc, prev, d);
+                return;
+            }
         }
         if (cell_empty(first) && lead && cell_matches(sc, lead, sc->re->continuation)) {
             merge_continuation(sc, prev, d);
@@ -1003,6 +1033,12 @@ static bool parse_delimited(scanner *sc, size_t start, size_t *next)
     draft first;
     split_line(sc, start, delim, &first);
     size_t i = start + 1;
+    if (is_layout_row(sc, &first)) { /* skip the whole run of layout rows */
+        while (*next < n && (is_row_line(sc->kind[*next], delim) ||
+                             (delim == '|' && sc->kind[*next] == LINE_PIPE_RULE)))
+            ++*next;
+        return false;
+    }
     bool rule = delim == '|' && i < n && sc->kind[i] == LINE_PIPE_RULE;
     if (rule || is_header(sc, &first)) {
         b.top = first;
@@ -1021,11 +1057,6 @@ static bool parse_delimited(scanner *sc, size_t start, size_t *next)
             return false;
         draft second;
         split_line(sc, i, delim, &second);
-        if (is_layout_row(sc, &first)) { /* skip the whole run of layout rows */
-            while (*next < n && is_row_line(sc->kind[*next], delim))
-                ++*next;
-            return false;
-        }
         if (first.n_cells < 2 || first.n_cells != second.n_cells)
             return false;
         b.n_columns = first.n_cells;
@@ -1306,6 +1337,146 @@ static bool parse_cells(scanner *sc, size_t start, size_t *next)
     return true;
 }
 
+/* ---- columns aligned with spaces ---------------------------------------------- */
+
+/* A run of text between gaps of two spaces or more: bytes of the normalised
+ * text and columns (code points from the line start) of pdftotext -layout. */
+typedef struct segment {
+    size_t start, end;
+    size_t col, col_end;
+} segment;
+
+enum { MAX_SEGMENTS = 24, MIN_ALIGNED_COLUMNS = 3 };
+
+/* The segments of line i (at most MAX_SEGMENTS; the rest join the last). */
+static size_t line_segments(const scanner *sc, size_t i, segment *out)
+{
+    size_t s, e, k = 0, col = 0, spaces = 0;
+    line_range(sc, i, &s, &e);
+    const char *norm = sc->text->norm;
+    for (size_t p = s; p < e; p++) {
+        unsigned char ch = (unsigned char)norm[p];
+        if ((ch & 0xC0) == 0x80)
+            continue; /* a continuation byte: same column */
+        if (is_space(norm[p])) {
+            spaces++;
+        } else {
+            if (k == 0 || (spaces >= 2 && k < MAX_SEGMENTS))
+                out[k++] = (segment){.start = p, .col = col};
+            spaces = 0;
+            size_t len = 1;
+            while (p + len < e && ((unsigned char)norm[p + len] & 0xC0) == 0x80)
+                len++;
+            out[k - 1].end = p + len;
+            out[k - 1].col_end = col + 1;
+        }
+        col++;
+    }
+    return k;
+}
+
+/* Column of a segment: the last column starting at or before its middle
+ * (numbers are right-aligned or centred under their header). */
+static size_t column_of(const size_t *starts, size_t n, const segment *g)
+{
+    size_t mid = (g->col + g->col_end) / 2, c = 0;
+    while (c + 1 < n && starts[c + 1] <= mid)
+        c++;
+    return c;
+}
+
+/* Line i cut at the column starts into a fresh draft of n cells. */
+static void aligned_draft(scanner *sc, size_t i, const size_t *starts, size_t n, draft *d)
+{
+    segment g[MAX_SEGMENTS];
+    size_t k = line_segments(sc, i, g);
+    *d = (draft){0};
+    for (size_t c = 0; c < n; c++)
+        if (!draft_cell(sc, d, i + 1))
+            return;
+    for (size_t j = 0; j < k; j++)
+        cell_text(sc, &d->cells[column_of(starts, n, &g[j])], g[j].start, g[j].end, SEP_SPACE,
+                  i + 1);
+}
+
+/* Do two lines set their segments at the same columns? */
+static bool same_columns(const segment *a, size_t na, const segment *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t j = 0; j < na; j++)
+        if (a[j].col != b[j].col)
+            return false;
+    return true;
+}
+
+/* A table set in columns with spaces (pdftotext -layout): a header of
+ * column names, or two lines with the same column starts, each with at
+ * least MIN_ALIGNED_COLUMNS segments. Its rows are cut at the column starts;
+ * a line with its first column empty continues the row above (wrapped
+ * cells), a blank line or page number is a gap when the table goes on after
+ * it, and a line of one unindented segment or of page layout ends it. */
+static bool parse_aligned(scanner *sc, size_t start, size_t *next)
+{
+    segment head[MAX_SEGMENTS], g[MAX_SEGMENTS];
+    size_t nh = line_segments(sc, start, head);
+    if (nh < MIN_ALIGNED_COLUMNS)
+        return false;
+    size_t starts[MAX_SEGMENTS];
+    for (size_t j = 0; j < nh; j++)
+        starts[j] = head[j].col;
+    builder b = {.n_columns = nh};
+    draft first;
+    aligned_draft(sc, start, starts, nh, &first);
+    size_t i = start + 1;
+    if (is_header(sc, &first)) {
+        b.top = first;
+    } else {
+        if (i >= sc->n_lines || sc->kind[i] != LINE_TEXT ||
+            !same_columns(head, nh, g, line_segments(sc, i, g)) || is_layout_row(sc, &first))
+            return false;
+        i = start;
+    }
+    size_t end = i;
+    while (i < sc->n_lines && !sc->nomem) {
+        if (is_gap(sc, i)) {
+            size_t j = skip_gap(sc, i);
+            if (j >= sc->n_lines || sc->kind[j] != LINE_TEXT ||
+                line_segments(sc, j, g) < MIN_ALIGNED_COLUMNS)
+                break;
+            i = j;
+            continue;
+        }
+        if (sc->kind[i] != LINE_TEXT)
+            break;
+        size_t k = line_segments(sc, i, g);
+        bool indented = k >= 1 && nh > 1 && g[0].col + 1 >= starts[1];
+        if (k == 0 || (k == 1 && !indented))
+            break;
+        draft d;
+        aligned_draft(sc, i, starts, nh, &d);
+        if (is_layout_row(sc, &d))
+            break;
+        if (b.top.n_cells && drafts_equal(sc, &d, &b.top)) {
+            end = ++i;
+            continue;
+        }
+        draft *prev = b.n_rows ? &b.rows[b.n_rows - 1] : NULL;
+        if (cell_empty(&d.cells[0]) && prev)
+            merge_continuation(sc, prev, &d);
+        else if (is_header(sc, &d))
+            break;
+        else
+            push_row(sc, &b, &d);
+        end = ++i;
+    }
+    if (!b.n_rows)
+        return false;
+    finish_table(sc, &b, start, end, false);
+    *next = end;
+    return true;
+}
+
 /* ---- entry ------------------------------------------------------------------ */
 
 static line_kind classify(scanner *sc, size_t i)
@@ -1360,6 +1531,8 @@ pm_status pm_find_tables(const pm_segmenter *s, pm_arena *a, const pm_text *t,
             parse_delimited(&sc, i, &next);
         else if (k == LINE_CELL)
             parse_cells(&sc, i, &next);
+        else if (k == LINE_TEXT)
+            parse_aligned(&sc, i, &next);
         i = next > i ? next : i + 1;
     }
     free(sc.kind);

@@ -334,6 +334,41 @@ static void test_targets_table_two_row_header(void **state)
 
 /* ---- tasks -------------------------------------------------------------------------- */
 
+/* A predicate-only clause continues its subject; a year closing the value's
+ * noun phrase dates it; a count names what it counts, not where or why; a
+ * rate keeps its unit. */
+static void test_clause_forms_and_counts(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "II. MỤC TIÊU\n\n"
+                                    "- Đến năm 2025, tỷ lệ diện tích đất đô thị có quy hoạch phân "
+                                    "khu đạt 50%; đến năm 2030 phủ kín 100% diện tích đất đô thị.\n\n"
+                                    "- Mạng băng rộng cáp quang phủ đến 70% hộ gia đình năm 2025, trên 95% hộ gia "
+                                    "đình năm 2030.\n\n"
+                                    "- Đến năm 2030 hoàn thành tối thiểu 1.200 căn hộ nhà ở xã hội "
+                                    "theo chỉ tiêu được giao.\n\n"
+                                    "- Đến năm 2030, người dân nông thôn dùng nước sạch tối thiểu "
+                                    "80 lít/người/ngày.\n");
+    const pm_target *t = target(d, "zoning_plan_coverage", 2030);
+    assert_non_null(t);
+    assert_true(t->value.has_min && t->value.min == 100);
+    t = target(d, "broadband_household_coverage", 2030);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_GT);
+    assert_true(t->value.min == 95);
+    t = target(d, "broadband_household_coverage", 2025);
+    assert_non_null(t);
+    assert_true(t->value.min == 70);
+    t = target(d, "căn hộ", 2030);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "count");
+    assert_null(strstr(t->indicator, "chỉ tiêu"));
+    t = target(d, "nước", 2030);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "lít/người/ngày");
+    doc_free(d);
+}
+
 static void test_body_fields(void **state)
 {
     doc *d = extract_text(state,
@@ -505,6 +540,61 @@ static void test_sentence_task_assignment_forms(void **state)
     doc_free(d);
 }
 
+/* Fields on one line after the item (`Chủ trì: …; phối hợp: …; thời gian:
+ * …`); in assignment sentences, deadlines written in words and a later
+ * clause of supporters. */
+static void test_inline_fields_and_worded_deadlines(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n"
+                                    "1. Thể chế\n\n"
+                                    "1.1. Ban hành quy chế khai thác dữ liệu dùng chung.\n"
+                                    "Chủ trì: Sở TT&TT; phối hợp: Sở Tư pháp, Sở Nội vụ; thời "
+                                    "gian: Quý III/2024.\n\n"
+                                    "1.2. Xây dựng kho dữ liệu nông nghiệp.\n"
+                                    "Chủ trì thực hiện: Sở NN&PTNT, phối hợp: Sở Tài chính.\n\n"
+                                    "2. Nhà ở\n\n"
+                                    "a) Giao Sở Xây dựng chủ trì lập danh mục dự án; hoàn thành "
+                                    "trước ngày 30 tháng 11 năm 2024.\n\n"
+                                    "b) Giao Sở Tài chính chủ trì bố trí vốn; định kỳ 6 tháng báo "
+                                    "cáo UBND tỉnh.\n\n"
+                                    "c) Sở Nội vụ chủ trì hướng dẫn thủ tục. Thời gian: thường "
+                                    "xuyên.\n\n"
+                                    "d) Giao Sở Y tế chủ trì kiểm tra cơ sở; UBND các huyện, Sở "
+                                    "Công Thương phối hợp thực hiện; Sở Tư pháp thẩm định.\n");
+    const pm_task *k = task_at(d, 15);
+    assert_non_null(k);
+    assert_int_equal(k->n_lead, 1);
+    assert_string_equal(k->lead[0].id, "so-thong-tin-va-truyen-thong");
+    assert_int_equal(k->n_support, 2);
+    assert_true(has_agency(k->support, k->n_support, "so-noi-vu"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_QUARTER);
+    assert_int_equal(k->deadline.end, 2024);
+    k = task_at(d, 18);
+    assert_non_null(k);
+    assert_int_equal(k->n_lead, 1);
+    assert_true(has_agency(k->support, k->n_support, "so-tai-chinh"));
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_NONE);
+    k = task_at(d, 23);
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_DATE);
+    assert_string_equal(k->deadline.date, "2024-11-30");
+    k = task_at(d, 25); /* recurs, but not yearly */
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_ONGOING);
+    k = task_at(d, 27);
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_ONGOING);
+    k = task_at(d, 29); /* a later clause's subject `phối hợp`: supporters */
+    assert_non_null(k);
+    assert_int_equal(k->n_lead, 1);
+    assert_string_equal(k->lead[0].id, "so-y-te");
+    assert_int_equal(k->n_support, 2);
+    assert_true(has_agency(k->support, k->n_support, "ubnd-cap-huyen"));
+    assert_true(has_agency(k->support, k->n_support, "so-cong-thuong"));
+    doc_free(d);
+}
+
 static void test_task_table(void **state)
 {
     doc *d = extract_text(state,
@@ -626,11 +716,13 @@ int main(void)
         cmocka_unit_test(test_year_from_heading_and_colon_label),
         cmocka_unit_test(test_horizon_heading_and_counted_units),
         cmocka_unit_test(test_targets_table_two_row_header),
+        cmocka_unit_test(test_clause_forms_and_counts),
         cmocka_unit_test(test_body_fields),
         cmocka_unit_test(test_sentence_tasks_only_in_task_part),
         cmocka_unit_test(test_deadline_not_from_target_years),
         cmocka_unit_test(test_sentence_task_closing_deadline),
         cmocka_unit_test(test_sentence_task_assignment_forms),
+        cmocka_unit_test(test_inline_fields_and_worded_deadlines),
         cmocka_unit_test(test_task_table),
         cmocka_unit_test(test_task_table_any_work_header),
         cmocka_unit_test(test_value_conflict_and_citations),

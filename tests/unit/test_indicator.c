@@ -124,6 +124,12 @@ static const example variants[] = {
     {"Kinh tế khu vực đô thị đóng góp vào GRDP", "urban_gdp_share"},
     /* `thu gom, xử lý`: collected and treated, the comma a list */
     {"tỷ lệ nước thải sinh hoạt được thu gom, xử lý đạt chuẩn", "wastewater_treatment_ratio"},
+    /* a qualifier or two inserted between a form's words */
+    {"Tỷ lệ nước thải sinh hoạt nông thôn được xử lý đạt quy chuẩn", "wastewater_treatment_ratio"},
+    {"tỷ lệ nước thải sinh hoạt tập trung được xử lý", "wastewater_treatment_ratio"},
+    /* ... but not three or more, and not out of order */
+    {"nước thải sinh hoạt khu dân cư được xử lý", NULL},
+    {"xử lý sinh hoạt nước thải", NULL},
     /* not in the catalogue */
     {"Đô thị thông minh", NULL},
     {"Tỷ lệ hộ nghèo", NULL},

@@ -509,6 +509,33 @@ static void variant_word_export(void **state)
 /* pdftotext -layout: issuer and motto, number and date, and the closing set
  * side by side with runs of spaces (CRLF). Fields are read per column; a
  * blank draft date (`ngày     tháng`) stays one column. */
+/* A markdown export: the page header is a pipe table, the title bold. */
+static void markdown_header_table(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "| ỦY BAN NHÂN DÂN<br>**TỈNH BẾN TRE** | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** |\n"
+        "|---|---|\n"
+        "| Số: 77/KH-UBND | *Bến Tre, ngày 9 tháng 5 năm 2024* |\n"
+        "\n"
+        "**KẾ HOẠCH**\n"
+        "\n"
+        "**Phát triển nhà ở năm 2024**\n"
+        "\n"
+        "**I. MỤC TIÊU**\n"
+        "\n"
+        "Hoàn thành 500 căn hộ.\n";
+    doc d = {0};
+    segment_bytes(&d, (const unsigned char *)text, sizeof text - 1);
+    const pm_header *h = &d.tree.header;
+    assert_string_equal(h->number, "77/KH-UBND");
+    assert_int_equal(h->number_line, 3);
+    assert_string_equal(h->date, "2024-05-09");
+    assert_string_equal(h->province, "Bến Tre");
+    assert_int_equal(d.tree.n_tables, 0);
+    done(&d);
+}
+
 static void space_aligned_columns(void **state)
 {
     (void)state;
@@ -641,6 +668,7 @@ int main(void)
         cmocka_unit_test(variant_hardwrap),
         cmocka_unit_test(variant_word_export),
         cmocka_unit_test(space_aligned_columns),
+        cmocka_unit_test(markdown_header_table),
         cmocka_unit_test(leftovers_are_paragraphs),
         cmocka_unit_test(empty_text),
         cmocka_unit_test(missing_headings_pattern_fails),

@@ -567,6 +567,95 @@ static void appendix_headers(void **state)
 }
 
 /* Issuer beside motto, recipients beside signature: page layout, not tables. */
+/* pdftotext -layout: columns set with spaces, cells wrapped onto indented
+ * lines, numbers right-aligned under their headers. */
+static void space_aligned_table(void **state)
+{
+    (void)state;
+    doc *d = doc_from_string(
+        "PHỤ LỤC\n"
+        "Chỉ tiêu năm 2026 - 2027\n"
+        "\n"
+        "STT  Nội dung chỉ tiêu                    Đơn vị        Năm 2026    Năm 2027\n"
+        "1    Tỷ lệ trường học có nhà vệ sinh      %                   85          90\n"
+        "     đạt chuẩn\n"
+        "2    Số trạm bơm nước sạch xây mới         trạm              1.250         4\n"
+        "\n"
+        "3    Số hộ được hỗ trợ bồn chứa nước       hộ                 300        350\n"
+        "     nước mưa                              gia đình\n"
+        "Ghi chú: số liệu ước tính.\n");
+    assert_int_equal(d->n_tables, 1);
+    const pm_table *t = &d->tables[0];
+    assert_int_equal(t->n_columns, 5);
+    assert_string_equal(t->columns[3], "Năm 2026");
+    assert_int_equal(t->n_rows, 3);
+    size_t count;
+    const pm_row *r = row_labelled(t, "1", &count);
+    assert_non_null(r);
+    assert_string_equal(r->cells[1].s, "Tỷ lệ trường học có nhà vệ sinh đạt chuẩn");
+    assert_string_equal(r->cells[3].s, "85");
+    assert_string_equal(r->cells[4].s, "90");
+    r = row_labelled(t, "2", &count);
+    assert_string_equal(r->cells[3].s, "1.250");
+    r = row_labelled(t, "3", &count);
+    assert_string_equal(r->cells[2].s, "hộ gia đình");
+    assert_int_equal(r->line, 9);
+    assert_false(d->used[10]); /* the note after it */
+    assert_false(d->used[1]);
+    doc_free(d);
+    /* prose with one wide gap per line is no table */
+    d = doc_from_string("Số: 12/KH-UBND        Cà Mau, ngày 2 tháng 3 năm 2024\n"
+                        "Căn cứ Luật  Tổ chức chính quyền địa phương;\n"
+                        "Căn cứ Nghị quyết  số 12  của Tỉnh ủy;\n"
+                        "Theo đề nghị của Sở Tài chính.\n");
+    assert_int_equal(d->n_tables, 0);
+    doc_free(d);
+}
+
+/* Markdown: emphasis around group rows, a layout table of the page header,
+ * and a row cut by a page break whose label is written again. */
+static void markdown_and_cut_rows(void **state)
+{
+    (void)state;
+    doc *d = doc_from_string(
+        "| ỦY BAN NHÂN DÂN<br>**TỈNH AN GIANG** | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** |\n"
+        "|---|---|\n"
+        "| Số: 5/KH-UBND | *An Giang, ngày 1 tháng 2 năm 2024* |\n"
+        "\n"
+        "| STT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn |\n"
+        "|---|---|---|---|\n"
+        "| **I** | **Hạ tầng** | | |\n"
+        "| 1 | Nâng cấp đường tỉnh | Sở Xây dựng | 2024 |\n");
+    assert_int_equal(d->n_tables, 1);
+    const pm_table *t = &d->tables[0];
+    assert_int_equal(t->line_start, 5);
+    assert_false(d->used[2]);
+    size_t count;
+    const pm_row *r = row_labelled(t, "I", &count);
+    assert_non_null(r);
+    assert_true(r->group);
+    assert_string_equal(r->cells[1].s, "Hạ tầng");
+    doc_free(d);
+    d = doc_from_string("TT\tNội dung\tCơ quan chủ trì\tThời hạn\n"
+                        "1\tRà soát quỹ đất ở cho các dự án\t\t\n"
+                        "\n"
+                        "- 5 -\n"
+                        "\n"
+                        "TT\tNội dung\tCơ quan chủ trì\tThời hạn\n"
+                        "1\tnhà ở công nhân\tSở Xây dựng\tQuý IV/2024\n"
+                        "2\tKiểm tra dự án\tThanh tra tỉnh\tHằng năm\n");
+    assert_int_equal(d->n_tables, 1);
+    t = &d->tables[0];
+    assert_int_equal(t->n_rows, 2);
+    r = row_labelled(t, "1", &count);
+    assert_int_equal(count, 1);
+    assert_int_equal(r->line, 2);
+    assert_string_equal(r->cells[1].s, "Rà soát quỹ đất ở cho các dự án nhà ở công nhân");
+    assert_string_equal(r->cells[2].s, "Sở Xây dựng");
+    assert_string_equal(r->cells[3].s, "Quý IV/2024");
+    doc_free(d);
+}
+
 static void layout_columns_are_not_tables(void **state)
 {
     (void)state;
@@ -613,6 +702,8 @@ int main(void)
         cmocka_unit_test(lone_lines_are_not_tables),
         cmocka_unit_test(headerless_rows_of_one_shape),
         cmocka_unit_test(appendix_headers),
+        cmocka_unit_test(space_aligned_table),
+        cmocka_unit_test(markdown_and_cut_rows),
         cmocka_unit_test(layout_columns_are_not_tables),
         cmocka_unit_test(init_fails_without_table_patterns),
     };
