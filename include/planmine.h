@@ -174,6 +174,25 @@ enum { PM_JSON_PRETTY = 1 };
 /* Write the `plan-extract/1` JSON of a document, followed by a newline. */
 pm_status pm_document_write_json(const pm_document *doc, FILE *out, unsigned flags);
 
+/* ---- timings ------------------------------------------------------------ */
+
+/* The stages of one document, in the order they run. */
+typedef enum pm_stage {
+    PM_STAGE_DECODE,    /* reading the input (pm_extract_file) and its SHA-256 */
+    PM_STAGE_NORMALISE, /* bytes -> NFC text with the map back to the original bytes
+                           (charset decoding and NFC are one pass) */
+    PM_STAGE_SEGMENT,   /* header, outline, paragraphs, tables */
+    PM_STAGE_EXTRACT,   /* targets, tasks, consistency warnings */
+    PM_STAGE_WRITE,     /* pm_document_write_json: rendering and writing the JSON */
+    PM_STAGE_COUNT
+} pm_stage;
+
+/* Wall-clock seconds the document spent in a stage (WRITE adds up every
+ * pm_document_write_json call on it); 0 for a stage that did not run. */
+double pm_document_stage_seconds(const pm_document *doc, pm_stage stage);
+/* "decode", "normalise", "segment", "extract", "write"; NULL when out of range. */
+const char *pm_stage_name(pm_stage stage);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,8 +3,13 @@
  *
  * Exit status: 0 all inputs done, 1 some input failed (the others are still
  * written), 2 usage error (bad option, no input, unusable patterns). */
+#ifdef __linux__
+#define _GNU_SOURCE /* syncfs */
+#endif
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -12,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "planmine.h"
 #include "compare/compare.h"
@@ -21,15 +28,31 @@ enum { EXIT_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 
 static const char *const program = "planmine";
 
-static void report_error(const pm_error *err, const char *fallback_file)
+/* `planmine: FILE:LINE: message` and a newline, LINE and FILE when known. */
+static void format_error(pm_buf *out, const pm_error *err, const char *fallback_file)
 {
     const char *file = err->file[0] ? err->file : fallback_file;
     if (file && *file && err->line)
-        fprintf(stderr, "%s: %s:%zu: %s\n", program, file, err->line, err->message);
+        pm_buf_printf(out, "%s: %s:%zu: %s\n", program, file, err->line, err->message);
     else if (file && *file)
-        fprintf(stderr, "%s: %s: %s\n", program, file, err->message);
+        pm_buf_printf(out, "%s: %s: %s\n", program, file, err->message);
     else
-        fprintf(stderr, "%s: %s\n", program, err->message);
+        pm_buf_printf(out, "%s: %s\n", program, err->message);
+}
+
+static void report_error(const pm_error *err, const char *fallback_file)
+{
+    pm_buf line = {0};
+    format_error(&line, err, fallback_file);
+    fputs(line.failed ? "planmine: out of memory\n" : pm_buf_cstr(&line), stderr);
+    pm_buf_free(&line);
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Reports a usage error of `command` (NULL: of planmine itself). */
@@ -78,12 +101,17 @@ static void extract_help(void)
            "                       instead of detecting the encoding\n"
            "      --max-bytes N    refuse inputs larger than N bytes; suffixes K, M, G\n"
            "                       (default 512M)\n"
-           "  -q, --quiet          report errors only\n"
+           "  -j, --jobs N         extract N inputs at a time (default 1); outputs and\n"
+           "                       messages are the same, in the same order, for any N\n"
+           "      --stats          at the end, print the documents, megabytes, wall time,\n"
+           "                       throughput and the seconds spent in each stage\n"
+           "  -q, --quiet          report errors only (and no progress line)\n"
            "  -h, --help           show this help and exit\n"
            "\n"
-           "One of -o and --jsonl is required. Exit status: 0 when every input was\n"
-           "extracted, 1 when some input failed (the others are still written), 2 on a\n"
-           "usage error or unusable patterns.\n",
+           "One of -o and --jsonl is required. On a terminal, a progress line (inputs\n"
+           "done, MB/s, time left) is kept on standard error. Exit status: 0 when every\n"
+           "input was extracted, 1 when some input failed (the others are still\n"
+           "written), 2 on a usage error or unusable patterns.\n",
            program, program);
 }
 
@@ -189,10 +217,222 @@ static bool find_output_clashes(char *const *paths, size_t n, size_t *clash)
     return true;
 }
 
-/* Renders doc and replaces `path` with it; signals that would kill the
- * process are held back during the write so no temporary file is left. */
-static bool write_json_file(const pm_document *doc, const char *path, pm_error *err)
+typedef struct extract_config {
+    const char *output_dir; /* NULL: no files */
+    bool jsonl;
+    bool quiet;
+    bool stats;
+    unsigned jobs;
+    const char *patterns_dir;
+    pm_options options;
+} extract_config;
+
+/* What one input gave, held until its turn: inputs finish in any order but
+ * are reported in the order given, so -j N prints what -j 1 prints. */
+typedef struct job_result {
+    bool done;
+    bool ok;          /* extracted, and its file (if any) written */
+    pm_buf errors;    /* messages for standard error */
+    char *json_line;  /* --jsonl: the compact JSON and its newline (malloc'd) */
+    size_t json_line_len;
+    size_t targets, tasks, warnings;
+    double seconds[PM_STAGE_COUNT];
+} job_result;
+
+/* One line on standard error, redrawn at most every REDRAW seconds. */
+typedef struct progress {
+    bool enabled, shown;
+    double start, last_draw;
+    size_t done, total;
+    unsigned long long bytes_done, bytes_total;
+    char line[160]; /* as last drawn, to put back under messages */
+} progress;
+
+/* An output written to its temporary file, waiting for the group commit. */
+typedef struct pending_output {
+    char *tmp;
+    const char *path;
+} pending_output;
+
+enum { MAX_JOBS = 256, COMMIT_FILES = 512 };
+static const double REDRAW = 0.25;
+static const unsigned long long COMMIT_BYTES = 64ull << 20;
+
+typedef struct batch {
+    const pm_context *ctx;
+    const extract_config *cfg;
+    char *const *inputs;
+    char *const *out_paths;
+    const size_t *clash;
+    const unsigned long long *sizes; /* input sizes, 0 when unknown (stdin) */
+    size_t n;
+    /* Threaded: workers take inputs in order and fill a ring of `window`
+     * results; a worker waits while its input is `window` ahead of the
+     * next result to report, so memory stays bounded by a few documents.
+     * Not threaded (no thread could start): one input after the other. */
+    bool threaded;
+    job_result *ring;
+    size_t window;
+    size_t next_input, next_report;
+    pending_output *pending;
+    size_t n_pending, cap_pending;
+    unsigned long long pending_bytes;
+    unsigned writing; /* workers writing a temporary file right now */
+    bool stop;        /* a fatal signal came: start no more writes */
+    bool stdout_lost; /* --jsonl: standard output failed, said once */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    progress bar;
+    size_t documents;
+    unsigned long long bytes;
+    double seconds[PM_STAGE_COUNT];
+} batch;
+
+/* ---- progress ------------------------------------------------------------- */
+
+static void progress_clear(progress *p)
 {
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+}
+
+/* The line again, unchanged, below messages that were printed over it. */
+static void progress_restore(progress *p)
+{
+    fputs(p->line, stderr);
+    p->shown = true;
+}
+
+static void progress_draw(progress *p, double now)
+{
+    if (!p->enabled || now - p->last_draw < REDRAW)
+        return;
+    p->last_draw = now;
+    double elapsed = now - p->start;
+    double mb_per_s = elapsed > 0 ? (double)p->bytes_done / 1e6 / elapsed : 0;
+    /* Time left from the bytes still to do, or the inputs when sizes are unknown. */
+    double left = -1;
+    if (p->bytes_total && p->bytes_done)
+        left = elapsed * (double)(p->bytes_total - p->bytes_done) / (double)p->bytes_done;
+    else if (p->done)
+        left = elapsed * (double)(p->total - p->done) / (double)p->done;
+    char eta[32] = "--:--";
+    if (left >= 0) {
+        unsigned long s = (unsigned long)(left + 0.5);
+        if (s >= 3600)
+            snprintf(eta, sizeof eta, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+        else
+            snprintf(eta, sizeof eta, "%lu:%02lu", s / 60, s % 60);
+    }
+    snprintf(p->line, sizeof p->line, "\r\033[K%s: %zu/%zu files, %.1f MB/s, ETA %s", program,
+             p->done, p->total, mb_per_s, eta);
+    fputs(p->line, stderr);
+    p->shown = true;
+}
+
+/* ---- output files ------------------------------------------------------------ */
+
+/* Output files are replaced atomically and durably. One by one that costs
+ * a disk flush (fsync) per file, which bounds a corpus of thousands of
+ * plans by the disk, so the workers write temporary files beside their
+ * targets and the main thread commits them in groups: one syncfs() for the
+ * group, then a rename each. After a crash every target is either as it
+ * was or complete, as with one fsync per file; a fatal signal commits the
+ * files already complete. Without threads, each file goes through
+ * pm_write_file_atomic with the fatal signals held back. */
+
+/* Renders doc into a new temporary file beside path (no copy of the JSON
+ * in memory); *tmp gets its name and *len its size. */
+static bool write_temporary(const pm_document *doc, const char *path, char **tmp, size_t *len,
+                            pm_error *err)
+{
+    size_t n = strlen(path);
+    char *name = malloc(n + sizeof ".tmp.XXXXXX");
+    if (!name) {
+        pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
+        return false;
+    }
+    memcpy(name, path, n);
+    memcpy(name + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    int fd = mkstemp(name);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        pm_fail(err, PM_ERR_IO, path, 0, "cannot create: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(name);
+        }
+        free(name);
+        return false;
+    }
+    errno = 0;
+    pm_status s = pm_document_write_json(doc, out, PM_JSON_PRETTY);
+    int e = s == PM_OK ? 0 : errno ? errno : EIO;
+    long size = ftell(out);
+    if (fchmod(fd, 0644) != 0 && !e)
+        e = errno;
+    if (fclose(out) != 0 && !e)
+        e = errno;
+    if (s != PM_OK || e) {
+        unlink(name);
+        free(name);
+        if (s == PM_ERR_NOMEM)
+            pm_fail(err, s, path, 0, "cannot render the JSON: %s", pm_status_name(s));
+        else
+            pm_fail(err, PM_ERR_IO, path, 0, "cannot write: %s", strerror(e));
+        return false;
+    }
+    *tmp = name;
+    *len = size > 0 ? (size_t)size : 0;
+    return true;
+}
+
+/* Threaded: the JSON goes to a temporary file, registered for the commit
+ * under the lock, so a fatal signal finds every temporary to remove. */
+static bool stage_output(batch *b, const pm_document *doc, const char *path, pm_error *err)
+{
+    pthread_mutex_lock(&b->lock);
+    bool go = !b->stop;
+    if (go)
+        b->writing++;
+    pthread_mutex_unlock(&b->lock);
+    if (!go) {
+        pm_fail(err, PM_ERR_IO, path, 0, "interrupted");
+        return false;
+    }
+    char *tmp = NULL;
+    size_t len = 0;
+    bool ok = write_temporary(doc, path, &tmp, &len, err);
+    pthread_mutex_lock(&b->lock);
+    if (ok && b->n_pending == b->cap_pending) {
+        size_t cap = b->cap_pending ? 2 * b->cap_pending : 64;
+        pending_output *grown = realloc(b->pending, cap * sizeof *grown);
+        if (grown) {
+            b->pending = grown;
+            b->cap_pending = cap;
+        } else {
+            unlink(tmp);
+            free(tmp);
+            pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
+            ok = false;
+        }
+    }
+    if (ok) {
+        b->pending[b->n_pending++] = (pending_output){tmp, path};
+        b->pending_bytes += len;
+    }
+    b->writing--;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->lock);
+    return ok;
+}
+
+/* Renders doc and replaces `path` with it (threaded: at the next commit). */
+static bool write_json_file(batch *b, const pm_document *doc, const char *path, pm_error *err)
+{
+    if (b->threaded)
+        return stage_output(b, doc, path, err);
     char *json = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&json, &len);
@@ -213,51 +453,311 @@ static bool write_json_file(const pm_document *doc, const char *path, pm_error *
     sigaddset(&fatal, SIGINT);
     sigaddset(&fatal, SIGTERM);
     sigaddset(&fatal, SIGHUP);
-    sigprocmask(SIG_BLOCK, &fatal, &saved);
-    s = pm_write_file_atomic(path, json, len, err);
-    sigprocmask(SIG_SETMASK, &saved, NULL);
+    pthread_sigmask(SIG_BLOCK, &fatal, &saved);
+    bool ok = pm_write_file_atomic(path, json, len, err) == PM_OK;
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
     free(json);
+    return ok;
+}
+
+/* Makes the group's temporaries durable: one syncfs() where there is one,
+ * else (or when it fails) an fsync each. False for a file that failed. */
+static bool make_durable(const char *dir, const pending_output *group, size_t n, bool *failed)
+{
+#ifdef __linux__
+    int dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd >= 0) {
+        int r = syncfs(dir_fd);
+        close(dir_fd);
+        if (r == 0)
+            return true;
+    }
+#else
+    (void)dir;
+#endif
+    bool all = true;
+    for (size_t i = 0; i < n; i++) {
+        int fd = open(group[i].tmp, O_RDONLY | O_CLOEXEC);
+        failed[i] = fd < 0 || fsync(fd) != 0;
+        if (fd >= 0)
+            close(fd);
+        all = all && !failed[i];
+    }
+    return all;
+}
+
+/* Renames the temporaries written so far over their targets. */
+static void commit_outputs(batch *b, int *status)
+{
+    pthread_mutex_lock(&b->lock);
+    pending_output *group = b->pending;
+    size_t n = b->n_pending;
+    b->pending = NULL;
+    b->n_pending = b->cap_pending = 0;
+    b->pending_bytes = 0;
+    pthread_mutex_unlock(&b->lock);
+    if (!n)
+        return;
+    double start = monotonic_seconds();
+    bool *failed = calloc(n, sizeof *failed);
+    bool durable = failed && make_durable(b->cfg->output_dir, group, n, failed);
+    for (size_t i = 0; i < n; i++) {
+        int e = 0;
+        if (!durable)
+            e = failed ? (failed[i] ? EIO : 0) : ENOMEM;
+        if (!e && rename(group[i].tmp, group[i].path) != 0)
+            e = errno;
+        if (e) {
+            unlink(group[i].tmp);
+            progress_clear(&b->bar);
+            fprintf(stderr, "%s: %s: cannot write: %s\n", program, group[i].path, strerror(e));
+            *status = EXIT_SOME_FAILED;
+        }
+        free(group[i].tmp);
+    }
+    free(failed);
+    free(group);
+    b->seconds[PM_STAGE_WRITE] += monotonic_seconds() - start;
+}
+
+/* ---- one input ------------------------------------------------------------ */
+
+/* The compact JSON of doc and a newline, for --jsonl. */
+static bool render_json_line(const pm_document *doc, job_result *r)
+{
+    FILE *mem = open_memstream(&r->json_line, &r->json_line_len);
+    if (!mem)
+        return false;
+    pm_status s = pm_document_write_json(doc, mem, 0);
+    if (fclose(mem) != 0)
+        s = PM_ERR_NOMEM;
     return s == PM_OK;
 }
 
-typedef struct extract_config {
-    const char *output_dir; /* NULL: no files */
-    bool jsonl;
-    bool quiet;
-    const char *patterns_dir;
-    pm_options options;
-} extract_config;
-
-/* Extracts one input and writes its outputs; false when it failed. */
-static bool extract_one(const pm_context *ctx, const extract_config *cfg, const char *input,
-                        const char *out_path)
+/* Extracts input i and writes its file; what is left to print goes in r. */
+static void extract_input(batch *b, size_t i, job_result *r)
 {
+    const extract_config *cfg = b->cfg;
+    const char *input = b->inputs[i];
+    const char *out_path = b->out_paths[i];
+    if (b->clash[i]) {
+        pm_buf_printf(&r->errors, "%s: %s: output %s would overwrite the output of %s\n",
+                      program, input, out_path, b->inputs[b->clash[i] - 1]);
+        return;
+    }
     pm_error err = {0};
     pm_document *doc;
-    if (pm_extract_file(ctx, input, &cfg->options, &doc, &err) != PM_OK) {
-        report_error(&err, input);
-        return false;
+    if (pm_extract_file(b->ctx, input, &cfg->options, &doc, &err) != PM_OK) {
+        format_error(&r->errors, &err, input);
+        return;
     }
-    bool ok = true;
-    if (out_path && !write_json_file(doc, out_path, &err)) {
-        report_error(&err, out_path);
-        ok = false;
+    for (int s = 0; s < PM_STAGE_WRITE; s++)
+        r->seconds[s] = pm_document_stage_seconds(doc, (pm_stage)s);
+    double start = monotonic_seconds();
+    r->ok = true;
+    if (out_path && !write_json_file(b, doc, out_path, &err)) {
+        format_error(&r->errors, &err, out_path);
+        r->ok = false;
     }
-    if (ok && cfg->jsonl && pm_document_write_json(doc, stdout, 0) != PM_OK) {
+    if (r->ok && cfg->jsonl && !render_json_line(doc, r)) {
+        pm_buf_printf(&r->errors, "%s: %s: out of memory rendering the JSON\n", program, input);
+        r->ok = false;
+    }
+    r->seconds[PM_STAGE_WRITE] = monotonic_seconds() - start;
+    r->targets = pm_document_target_count(doc);
+    r->tasks = pm_document_task_count(doc);
+    r->warnings = pm_document_warning_count(doc);
+    pm_document_free(doc);
+}
+
+/* Prints what input i left (in input order) and frees it; false when the
+ * input failed. */
+static bool report_result(batch *b, size_t i, job_result *r)
+{
+    const extract_config *cfg = b->cfg;
+    bool bar_shown = b->bar.shown;
+    progress_clear(&b->bar);
+    if (r->errors.len)
+        fputs(r->errors.failed ? "planmine: out of memory\n" : pm_buf_cstr(&r->errors), stderr);
+    bool ok = r->ok;
+    if (ok && cfg->jsonl && !b->stdout_lost &&
+        (fwrite(r->json_line, 1, r->json_line_len, stdout) != r->json_line_len ||
+         fflush(stdout) != 0)) {
         fprintf(stderr, "%s: cannot write to standard output: %s\n", program, strerror(errno));
+        /* The reader is gone (| head) or the disk is full: without -o
+         * nothing is left to deliver, and there are no files to commit. */
+        if (!cfg->output_dir)
+            _exit(EXIT_SOME_FAILED);
+        b->stdout_lost = true;
         ok = false;
     }
     if (ok && !cfg->quiet)
-        fprintf(stderr, "%s: %s%s%s: %zu targets, %zu tasks, %zu warnings\n", program, input,
-                out_path ? " -> " : "", out_path ? out_path : "",
-                pm_document_target_count(doc), pm_document_task_count(doc),
-                pm_document_warning_count(doc));
-    pm_document_free(doc);
+        fprintf(stderr, "%s: %s%s%s: %zu targets, %zu tasks, %zu warnings\n", program,
+                b->inputs[i], b->out_paths[i] ? " -> " : "",
+                b->out_paths[i] ? b->out_paths[i] : "", r->targets, r->tasks, r->warnings);
+    if (ok) {
+        b->documents++;
+        b->bytes += b->sizes[i];
+        for (int s = 0; s < PM_STAGE_COUNT; s++)
+            b->seconds[s] += r->seconds[s];
+    }
+    b->bar.done++;
+    b->bar.bytes_done += b->sizes[i];
+    if (bar_shown)
+        progress_restore(&b->bar);
+    progress_draw(&b->bar, monotonic_seconds());
+    pm_buf_free(&r->errors);
+    free(r->json_line);
+    memset(r, 0, sizeof *r);
     return ok;
+}
+
+/* ---- many inputs ------------------------------------------------------------ */
+
+static void *extract_worker(void *arg)
+{
+    batch *b = arg;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        while (!b->stop && b->next_input < b->n && b->next_input >= b->next_report + b->window)
+            pthread_cond_wait(&b->changed, &b->lock);
+        if (b->stop || b->next_input >= b->n)
+            break;
+        size_t i = b->next_input++;
+        pthread_mutex_unlock(&b->lock);
+        job_result r = {0};
+        extract_input(b, i, &r);
+        pthread_mutex_lock(&b->lock);
+        r.done = true;
+        b->ring[i % b->window] = r;
+        pthread_cond_broadcast(&b->changed);
+    }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+/* The fatal signals this process does not ignore (nohup ignores SIGHUP). */
+static void fatal_signals(sigset_t *set)
+{
+    static const int candidates[] = {SIGINT, SIGTERM, SIGHUP};
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
+        struct sigaction sa;
+        if (sigaction(candidates[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+            sigaddset(set, candidates[i]);
+    }
+}
+
+/* A fatal signal came: let the writes under way finish, commit the files
+ * that are complete, then die of the signal. */
+static void die_of_signal(batch *b, int sig, const sigset_t *saved)
+{
+    pthread_mutex_lock(&b->lock);
+    b->stop = true;
+    while (b->writing)
+        pthread_cond_wait(&b->changed, &b->lock);
+    pthread_mutex_unlock(&b->lock);
+    int status = EXIT_OK;
+    commit_outputs(b, &status);
+    progress_clear(&b->bar);
+    signal(sig, SIG_DFL);
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+/* Runs the workers, reports their results in input order and commits the
+ * output files, setting *status when some input fails. False, with
+ * nothing done, when no worker could be started. */
+static bool run_threaded(batch *b, int *status)
+{
+    unsigned jobs = b->cfg->jobs < b->n ? b->cfg->jobs : (unsigned)b->n;
+    b->window = 2 * (size_t)jobs;
+    b->ring = calloc(b->window, sizeof *b->ring);
+    pthread_t *threads = calloc(jobs, sizeof *threads);
+    if (!b->ring || !threads) {
+        free(b->ring);
+        free(threads);
+        return false;
+    }
+    sigset_t fatal, saved;
+    fatal_signals(&fatal);
+    pthread_sigmask(SIG_BLOCK, &fatal, &saved); /* the workers inherit the mask */
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->changed, NULL);
+    b->threaded = true;
+    unsigned started = 0;
+    while (started < jobs && pthread_create(&threads[started], NULL, extract_worker, b) == 0)
+        started++;
+    pthread_mutex_lock(&b->lock);
+    while (started && b->next_report < b->n) {
+        job_result *slot = &b->ring[b->next_report % b->window];
+        if (!slot->done) {
+            /* Wake up to redraw the progress line and to notice signals. */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += (long)(REDRAW * 1e9);
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&b->changed, &b->lock, &until);
+        }
+        static const struct timespec no_wait = {0, 0};
+        int sig = sigtimedwait(&fatal, NULL, &no_wait);
+        if (sig > 0) {
+            pthread_mutex_unlock(&b->lock);
+            die_of_signal(b, sig, &saved);
+        }
+        bool commit = b->n_pending >= COMMIT_FILES || b->pending_bytes >= COMMIT_BYTES;
+        if (!slot->done) {
+            pthread_mutex_unlock(&b->lock);
+            progress_draw(&b->bar, monotonic_seconds());
+        } else {
+            job_result r = *slot;
+            memset(slot, 0, sizeof *slot);
+            size_t i = b->next_report++;
+            pthread_cond_broadcast(&b->changed);
+            pthread_mutex_unlock(&b->lock);
+            if (!report_result(b, i, &r))
+                *status = EXIT_SOME_FAILED;
+        }
+        if (commit)
+            commit_outputs(b, status);
+        pthread_mutex_lock(&b->lock);
+    }
+    pthread_mutex_unlock(&b->lock);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    commit_outputs(b, status);
+    int sig = sigtimedwait(&fatal, NULL, &(struct timespec){0, 0});
+    if (sig > 0)
+        die_of_signal(b, sig, &saved);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    pthread_cond_destroy(&b->changed);
+    pthread_mutex_destroy(&b->lock);
+    free(threads);
+    free(b->ring);
+    b->threaded = false;
+    return started > 0;
+}
+
+static void print_stats(const batch *b, double seconds)
+{
+    double mb = (double)b->bytes / 1e6;
+    fprintf(stderr, "%s: stats: %zu documents, %.2f MB in %.3f s: %.2f MB/s, %.1f documents/s, "
+                    "%u jobs\n",
+            program, b->documents, mb, seconds, seconds > 0 ? mb / seconds : 0,
+            seconds > 0 ? (double)b->documents / seconds : 0, b->cfg->jobs);
+    fprintf(stderr, "%s: stats: seconds per stage, summed over documents:", program);
+    for (int s = 0; s < PM_STAGE_COUNT; s++)
+        fprintf(stderr, " %s %.3f", pm_stage_name((pm_stage)s), b->seconds[s]);
+    fputc('\n', stderr);
 }
 
 static int run_extract(const extract_config *cfg, char **inputs, size_t n_inputs)
 {
+    double start = monotonic_seconds();
     pm_error err = {0};
     pm_context *ctx;
     if (pm_context_new(cfg->patterns_dir, &ctx, &err) != PM_OK) {
@@ -267,7 +767,8 @@ static int run_extract(const extract_config *cfg, char **inputs, size_t n_inputs
     int status = EXIT_OK;
     char **out_paths = calloc(n_inputs, sizeof *out_paths);
     size_t *clash = calloc(n_inputs, sizeof *clash);
-    if (!out_paths || !clash) {
+    unsigned long long *sizes = calloc(n_inputs, sizeof *sizes);
+    if (!out_paths || !clash || !sizes) {
         fprintf(stderr, "%s: out of memory\n", program);
         status = EXIT_SOME_FAILED;
         goto done;
@@ -293,43 +794,68 @@ static int run_extract(const extract_config *cfg, char **inputs, size_t n_inputs
             goto done;
         }
     }
+    batch b = {.ctx = ctx, .cfg = cfg, .inputs = inputs, .out_paths = out_paths,
+               .clash = clash, .sizes = sizes, .n = n_inputs};
     for (size_t i = 0; i < n_inputs; i++) {
-        if (clash[i]) {
-            fprintf(stderr, "%s: %s: output %s would overwrite the output of %s\n", program,
-                    inputs[i], out_paths[i], inputs[clash[i] - 1]);
-            status = EXIT_SOME_FAILED;
-            continue;
-        }
-        if (!extract_one(ctx, cfg, inputs[i], out_paths[i]))
-            status = EXIT_SOME_FAILED;
+        struct stat st;
+        if (strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 && S_ISREG(st.st_mode))
+            sizes[i] = (unsigned long long)st.st_size;
+        b.bar.bytes_total += sizes[i];
     }
+    b.bar.enabled = !cfg->quiet && isatty(STDERR_FILENO);
+    b.bar.total = n_inputs;
+    b.bar.start = b.bar.last_draw = monotonic_seconds();
+    if (!run_threaded(&b, &status)) {
+        for (size_t i = 0; i < n_inputs; i++) {
+            job_result r = {0};
+            extract_input(&b, i, &r);
+            if (!report_result(&b, i, &r))
+                status = EXIT_SOME_FAILED;
+        }
+    }
+    progress_clear(&b.bar);
+    if (cfg->stats)
+        print_stats(&b, monotonic_seconds() - start);
 done:
     for (size_t i = 0; out_paths && i < n_inputs; i++)
         free(out_paths[i]);
     free(out_paths);
     free(clash);
+    free(sizes);
     pm_context_free(ctx);
     return status;
 }
 
 static int cmd_extract(int argc, char **argv)
 {
-    enum { OPT_JSONL = 256, OPT_PATTERNS, OPT_ENCODING, OPT_MAX_BYTES };
+    enum { OPT_JSONL = 256, OPT_PATTERNS, OPT_ENCODING, OPT_MAX_BYTES, OPT_STATS };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'},
         {"jsonl", no_argument, NULL, OPT_JSONL},
         {"patterns", required_argument, NULL, OPT_PATTERNS},
         {"encoding", required_argument, NULL, OPT_ENCODING},
         {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+        {"jobs", required_argument, NULL, 'j'},
+        {"stats", no_argument, NULL, OPT_STATS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    extract_config cfg = {0};
+    extract_config cfg = {.jobs = 1};
     int c;
-    while ((c = getopt_long(argc, argv, ":o:qh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:j:qh", long_options, NULL)) != -1) {
         switch (c) {
         case 'o': cfg.output_dir = optarg; break;
+        case 'j': {
+            char *end;
+            errno = 0;
+            unsigned long jobs = strtoul(optarg, &end, 10);
+            if (errno || end == optarg || *end || *optarg == '-' || jobs < 1 || jobs > MAX_JOBS)
+                return usage_error("extract", "invalid --jobs '%s' (1 to %d)", optarg, MAX_JOBS);
+            cfg.jobs = (unsigned)jobs;
+            break;
+        }
+        case OPT_STATS: cfg.stats = true; break;
         case 'q': cfg.quiet = true; break;
         case 'h': extract_help(); return EXIT_OK;
         case OPT_JSONL: cfg.jsonl = true; break;
@@ -451,6 +977,10 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     opterr = 0; /* errors are reported in the GNU form by usage_error */
+    /* A closed pipe or a file size limit fails the write (EPIPE, EFBIG),
+     * which is reported, instead of killing the process mid-file. */
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
     int c;
     /* '+': stop at the command name; its options belong to the command. */
     while ((c = getopt_long(argc, argv, "+:hV", long_options, NULL)) != -1) {

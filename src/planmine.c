@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "output/output.h"
@@ -28,7 +29,18 @@ struct pm_document {
     pm_records records;
     pm_warnings warnings;
     pm_result result;
+    double stage_seconds[PM_STAGE_COUNT];
+    /* Accumulated by pm_document_write_json, which sees the document as
+     * const: bookkeeping outside what the document says. */
+    double *write_seconds;
 };
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static bool is_directory(const char *path)
 {
@@ -159,27 +171,75 @@ const char *pm_context_patterns_dir(const pm_context *ctx)
     return pm_patterns_dir(ctx->patterns);
 }
 
+/* Whether s is well-formed UTF-8, as PCRE2 defines it (no overlong forms,
+ * surrogates or code points past U+10FFFF). */
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i], cp;
+        size_t more;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            more = 1, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            more = 2, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            more = 3, cp = c & 0x07;
+        else
+            return false;
+        if (n - i <= more)
+            return false;
+        for (size_t j = 1; j <= more; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if ((more == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        i += more + 1;
+    }
+    return true;
+}
+
 /* Runs the stages over bytes the document already owns. */
 static pm_status run_stages(const pm_context *ctx, pm_document *doc, size_t len,
                             const pm_options *opt, pm_error *err)
 {
     pm_text_options text_opt = {.encoding = opt ? opt->encoding : NULL,
                                 .legacy = ctx->legacy};
+    double *spent = doc->stage_seconds;
+    double t0 = monotonic_seconds();
     pm_sha256_hex(doc->bytes, len, doc->result.sha256);
+    double t1 = monotonic_seconds();
+    spent[PM_STAGE_DECODE] += t1 - t0;
     pm_status s = pm_text_decode(&doc->arena, doc->bytes, len, &text_opt, &doc->text,
                                  &doc->warnings, err);
+    /* The later stages match regexes on the normalised text without PCRE2's
+     * UTF-8 check, which would rescan the text at every match: the text
+     * stage promises valid UTF-8, and it is checked once here. */
+    if (s == PM_OK && !valid_utf8((const unsigned char *)doc->text.norm, doc->text.norm_len))
+        s = pm_fail(err, PM_ERR_INPUT, "", 0, "internal error: the normalised text is not UTF-8");
+    double t2 = monotonic_seconds();
+    spent[PM_STAGE_NORMALISE] = t2 - t1;
     if (s == PM_OK)
         s = pm_segment(ctx->segmenter, &doc->arena, &doc->text, &doc->tree, &doc->warnings, err);
+    double t3 = monotonic_seconds();
+    spent[PM_STAGE_SEGMENT] = t3 - t2;
     if (s == PM_OK)
         s = pm_extract(ctx->extractor, &doc->arena, &doc->text, &doc->tree, &doc->records,
                        &doc->warnings, err);
+    spent[PM_STAGE_EXTRACT] = monotonic_seconds() - t3;
     return s;
 }
 
 /* Takes ownership of `bytes` (malloc'd) whatever happens. */
 static pm_status extract_owned(const pm_context *ctx, const char *path, unsigned char *bytes,
-                               size_t len, const pm_options *opt, pm_document **out,
-                               pm_error *err)
+                               size_t len, double read_seconds, const pm_options *opt,
+                               pm_document **out, pm_error *err)
 {
     pm_error local;
     if (!err)
@@ -192,14 +252,17 @@ static pm_status extract_owned(const pm_context *ctx, const char *path, unsigned
     }
     pm_arena_init(&doc->arena);
     doc->bytes = bytes;
+    doc->stage_seconds[PM_STAGE_DECODE] = read_seconds;
+    doc->write_seconds = pm_arena_alloc(&doc->arena, sizeof *doc->write_seconds);
     doc->warnings.arena = &doc->arena;
     doc->result.path = pm_arena_strdup(&doc->arena, path);
     doc->result.text = &doc->text;
     doc->result.tree = &doc->tree;
     doc->result.records = &doc->records;
     doc->result.warnings = &doc->warnings;
-    pm_status s = doc->result.path ? run_stages(ctx, doc, len, opt, err)
-                                   : pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
+    pm_status s = doc->result.path && doc->write_seconds
+                      ? run_stages(ctx, doc, len, opt, err)
+                      : pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
     if (s != PM_OK) {
         /* Stages that do not know the file name leave it to us. */
         if (!err->file[0])
@@ -230,7 +293,7 @@ pm_status pm_extract_bytes(const pm_context *ctx, const char *path, const void *
         return pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
     if (len)
         memcpy(copy, bytes, len);
-    return extract_owned(ctx, path, copy, len, opt, out, err);
+    return extract_owned(ctx, path, copy, len, 0, opt, out, err);
 }
 
 pm_status pm_extract_file(const pm_context *ctx, const char *path, const pm_options *opt,
@@ -239,10 +302,11 @@ pm_status pm_extract_file(const pm_context *ctx, const char *path, const pm_opti
     *out = NULL;
     unsigned char *bytes;
     size_t len;
+    double start = monotonic_seconds();
     pm_status s = pm_read_file(path, max_bytes_of(opt), &bytes, &len, err);
     if (s != PM_OK)
         return s;
-    return extract_owned(ctx, path, bytes, len, opt, out, err);
+    return extract_owned(ctx, path, bytes, len, monotonic_seconds() - start, opt, out, err);
 }
 
 void pm_document_free(pm_document *doc)
@@ -286,6 +350,7 @@ const pm_warning *pm_document_warning(const pm_document *doc, size_t i)
 
 pm_status pm_document_write_json(const pm_document *doc, FILE *out, unsigned flags)
 {
+    double start = monotonic_seconds();
     pm_buf json = {0};
     pm_status s = pm_render_json(&doc->result, flags & PM_JSON_PRETTY ? PM_RENDER_PRETTY : 0,
                                  &json);
@@ -297,5 +362,20 @@ pm_status pm_document_write_json(const pm_document *doc, FILE *out, unsigned fla
             s = PM_ERR_IO;
     }
     pm_buf_free(&json);
+    *doc->write_seconds += monotonic_seconds() - start;
     return s;
+}
+
+double pm_document_stage_seconds(const pm_document *doc, pm_stage stage)
+{
+    if (stage == PM_STAGE_WRITE)
+        return *doc->write_seconds;
+    return (unsigned)stage < PM_STAGE_COUNT ? doc->stage_seconds[stage] : 0;
+}
+
+const char *pm_stage_name(pm_stage stage)
+{
+    static const char *const names[PM_STAGE_COUNT] = {"decode", "normalise", "segment",
+                                                      "extract", "write"};
+    return (unsigned)stage < PM_STAGE_COUNT ? names[stage] : NULL;
 }

@@ -70,16 +70,27 @@ pm_status pm_read_file(const char *path, size_t max_bytes, unsigned char **data,
     *len = 0;
     if (strcmp(path, "-") == 0)
         return read_fd(STDIN_FILENO, "-", max_bytes, data, len, err);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a named pipe nobody writes to must not block the open
+     * for ever (it reads as empty); reads block again below. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return pm_fail(err, PM_ERR_IO, path, 0, "cannot open: %s", strerror(errno));
-    struct stat st;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags != -1)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    struct stat st = {0};
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
         return pm_fail(err, PM_ERR_IO, path, 0, "is a directory, not a file");
     }
     pm_status s = read_fd(fd, path, max_bytes, data, len, err);
     close(fd);
+    if (s == PM_OK && *len == 0 && S_ISFIFO(st.st_mode)) {
+        free(*data);
+        *data = NULL;
+        return pm_fail(err, PM_ERR_INPUT, path, 0,
+                       "pipe with nothing written to it (a named pipe needs its writer first)");
+    }
     return s;
 }
 

@@ -164,22 +164,31 @@ void pm_buf_puts(pm_buf *b, const char *s)
 
 void pm_buf_putc(pm_buf *b, char c)
 {
-    if (!pm_buf_reserve(b, 1))
+    /* The room is usually there: no call to grow for a byte. */
+    if ((b->len + 2 > b->cap || b->failed) && !pm_buf_reserve(b, 1))
         return;
     b->data[b->len++] = c;
 }
 
 void pm_buf_printf(pm_buf *b, const char *fmt, ...)
 {
+    /* Formatted straight into the free room when it fits (numbers, short
+     * messages), measured first only when it does not. */
+    if (!pm_buf_reserve(b, 64))
+        return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    if (n < 0 || !pm_buf_reserve(b, (size_t)n))
+    if (n < 0)
         return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= b->cap - b->len) {
+        if (!pm_buf_reserve(b, (size_t)n))
+            return;
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
 }
 

@@ -112,9 +112,9 @@ typedef struct json_writer {
 
 static void newline_indent(json_writer *w, int depth)
 {
-    pm_buf_putc(w->out, '\n');
-    for (int i = 0; i < depth; i++)
-        pm_buf_puts(w->out, "  ");
+    static const char spaces[] = "\n                ";
+    _Static_assert(sizeof spaces == 2 * MAX_DEPTH + 2, "room for the deepest indentation");
+    pm_buf_append(w->out, spaces, 1 + 2 * (size_t)depth);
 }
 
 /* Separator and indentation before a value or a key. */

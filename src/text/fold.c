@@ -2,6 +2,7 @@
  * ASCII takes a byte path; other characters go through utf8proc one code
  * point at a time, writing into the caller's buffer (no allocation per
  * character). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -52,7 +53,7 @@ void pm_fold_lower(const char *s, size_t n, pm_buf *out)
 }
 
 /* The letters of cp without their diacritics, into base[0..return). */
-static size_t base_letters(uint32_t cp, uint32_t base[8])
+static size_t decompose_base_letters(uint32_t cp, uint32_t base[8])
 {
     if (cp == 0x0111 || cp == 0x0110) { /* đ, Đ have no decomposition */
         base[0] = cp == 0x0111 ? 'd' : 'D';
@@ -72,6 +73,55 @@ static size_t base_letters(uint32_t cp, uint32_t base[8])
             base[nb++] = (uint32_t)parts[i];
     }
     return nb;
+}
+
+/* decompose_base_letters of every Latin letter (U+0080..U+024F and
+ * U+1E00..U+1EFF hold all the Vietnamese ones), computed once: utf8proc
+ * spends hundreds of instructions on each and the text is full of them. */
+enum { LATIN_END = 0x250, LATIN_EXTENDED = 0x1E00, LATIN_EXTENDED_END = 0x1F00 };
+
+typedef struct cached_letters {
+    uint8_t n; /* > 2: not cached */
+    uint32_t base[2];
+} cached_letters;
+
+static cached_letters latin_letters[LATIN_END - 0x80 + LATIN_EXTENDED_END - LATIN_EXTENDED];
+static pthread_once_t latin_letters_once = PTHREAD_ONCE_INIT;
+
+static uint32_t latin_code_point(size_t slot)
+{
+    return (uint32_t)(slot < LATIN_END - 0x80 ? slot + 0x80
+                                               : slot - (LATIN_END - 0x80) + LATIN_EXTENDED);
+}
+
+static void fill_latin_letters(void)
+{
+    for (size_t slot = 0; slot < sizeof latin_letters / sizeof *latin_letters; slot++) {
+        uint32_t base[8];
+        size_t nb = decompose_base_letters(latin_code_point(slot), base);
+        cached_letters *c = &latin_letters[slot];
+        c->n = (uint8_t)(nb <= 2 ? nb : 0xFF);
+        for (size_t j = 0; j < nb && j < 2; j++)
+            c->base[j] = base[j];
+    }
+}
+
+static size_t base_letters(uint32_t cp, uint32_t base[8])
+{
+    size_t slot;
+    if (cp >= 0x80 && cp < LATIN_END)
+        slot = cp - 0x80;
+    else if (cp >= LATIN_EXTENDED && cp < LATIN_EXTENDED_END)
+        slot = LATIN_END - 0x80 + (cp - LATIN_EXTENDED);
+    else
+        return decompose_base_letters(cp, base);
+    pthread_once(&latin_letters_once, fill_latin_letters);
+    const cached_letters *c = &latin_letters[slot];
+    if (c->n > 2)
+        return decompose_base_letters(cp, base);
+    for (size_t j = 0; j < c->n; j++)
+        base[j] = c->base[j];
+    return c->n;
 }
 
 void pm_strip_marks(const char *s, size_t n, pm_buf *out)
