@@ -767,6 +767,9 @@ static void add_item(cand *k, size_t t0, size_t t1, int32_t entry, const char *n
         k->end = t1;
 }
 
+/* The word at i without its diacritics is `word`: the function words of
+ * collectives (`các`, `cấp`) are matched so, like the lexicon, since OCR
+ * drops marks (`UBND cac huyện, thị xa`). */
 static bool is_ascii(const scan *c, size_t i, const char *word)
 {
     return i < c->n && strcmp(c->t[i].ascii, word) == 0;
@@ -866,7 +869,7 @@ static void rec_government(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, c
     size_t j = i + find_len(c, CAT_GOV, i);
     if (j == i)
         return;
-    bool plural = is_fold(c, j, "các"), level = !plural && is_fold(c, j, "cấp");
+    bool plural = is_ascii(c, j, "cac"), level = !plural && is_ascii(c, j, "cap");
     j += plural || level;
     hit u = find(c, CAT_LEVEL, j, true);
     if (!u.len)
@@ -927,7 +930,7 @@ static void rec_lexicon(const scan *c, size_t i, cand *k)
 static void rec_departments(const scan *c, size_t i, cand *k)
 {
     size_t j = i;
-    bool plural = is_fold(c, j, "các");
+    bool plural = is_ascii(c, j, "cac");
     j += plural;
     size_t head = find(c, CAT_DEPT_HEAD, j, false).len;
     if (!head)
@@ -955,7 +958,7 @@ static void rec_departments(const scan *c, size_t i, cand *k)
 static void rec_collective(const scan *c, size_t i, cand *k)
 {
     size_t j = i, items = 0;
-    bool plural = is_fold(c, j, "các"), core = false;
+    bool plural = is_ascii(c, j, "cac"), core = false;
     int32_t group = -1;
     j += plural;
     for (;;) {
@@ -970,7 +973,7 @@ static void rec_collective(const scan *c, size_t i, cand *k)
         items++;
         if (!is_list_sep(c, j))
             break;
-        size_t next = j + 1 + is_fold(c, j + 1, "các");
+        size_t next = j + 1 + is_ascii(c, j + 1, "cac");
         if (!find_len(c, CAT_GROUP, next) && !find_len(c, CAT_MEMBER, next))
             break;
         j = next;
@@ -1047,6 +1050,25 @@ static int32_t fuzzy_department(const scan *c, size_t from, size_t to)
     return unique ? best : -1;
 }
 
+/* `các huyện, thị xã, thành phố` at token j: units of local government,
+ * two or more joined by list separators, `các` before them or not. Its
+ * length in tokens, 0 if there is none. */
+static size_t place_list(const scan *c, size_t j)
+{
+    size_t k = j + is_ascii(c, j, "cac"), end = j, units = 0;
+    for (;;) {
+        hit u = find(c, CAT_LEVEL, k, true);
+        if (!u.len)
+            break;
+        units++;
+        end = k += u.len;
+        if (!is_list_sep(c, k))
+            break;
+        k++;
+    }
+    return units >= 2 ? end - j : 0;
+}
+
 /* Does a name go on at token j? A capitalised word does; so does ` - ` and
  * a capitalised word that starts no agency of its own: a merged department
  * (`Sở Giao thông vận tải - Xây dựng`), not a list (`Sở Y tế - Công an tỉnh`). */
@@ -1067,7 +1089,9 @@ static bool continues_name(const scan *c, size_t j)
  * Where a name is complete, lower-case words start what the sentence says
  * of it: after a lexicon name (`Sở Xây dựng tổ chức lập …`) and after
  * `tỉnh` (`Ban Quản lý Khu kinh tế tỉnh tổ chức …`) only a capitalised
- * place name may follow, and the lexicon recogniser reads that one. */
+ * place name may follow, and the lexicon recogniser reads that one. A list
+ * of places ends the name and belongs to it (`Trung tâm Y tế các huyện, thị
+ * xã, thành phố`): its commas do not cut it. */
 static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k)
 {
     const tok *t = c->t;
@@ -1086,10 +1110,15 @@ static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k
             j++;
             continue;
         }
+        size_t places = place_list(c, j);
+        if (places) {
+            end = j + places;
+            break;
+        }
         if (t[j].punct)
             break;
         if (strcmp(t[j].fold, "và") == 0) {
-            size_t next = j + 1 + is_fold(c, j + 1, "các");
+            size_t next = j + 1 + is_ascii(c, j + 1, "cac");
             if (next < c->n && t[next].upper && !t[next].punct && !starts_other(c, next) &&
                 !find_len(c, CAT_HEAD, next)) {
                 j = next;

@@ -12,11 +12,12 @@ static const char *const own_regexes[] = {
     "task-fields.deadline",     "task-fields.product",      "task-fields.request",
     "task-fields.task_part",    "task-fields.phase",        "task-fields.city",
     "task-fields.subject_link", "task-fields.subject_lead", "task-fields.deadline_phrase",
-    "task-fields.subject_supports",
+    "task-fields.subject_supports", "task-fields.schedule_phrase",
     "target-cues.year",
     "target-cues.aspirational", "target-cues.not_before",   "target-cues.time_unit",
     "target-cues.subject_tail", "target-cues.subject_head", "target-cues.subject_cut",
     "target-cues.list_head",    "target-cues.scope",        "target-cues.count_tail",
+    "target-cues.period_of",    "target-cues.total_row",
 };
 
 pm_status pm_extractor_new(const pm_patterns *p, pm_extractor **out, pm_error *err)

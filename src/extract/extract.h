@@ -43,6 +43,9 @@ typedef struct pm_quantity {
     const char *unit;
     size_t unit_start, unit_end;
     bool aspirational;
+    /* stated by `đạt` (`đạt khoảng 71 tuổi`): a unit of time or age is then
+     * what is measured, not a duration */
+    bool attained;
     size_t start, end;
 } pm_quantity;
 

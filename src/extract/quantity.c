@@ -30,6 +30,9 @@ struct pm_quantity_lexicon {
     const pcre2_code *magnitude;       /* `triệu`, `nghìn tỷ` before what is counted */
     const pcre2_code *counted_noun;    /* a noun after a number: what it counts */
     const pcre2_code *share_of;        /* `các`, `số` after a percent: of a set */
+    const pcre2_code *rate_tail;       /* `bệnh/vạn dân` after a counted noun */
+    const pcre2_code *attained;        /* `đạt (khoảng)` before the number */
+    const pcre2_code *time_noun;       /* `tuổi`, `năm` after an attained value */
     unit_form *units;
     size_t n_units;
 };
@@ -323,7 +326,10 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
         (s = need_regex(p, "quantities.aspiration", &lx->aspiration, err)) != PM_OK ||
         (s = need_regex(p, "quantities.magnitude", &lx->magnitude, err)) != PM_OK ||
         (s = need_regex(p, "quantities.counted_noun", &lx->counted_noun, err)) != PM_OK ||
-        (s = need_regex(p, "quantities.share_of", &lx->share_of, err)) != PM_OK)
+        (s = need_regex(p, "quantities.share_of", &lx->share_of, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.rate_tail", &lx->rate_tail, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.attained", &lx->attained, err)) != PM_OK ||
+        (s = need_regex(p, "quantities.time_noun", &lx->time_noun, err)) != PM_OK)
         return s;
     const pm_tsv *t = pm_patterns_table(p, "quantities", err);
     if (!t)
@@ -465,15 +471,16 @@ static bool anchored_match(const pm_extractor *x, const pcre2_code *re, const fo
                           PCRE2_ANCHORED | f->match_options, md) > 0;
 }
 
-/* The words right before key[at] exclude the number (`năm 2025`, `số 950`). */
-static bool excluded_by_words_before(const pm_extractor *x, const char *key, size_t at,
-                                     pcre2_match_data *md)
+/* Does re, anchored at the end of its text (`\z`), match the few words right
+ * before key[at]? */
+static bool words_before(const pm_extractor *x, const pcre2_code *re, const char *key,
+                         size_t at, pcre2_match_data *md)
 {
     /* A few words back is enough; start on a character boundary. */
     size_t from = at > 40 ? at - 40 : 0;
     while (from < at && ((unsigned char)key[from] & 0xC0) == 0x80)
         from++;
-    return pm_regex_match(x->patterns, x->quantity->excluded_before, key, at, from, 0, md) > 0;
+    return pm_regex_match(x->patterns, re, key, at, from, 0, md) > 0;
 }
 
 /* `1)`, `3.1.` opening a line, or a reference `(2)`. */
@@ -594,6 +601,17 @@ static size_t read_range_tail(const pm_extractor *x, const folded *f, pcre2_matc
     return unit_end;
 }
 
+/* End of re matched anchored at key[at], 0 when it does not match there. */
+static size_t match_end(const pm_extractor *x, const pcre2_code *re, const folded *f, size_t at,
+                        pcre2_match_data *md)
+{
+    size_t ms, me;
+    if (!anchored_match(x, re, f, at, md))
+        return 0;
+    pm_regex_group(md, 0, &ms, &me);
+    return me > at ? me : 0;
+}
+
 /* One candidate from a `value` match: accepted (true, *q filled) or not.
  * *resume is where scanning goes on either way. */
 static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_scan *asp,
@@ -624,19 +642,26 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
 
     if (t1.code_like || (n2.set && t2.code_like))
         return false;
-    if (excluded_by_words_before(x, key, n1.start, md) ||
+    if (words_before(x, lx->excluded_before, key, n1.start, md) ||
         anchored_match(x, lx->excluded_after, f, last_digit, md) ||
         is_label(key, n, n1.start, n1.end))
         return false;
 
     const char *unit = NULL;
-    size_t unit_start = 0;
+    size_t unit_start = 0, rate_end;
+    bool attained = words_before(x, lx->attained, key, n1.start, md);
     if (pct1.set || pct2.set) {
         unit = "%";
     } else {
         size_t unit_end, at = skip_spaces(key, n, end);
         const unit_form *u = match_unit(lx, key, n, at, &unit_end);
-        if (u) {
+        if (u && strcmp(u->unit, "count") == 0 &&
+            (rate_end = match_end(x, lx->rate_tail, f, unit_end, md)) != 0) {
+            /* `02 trạm/xã`: what is counted per unit, as written */
+            unit = pm_unit_written;
+            unit_start = at;
+            end = rate_end;
+        } else if (u) {
             unit = u->unit;
             end = unit_end;
             if (from.set && !n2.set)
@@ -654,20 +679,27 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
             unit = pm_unit_written;
             unit_start = at;
             end = unit_end;
-        } else if (has_cmp && at > end && anchored_match(x, lx->counted_noun, f, end, md)) {
-            /* `tối thiểu 1.200 phòng lưu trú`: a stated value of things;
-             * `tối thiểu 60 lít/người/ngày`: a rate, reported as written */
+        } else if (at > end && anchored_match(x, lx->counted_noun, f, end, md)) {
+            /* `11 bác sĩ/vạn dân`, `tối thiểu 60 lít/người/ngày`: a rate,
+             * reported as written; `tối thiểu 1.200 phòng lưu trú`: a
+             * stated value of things. A bare `12 phòng` states nothing. */
             size_t ms, noun_end;
             pm_regex_group(md, 0, &ms, &noun_end);
-            size_t rate_end = noun_end;
-            while (rate_end < n && key[rate_end] == '/' && letter_at(key, n, rate_end + 1))
-                for (rate_end++; letter_at(key, n, rate_end);)
-                    do
-                        rate_end++;
-                    while (rate_end < n && ((unsigned char)key[rate_end] & 0xC0) == 0x80);
-            unit = rate_end > noun_end ? pm_unit_written : "count";
-            unit_start = at;
-            end = rate_end;
+            if ((rate_end = match_end(x, lx->rate_tail, f, noun_end, md)) != 0) {
+                unit = pm_unit_written;
+                unit_start = at;
+                end = rate_end;
+            } else if (has_cmp) {
+                unit = "count";
+                unit_start = at;
+                end = noun_end;
+            }
+        } else if (attained && anchored_match(x, lx->time_noun, f, end, md)) {
+            /* `tuổi thọ đạt khoảng 71 tuổi`: the age is what is measured */
+            span word = group(lx->time_noun, md, "unit");
+            unit = pm_unit_written;
+            unit_start = word.start;
+            end = word.end;
         }
     }
     if (t1.year_like && (!n2.set || t2.year_like) && !unit)
@@ -715,6 +747,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         q->unit_end = orig_offset(f, end);
     }
     q->aspirational = aspiration_before(asp, start);
+    q->attained = attained;
     q->start = orig_offset(f, start);
     q->end = orig_offset(f, end);
     *resume = end;

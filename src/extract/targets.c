@@ -41,6 +41,7 @@ typedef struct target_ctx {
     bool *kept;
     size_t cap_q;
     pm_year_phrase *all_years, *years;
+    bool *opens; /* per kept year phrase: it opens its sentence */
     size_t cap_years;
     bool scratch_failed;
     /* The walk back from the bullet block run_last to the start of its run
@@ -92,7 +93,10 @@ static size_t find_year_phrases(target_ctx *c, const char *s, size_t n)
         pm_year_phrase *years = all ? realloc(c->years, cap * sizeof *years) : NULL;
         if (years)
             c->years = years;
-        if (!all || !years) {
+        bool *opens = years ? realloc(c->opens, cap * sizeof *opens) : NULL;
+        if (opens)
+            c->opens = opens;
+        if (!all || !years || !opens) {
             c->scratch_failed = true;
             return found;
         }
@@ -373,48 +377,43 @@ static bool inside_parens(const char *s, size_t at, paren_scan *p)
 }
 
 /* The start of the sentence around `at`, walking the sentence ends from
- * `from`, a sentence start known to hold for `at` (0 always does). */
-static size_t sentence_start_from(const char *s, size_t at, size_t from)
+ * `from`, a sentence start known to hold for `at` (0 always does). No
+ * sentence end is decided in [from, scan), and s[scan] is no line break
+ * (scan == from always does). */
+static size_t sentence_start_from(const char *s, size_t at, size_t from, size_t scan)
 {
-    for (;;) {
-        size_t end = pm_sentence_end(s, at, from);
-        if (end >= at)
-            return from;
+    for (size_t end = pm_sentence_end(s, at, scan); end < at; end = pm_sentence_end(s, at, from))
         from = end;
-    }
-}
-
-static size_t sentence_start(const char *s, size_t at)
-{
-    return sentence_start_from(s, at, 0);
+    return from;
 }
 
 /* The sentence bounds of the previous value. Values come in text order, so
  * each value's bounds carry on from the previous ones instead of walking
  * the paragraph from its start (quadratic in a paragraph of one line). */
 typedef struct sentence_cache {
-    size_t start_at, start; /* sentence_start(s, start_at) == start */
+    size_t start_at, start; /* sentence_start_from(s, start_at, 0, 0) == start */
     size_t end_from, end;   /* pm_sentence_end(s, n, end_from) == end */
     bool has_end;
 } sentence_cache;
 
-/* Whether s[from, to) has a character other than ' ' and '\t'. */
-static bool has_text(const char *s, size_t from, size_t to)
-{
-    for (size_t i = from; i < to; i++)
-        if (s[i] != ' ' && s[i] != '\t')
-            return true;
-    return false;
-}
-
 static void sentence_bounds(const char *s, size_t n, size_t at, sentence_cache *sc,
                             size_t *start, size_t *end)
 {
-    /* A sentence end seen before the previous value holds for this one
-     * when text follows it there: pm_sentence_end looks past an end only
-     * over blanks, and did not reach that value. */
-    size_t from = sc->start_at <= at && has_text(s, sc->start + 1, sc->start_at) ? sc->start : 0;
-    *start = sentence_start_from(s, at, from);
+    /* pm_sentence_end looks past a candidate end only over blanks: what it
+     * decided for the previous value before the last character other than
+     * a blank still holds. So does the sentence start found then, and no
+     * end lies between it and that character. */
+    size_t from = 0, scan = 0;
+    if (sc->start_at <= at) {
+        size_t last = sc->start_at;
+        while (last > sc->start + 1 && (s[last - 1] == ' ' || s[last - 1] == '\t'))
+            last--;
+        if (last > sc->start + 1) {
+            from = sc->start;
+            scan = s[last - 1] != '\n' ? last - 1 : from;
+        }
+    }
+    *start = sentence_start_from(s, at, from, scan);
     sc->start_at = at;
     sc->start = *start;
     /* No sentence end between the previous value and the end found from
@@ -467,11 +466,34 @@ static bool closes_value_phrase(const char *s, size_t from, size_t at)
     return count_words_n(s + from, at - from) <= MAX_NOUN_WORDS;
 }
 
-static int year_of(const char *s, size_t n, const pm_year_phrase *yp, size_t ny,
-                   const pm_quantity *q, size_t ss, size_t se, const inherited *inh,
+/* Does a period word (`giai đoạn`) inside the subject put the year phrase
+ * at `at` in a name (`Bộ tiêu chí … giai đoạn đến năm 2030`)? Not when it
+ * opens the sentence that starts at `sentence`. */
+static bool names_period(target_ctx *c, const char *s, size_t sentence, size_t at)
+{
+    size_t window = at > sentence + 32 ? at - 32 : sentence, ms, me;
+    while (window > sentence && ((unsigned char)s[window] & 0xC0) == 0x80)
+        window--;
+    return pm_cue_find(c->x, pm_cue(c->x, "target-cues.period_of"), s + window, at - window, 0,
+                       c->md, &ms, &me) &&
+           !opens_sentence(s, sentence, window + ms);
+}
+
+/* opens[k]: does year phrase k open its sentence (`Đến năm 2030 …`)? One
+ * walk over the sentence ends, the phrases being in text order. */
+static void mark_openers(const char *s, const pm_year_phrase *yp, size_t ny, bool *opens)
+{
+    size_t sentence = 0;
+    for (size_t k = 0; k < ny; k++) {
+        sentence = sentence_start_from(s, yp[k].start, sentence, sentence);
+        opens[k] = opens_sentence(s, sentence, yp[k].start);
+    }
+}
+
+static int year_of(target_ctx *c, const char *s, const pm_year_phrase *yp, const bool *opens,
+                   size_t ny, const pm_quantity *q, size_t ss, size_t se, const inherited *inh,
                    size_t *attached_end)
 {
-    (void)n;
     *attached_end = q->end;
     for (size_t k = 0; k < ny; k++)
         if (yp[k].start >= q->end) {
@@ -483,13 +505,14 @@ static int year_of(const char *s, size_t n, const pm_year_phrase *yp, size_t ny,
         }
     int before = 0, after = 0, frame = 0;
     for (size_t k = 0; k < ny; k++) {
-        if (yp[k].end <= q->start && yp[k].start >= ss)
-            before = yp[k].year;
+        if (yp[k].end <= q->start && yp[k].start >= ss) {
+            if (!(inh && inh->year && names_period(c, s, ss, yp[k].start)))
+                before = yp[k].year;
+        }
         else if (!after && yp[k].start >= q->end && yp[k].end <= se &&
                  !opens_clause(s, q->end, yp[k].start))
             after = yp[k].year;
-        else if (yp[k].start < ss && opens_sentence(s, sentence_start(s, yp[k].start),
-                                                    yp[k].start))
+        else if (yp[k].start < ss && opens[k])
             frame = yp[k].year;
     }
     if (before)
@@ -513,6 +536,22 @@ static size_t clause_start(const char *s, size_t from, size_t to)
 static bool is_count(const char *unit)
 {
     return unit && strcmp(unit, "count") == 0;
+}
+
+/* Where the words after the number of q start (its last digit's end). */
+static size_t after_number(const char *s, const pm_quantity *q)
+{
+    for (size_t k = q->end; k > q->start; k--)
+        if (s[k - 1] >= '0' && s[k - 1] <= '9')
+            return k;
+    return q->end;
+}
+
+/* The noun a count counts (`17 đô thị` -> `đô thị`), NULL out of memory. */
+static const char *counted_noun(target_ctx *c, const char *s, const pm_quantity *q)
+{
+    size_t from = after_number(s, q);
+    return dup_trim(c->a, s + from, q->end - from);
 }
 
 /* The id of the shortest comma-prefix (from_end false) or comma-suffix
@@ -543,17 +582,29 @@ static const char *id_by_commas(target_ctx *c, const char *s, bool from_end, con
     return NULL;
 }
 
+/* The indicator a count of bare things states: the number of them (`toàn
+ * tỉnh có 17 đô thị` is `số lượng đô thị`), when the catalogue has it. */
+static const char *number_of(target_ctx *c, const char *noun, const char **text)
+{
+    const char *cand = pm_arena_printf(c->a, "Số lượng %s", noun);
+    const char *id = cand ? pm_indicator_id(c->x, cand, strlen(cand)) : NULL;
+    if (id)
+        *text = cand;
+    return id;
+}
+
 /* Indicator of a clause: `pre` is the text before the value, `post` the
  * noun phrase after it and `post_full` the rest of the clause (all without
  * years and asides). A value followed by an indicator of its own (`…, 50%
- * quy hoạch phân khu`) measures that; otherwise the subject before the
- * value — its shortest comma-suffix that is a catalogue indicator, since
+ * quy hoạch phân khu`) measures that; a count of a bare noun (`17 đô thị`,
+ * not `17 đô thị loại V`) the number of those; otherwise the subject before
+ * the value — its shortest comma-suffix that is a catalogue indicator, since
  * `Cải cách …, trong đó diện tích sàn nhà ở …` is about the floor area —
  * then the phrase after it. Counts name what they count (`01 trạm quan
  * trắc`), so the noun after the value joins the subject. */
 static void choose_indicator(target_ctx *c, const pm_quantity *q, const char *pre,
-                             const char *post, const char *post_full, const char **text,
-                             const char **id)
+                             const char *post, const char *post_full, bool bare_count,
+                             const char **text, const char **id)
 {
     *text = NULL;
     *id = NULL;
@@ -563,6 +614,8 @@ static void choose_indicator(target_ctx *c, const pm_quantity *q, const char *pr
         *text = count && pre_strong ? pm_arena_printf(c->a, "%s %s", pre, post) : post;
         return;
     }
+    if (bare_count && (*id = number_of(c, post, text)) != NULL)
+        return;
     if (pre_strong && (*id = id_by_commas(c, pre, true, count ? post : NULL, text)) != NULL)
         return;
     if (*post_full && (*id = id_by_commas(c, post_full, false, NULL, text)) != NULL) {
@@ -618,6 +671,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         if (!all[k].vision && !all[k].first &&
             (!c->facts.plan_year || all[k].year >= c->facts.plan_year))
             yp[ny++] = all[k];
+    mark_openers(s, yp, ny, c->opens);
     const pcre2_code *not_before = pm_cue(c->x, "target-cues.not_before");
     const pcre2_code *time_unit = pm_cue(c->x, "target-cues.time_unit");
     const pcre2_code *aspiration = pm_cue(c->x, "target-cues.aspirational");
@@ -633,7 +687,9 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         const pm_quantity *qi = &q[i];
         if (!kept[i])
             continue;
-        if (pm_cue_find(c->x, time_unit, qi->unit, strlen(qi->unit), 0, c->md, &ms, &me))
+        /* `5 năm 2021-2025` is a period; `đạt khoảng 71 tuổi` a measure */
+        if (!qi->attained &&
+            pm_cue_find(c->x, time_unit, qi->unit, strlen(qi->unit), 0, c->md, &ms, &me))
             continue;
         size_t window = qi->start > 24 ? qi->start - 24 : 0;
         while (window > 0 && ((unsigned char)s[window] & 0xC0) == 0x80)
@@ -643,7 +699,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         size_t ss, se;
         sentence_bounds(s, n, qi->start, &sentences, &ss, &se);
         size_t attached_end;
-        int year = year_of(s, n, yp, ny, qi, ss, se, inh, &attached_end);
+        int year = year_of(c, s, yp, c->opens, ny, qi, ss, se, inh, &attached_end);
         if (!year)
             continue;
         size_t cs = clause_start(s, prev.end > ss ? prev.end : ss, qi->start);
@@ -683,15 +739,13 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         /* Only a predicate before the value (`…; đến năm 2030 phủ kín 100%
          * diện tích …`): the clause goes on about the previous subject. */
         bool predicate_only = said_before && pre && !*pre;
-        /* A count's unit is the thing counted (`01 trạm quan trắc`): it
-         * belongs to the phrase after the number. */
+        /* A count's unit is the thing counted (`01 trạm quan trắc`), a
+         * rate's written unit the thing counted per unit (`32 giường
+         * bệnh/vạn dân`): it belongs to the phrase after the number. */
+        bool written_rate = qi->unit_end > qi->unit_start && strchr(qi->unit, '/');
         size_t post_from = attached_end;
-        if (is_count(qi->unit) && attached_end == qi->end)
-            for (size_t k = qi->end; k > qi->start; k--)
-                if (s[k - 1] >= '0' && s[k - 1] <= '9') {
-                    post_from = k;
-                    break;
-                }
+        if ((is_count(qi->unit) || written_rate) && attached_end == qi->end)
+            post_from = after_number(s, qi);
         pm_buf_reset(&c->buf);
         copy_plain(&c->buf, s, post_from, pe, yp, ny);
         trim_filler(c, &c->buf);
@@ -710,10 +764,14 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
                         c->md, &ms, &me) && ms > 0)
             short_len = ms;
         char *post = dup_trim(c->a, post_full, short_len);
-        if (!post)
+        /* The counted noun alone (`17 đô thị,`): nothing narrows it. */
+        bool has_noun = is_count(qi->unit) && post_from < qi->end;
+        const char *counted = has_noun ? counted_noun(c, s, qi) : NULL;
+        if (!post || (has_noun && !counted))
             return PM_ERR_NOMEM;
         const char *indicator, *id;
-        choose_indicator(c, qi, pre, post, post_full, &indicator, &id);
+        choose_indicator(c, qi, pre, post, post_full, counted && strcmp(counted, post) == 0,
+                         &indicator, &id);
         if (!indicator) {
             if (!prev.indicator)
                 continue;
@@ -837,6 +895,51 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
     return PM_OK;
 }
 
+/* The total row of a table that lists things under target-year columns
+ * (`Tổng cộng | | 17 đô thị | 21 đô thị` closing a list of towns and their
+ * classes in 2025 and 2030) states how many there are to be each year: one
+ * target per year column whose cell counts a bare noun, the number of those
+ * (`số lượng đô thị`). */
+static pm_status scan_total_row(target_ctx *c, const pm_table *tb, int ti, const pm_column *cols)
+{
+    const pcre2_code *total = pm_cue(c->x, "target-cues.total_row");
+    size_t ms, me;
+    for (size_t r = tb->n_rows; r-- > 0;) {
+        const pm_row *row = &tb->rows[r];
+        const pm_span *label = NULL;
+        for (size_t col = 0; !row->unparsed && !label && col < row->n_cells; col++)
+            if (cols[col].role != PM_COL_TARGET_YEAR && !cell_blank(&row->cells[col]) &&
+                pm_cue_find(c->x, total, row->cells[col].s, row->cells[col].len, 0, c->md, &ms,
+                            &me))
+                label = &row->cells[col];
+        if (!label)
+            continue;
+        place pl = {tb->section, ti, NULL};
+        for (size_t col = 0; col < row->n_cells; col++) {
+            const pm_span *v = &row->cells[col];
+            pm_quantity q;
+            if (cols[col].role != PM_COL_TARGET_YEAR || cell_blank(v) ||
+                pm_find_quantities(c->x, v->s, v->len, &q, 1) != 1 || !is_count(q.unit))
+                continue;
+            const char *noun = counted_noun(c, v->s, &q), *indicator = NULL, *id;
+            if (!noun)
+                return PM_ERR_NOMEM;
+            if (!only_space(v->s, q.end, v->len) || !(id = number_of(c, noun, &indicator)))
+                continue;
+            size_t from = pm_span_norm(label, 0), to = pm_span_norm(v, v->len - 1) + 1;
+            pm_source src = to > from ? pm_source_of(c->a, c->t, from, to)
+                                      : pm_source_of_span(c->a, c->t, v, 0, v->len);
+            src.line = row->line;
+            pm_status st = push_target(c, &pl, indicator, id, cols[col].year, &q, q.unit,
+                                       q.aspirational, NULL, src);
+            if (st != PM_OK)
+                return st;
+        }
+        return PM_OK; /* one total row per table: the last */
+    }
+    return PM_OK;
+}
+
 /* ---- driver ----------------------------------------------------------------------- */
 
 static bool ends_with_colon(const pm_span *sp)
@@ -952,6 +1055,9 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
             st = scan_targets_table(&c, tb, (int)ti, cols);
             continue;
         }
+        if (pm_column_find(cols, tb->n_columns, PM_COL_TARGET_YEAR) >= 0 &&
+            (st = scan_total_row(&c, tb, (int)ti, cols)) != PM_OK)
+            break;
         /* Task tables state targets inside their content cells. */
         int content = pm_column_find(cols, tb->n_columns, PM_COL_CONTENT);
         int lead_col = pm_column_find(cols, tb->n_columns, PM_COL_LEAD);
@@ -980,6 +1086,7 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
     free(c.kept);
     free(c.all_years);
     free(c.years);
+    free(c.opens);
     pcre2_match_data_free(c.md);
     return st;
 }

@@ -217,6 +217,18 @@ static pm_deadline closing_deadline(task_ctx *c, const char *s, size_t n)
     return best_end ? parse_phrase(c, s + best_start, best_end - best_start) : none;
 }
 
+/* `… thực hiện theo tiến độ các dự án được phê duyệt.`: says how, not
+ * when — an unspecified deadline, the phrase to its sentence end. */
+static pm_deadline schedule_deadline(task_ctx *c, const char *s, size_t n)
+{
+    pm_deadline none = {0};
+    size_t ms, me;
+    if (!pm_cue_find(c->x, pm_cue(c->x, "task-fields.schedule_phrase"), s, n, 0, c->md, &ms,
+                     &me))
+        return none;
+    return parse_phrase(c, s + ms, pm_sentence_end(s, n, ms) - ms);
+}
+
 /* `- Giai đoạn 2023-2025: …` … `- Giai đoạn 2026-2030: …` -> 2023-2030. */
 static pm_deadline phases_deadline(task_ctx *c, int from_block, int to_block)
 {
@@ -376,6 +388,10 @@ static pm_status sentence_task(task_ctx *c, int section)
         k->deadline = closing_deadline(c, hb->body.s, hb->body.len);
     if (k->deadline.kind == PM_DEADLINE_NONE)
         k->deadline = first_sentence_deadline(c, hb->body.s, hb->body.len);
+    if (k->deadline.kind == PM_DEADLINE_NONE && assigning != hb)
+        k->deadline = schedule_deadline(c, assigning->body.s, assigning->body.len);
+    if (k->deadline.kind == PM_DEADLINE_NONE)
+        k->deadline = schedule_deadline(c, hb->body.s, hb->body.len);
     return PM_OK;
 }
 

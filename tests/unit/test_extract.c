@@ -369,6 +369,102 @@ static void test_clause_forms_and_counts(void **state)
     doc_free(d);
 }
 
+/* A count of a bare noun states the number of those things; a rate keeps
+ * its unit; `đạt` makes an age a measure; a period inside the indicator's
+ * name does not date the value when the heading does. */
+static void test_bare_counts_rates_and_named_periods(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                    "1. Mục tiêu cụ thể\n\n"
+                                    "- Đến năm 2026 cả tỉnh có 9 đô thị; đến năm 2030 có 12 đô "
+                                    "thị, trong đó 2 đô thị loại III.\n\n"
+                                    "- Tỷ lệ xã đạt Bộ tiêu chí về giáo dục giai đoạn đến năm 2030 "
+                                    "đạt 80%.\n\n"
+                                    "2. Đến năm 2027\n\n"
+                                    "- Đạt 28 giường bệnh/vạn dân;\n\n"
+                                    "- Tỷ lệ thôn đạt Bộ tiêu chí nông thôn mới giai đoạn đến năm "
+                                    "2030 đạt trên 60%;\n\n"
+                                    "- Tuổi thọ bình quân đạt khoảng 74 tuổi;\n\n"
+                                    "- Bảo đảm 100% trẻ em dưới 6 tuổi có thẻ bảo hiểm y tế.\n");
+    const pm_target *t = target(d, "urban_count", 2026);
+    assert_non_null(t);
+    assert_true(t->value.min == 9);
+    assert_string_equal(t->unit, "count");
+    t = target(d, "urban_count", 2030);
+    assert_non_null(t);
+    assert_true(t->value.min == 12);
+    for (size_t i = 0; i < d->rec.n_targets; i++) /* `đô thị loại III` is no bare count */
+        assert_false(d->rec.targets[i].indicator_id &&
+                     strcmp(d->rec.targets[i].indicator_id, "urban_count") == 0 &&
+                     d->rec.targets[i].value.min == 2);
+    t = target(d, "Bộ tiêu chí về giáo dục", 2030); /* no heading year: the phrase dates it */
+    assert_non_null(t);
+    t = target(d, "giường bệnh", 2027);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "giường bệnh/vạn dân");
+    t = target(d, "nông thôn mới", 2027);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_GT);
+    assert_null(target(d, "nông thôn mới", 2030));
+    t = target(d, "Tuổi thọ", 2027);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_APPROX);
+    assert_string_equal(t->unit, "tuổi");
+    t = target(d, "trẻ em", 2027);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "%");
+    for (size_t i = 0; i < d->rec.n_targets; i++) /* `dưới 6 tuổi` is a scope */
+        assert_false(d->rec.targets[i].value.has_max && d->rec.targets[i].value.max == 6);
+    doc_free(d);
+}
+
+/* The total row of a list under target-year columns counts what it lists;
+ * a total of no bare count and a table without year columns state nothing. */
+static void test_table_total_row(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                    "Danh mục đô thị đến năm 2030\n\n"
+                                    "TT\tTên đô thị\tLoại đô thị năm 2026\tLoại đô thị năm 2030\n"
+                                    "1\tThành phố Đông Hà\tII\tII\n"
+                                    "2\tThị xã Quảng Trị\tIV\tIII\n"
+                                    "3\tThị trấn Cam Lộ\tV\tIV\n"
+                                    "\tTổng cộng\t3 đô thị\t3 đô thị\n\n"
+                                    "Danh mục dự án\n\n"
+                                    "TT\tTên dự án\tGhi chú\n"
+                                    "1\tĐường ven biển\t\n"
+                                    "\tTổng cộng\t5 dự án\n");
+    const pm_target *t = target(d, "urban_count", 2026);
+    assert_non_null(t);
+    assert_true(t->value.min == 3);
+    assert_string_equal(t->unit, "count");
+    assert_int_equal(t->table, 0);
+    assert_non_null(target(d, "urban_count", 2030));
+    for (size_t i = 0; i < d->rec.n_targets; i++)
+        assert_int_not_equal(d->rec.targets[i].table, 1);
+    doc_free(d);
+}
+
+/* `theo tiến độ …` says how, not when: unspecified, unlike no phrase. */
+static void test_sentence_task_schedule_phrase(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n"
+                                    "1. Hạ tầng\n\n"
+                                    "a) Sở Giao thông vận tải chủ trì nâng cấp các tuyến đường "
+                                    "tỉnh, thực hiện theo tiến độ các dự án được\nphê duyệt.\n\n"
+                                    "b) Sở Xây dựng chủ trì rà soát quy hoạch chung.\n");
+    const pm_task *k = task_at(d, 15);
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_UNSPECIFIED);
+    assert_non_null(strstr(k->deadline.text, "theo tiến độ"));
+    k = task_at(d, 18);
+    assert_non_null(k);
+    assert_int_equal(k->deadline.kind, PM_DEADLINE_NONE);
+    doc_free(d);
+}
+
 static void test_body_fields(void **state)
 {
     doc *d = extract_text(state,
@@ -727,6 +823,9 @@ int main(void)
         cmocka_unit_test(test_task_table_any_work_header),
         cmocka_unit_test(test_value_conflict_and_citations),
         cmocka_unit_test(test_variant_poverty_crlf_nbsp),
+        cmocka_unit_test(test_bare_counts_rates_and_named_periods),
+        cmocka_unit_test(test_table_total_row),
+        cmocka_unit_test(test_sentence_task_schedule_phrase),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
