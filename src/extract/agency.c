@@ -4,10 +4,10 @@
  * The text is cut into tokens (words and punctuation) that keep their byte
  * offsets; abbreviations and OCR confusions are rewritten token-wise
  * (patterns/abbreviations.tsv, patterns/ocr-fixes.tsv). Every phrase of
- * patterns/agencies.tsv lives in one hash table keyed by its folded token
- * sequence, with all its prefixes, so the longest phrase at a token is found
- * by extending a key one token at a time. Each phrase is stored twice: as
- * written (lower case) and without diacritics, the OCR fallback.
+ * patterns/agencies.tsv lives in one hash table as a trie of its folded
+ * tokens (a node is its parent node and one word), so the longest phrase at
+ * a token is found by following one word at a time. Each phrase is stored
+ * twice: as written (lower case) and without diacritics, the OCR fallback.
  *
  * A scan then recognises, at each token, the longest of: a lexicon agency;
  * a local government (`UBND các huyện, thị xã…`, `UBND thành phố Sóc Trăng,
@@ -33,7 +33,8 @@
 enum {
     MAX_ITEMS = 32,       /* agencies one recognised phrase may expand to */
     MAX_NAME_TOKENS = 16, /* longest name of a body outside the lexicon */
-    MAX_PROPER_WORDS = 5  /* longest place name (`Bà Rịa - Vũng Tàu`) */
+    MAX_PROPER_WORDS = 5, /* longest place name (`Bà Rịa - Vũng Tàu`) */
+    MAX_SECTOR_WORDS = 2  /* syllables of the sector after `các doanh nghiệp` */
 };
 
 /* ---- tokens ------------------------------------------------------------- */
@@ -43,6 +44,7 @@ typedef struct tok {
     const char *text;  /* as written, or the replacement of a rewrite */
     const char *fold;  /* lower case; for punctuation its class as a string */
     const char *ascii; /* lower case without diacritics */
+    uint64_t fold_hash, ascii_hash; /* word_hash of fold and ascii, for the phrase table */
     char punct;        /* 0 for a word, else , ; : . ( ) - / & + * \t or ? */
     bool upper;        /* a word that starts with a capital */
     bool digit;        /* a word that starts with a digit */
@@ -130,6 +132,16 @@ static bool joins_word(const char *s, size_t n, size_t i, int32_t cp, int32_t pr
     return prev >= '0' && prev <= '9' && next >= '0' && next <= '9';
 }
 
+/* FNV-1a of a token's text: computed once per token, then combined with
+ * the node it follows at every lookup in the phrase table. */
+static uint64_t word_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
 static const char *punct_key(char c)
 {
     static const char keys[] = ",\0;\0:\0.\0(\0)\0-\0/\0&\0+\0*\0\t\0?";
@@ -149,6 +161,8 @@ static bool fill_word(pm_arena *a, tok *t, const char *w, size_t len, pm_buf *sc
     t->ascii = pm_arena_strndup(a, scratch->data ? scratch->data : "", scratch->len);
     if (!t->text || !t->fold || !t->ascii || scratch->failed)
         return false;
+    t->fold_hash = word_hash(t->fold);
+    t->ascii_hash = word_hash(t->ascii);
     int32_t first;
     cp_at(w, len, 0, &first);
     t->upper = first >= 0 && utf8proc_isupper(first);
@@ -183,6 +197,7 @@ static pm_status tokenize(pm_arena *a, const char *s, size_t n, toks *out, pm_bu
             t->end = i + k;
             t->text = pm_arena_strndup(a, s + i, k);
             t->fold = t->ascii = punct_key(t->punct);
+            t->fold_hash = t->ascii_hash = word_hash(t->fold);
             if (!t->text)
                 return PM_ERR_NOMEM;
             prev = cp;
@@ -208,21 +223,31 @@ static pm_status tokenize(pm_arena *a, const char *s, size_t n, toks *out, pm_bu
 
 /* ---- phrase table ------------------------------------------------------ */
 
-/* One open-addressing table for every phrase and every prefix of one. The
- * key is "<category><mode> tok tok …", mode 'f' (folded) or 'a' (without
- * diacritics); '-' tokens are left out, so `Đài PT-TH` = `Đài PT TH`. */
+/* One open-addressing table for every phrase and every prefix of one: a
+ * trie whose nodes are (parent node, word). Each category has two roots,
+ * mode 'f' (folded) and 'a' (without diacritics); '-' tokens are left out,
+ * so `Đài PT-TH` = `Đài PT TH`. */
 enum { PREFIX_ONLY = -1, AMBIGUOUS = -2 };
 
 typedef struct slot {
-    const char *key;
-    uint64_t hash; /* hash_key(key): most probes end on it, without a strcmp */
-    int32_t value; /* >= 0: a phrase; PREFIX_ONLY; AMBIGUOUS: two phrases fold together */
+    const char *word;  /* NULL: a free slot */
+    uint64_t hash;     /* node_hash(parent, word): most probes end on it, without a strcmp */
+    uint32_t parent, node;
+    int32_t value;     /* >= 0: a phrase; PREFIX_ONLY; AMBIGUOUS: two phrases fold together */
 } slot;
 
 typedef struct dict {
     slot *slots;
     size_t cap, len;
 } dict;
+
+/* The roots take the node numbers below FIRST_NODE, one per category and mode. */
+enum { FIRST_NODE = 512 };
+
+static uint32_t root_node(char cat, char mode)
+{
+    return (uint32_t)(unsigned char)cat << 1 | (mode == 'a');
+}
 
 enum category {
     CAT_AGENCY = 'A',  /* value: entry */
@@ -237,6 +262,7 @@ enum category {
     CAT_GOV = 'V',
     CAT_DEPT_HEAD = 'P',
     CAT_HEAD = 'H',
+    CAT_SECTOR = 'T',
     CAT_NOT_HEAD = 'N',
     CAT_STOP = 'X',
     CAT_ROLE = 'K',    /* value: a pm_role, or ROLE_ACTOR */
@@ -245,38 +271,34 @@ enum category {
 
 enum { ROLE_ACTOR = 16 };
 
-/* FNV-1a, continued over s: the hash of a key grows with it, token by
- * token, as a phrase is walked. */
-static uint64_t hash_more(uint64_t h, const char *s)
+/* The hash of a node from its parent and its word's word_hash, mixed so
+ * that the low bits (the table index) depend on both. */
+static uint64_t node_hash(uint32_t parent, uint64_t word)
 {
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
+    uint64_t h = word ^ (parent * 0x9E3779B97F4A7C15u);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9u;
+    return h ^ h >> 32;
 }
 
-static uint64_t hash_key(const char *s)
+/* The slot of the node (parent, word), or the free slot where it belongs. */
+static slot *dict_slot(const dict *d, uint32_t parent, const char *word, uint64_t hash)
 {
-    return hash_more(1469598103934665603u, s);
-}
-
-/* The slot of key, whose hash_key is hash. */
-static const slot *dict_get(const dict *d, const char *key, uint64_t hash)
-{
-    if (!d->cap)
-        return NULL;
     for (size_t i = hash & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
-        if (!d->slots[i].key)
-            return NULL;
-        if (d->slots[i].hash == hash && strcmp(d->slots[i].key, key) == 0)
-            return &d->slots[i];
+        slot *s = &d->slots[i];
+        if (!s->word ||
+            (s->hash == hash && s->parent == parent && strcmp(s->word, word) == 0))
+            return s;
     }
 }
 
-static slot *dict_slot(dict *d, const char *key)
+/* The node (parent, word), NULL when no phrase goes on that way. */
+static const slot *dict_get(const dict *d, uint32_t parent, const char *word, uint64_t word_h)
 {
-    for (size_t i = hash_key(key) & (d->cap - 1);; i = (i + 1) & (d->cap - 1))
-        if (!d->slots[i].key || strcmp(d->slots[i].key, key) == 0)
-            return &d->slots[i];
+    if (!d->cap)
+        return NULL;
+    const slot *s = dict_slot(d, parent, word, node_hash(parent, word_h));
+    return s->word ? s : NULL;
 }
 
 static bool dict_grow(dict *d)
@@ -291,32 +313,39 @@ static bool dict_grow(dict *d)
     }
     d->cap = cap;
     for (size_t i = 0; i < old_cap; i++)
-        if (old[i].key)
-            *dict_slot(d, old[i].key) = old[i];
+        if (old[i].word)
+            *dict_slot(d, old[i].parent, old[i].word, old[i].hash) = old[i];
     free(old);
     return true;
 }
 
-/* Adds key -> value. A phrase that two entries share is an error in the
- * data; without diacritics it is only ambiguous (and not matched). */
-static pm_status dict_put(dict *d, pm_arena *a, const char *key, int32_t value, bool *clash)
+/* Adds the node (parent, word) -> value; *node gets its number. A phrase
+ * that two entries share is an error in the data; without diacritics
+ * (`loose`) it is only ambiguous (and not matched). */
+static pm_status dict_put(dict *d, pm_arena *a, uint32_t parent, const char *word,
+                          uint64_t word_h, bool loose, int32_t value, uint32_t *node,
+                          bool *clash)
 {
     if ((d->len + 1) * 2 > d->cap && !dict_grow(d))
         return PM_ERR_NOMEM;
-    slot *s = dict_slot(d, key);
-    if (!s->key) {
-        s->hash = hash_key(key);
-        if (!(s->key = pm_arena_strdup(a, key)))
+    uint64_t hash = node_hash(parent, word_h);
+    slot *s = dict_slot(d, parent, word, hash);
+    if (!s->word) {
+        if (!(s->word = pm_arena_strdup(a, word)))
             return PM_ERR_NOMEM;
+        s->hash = hash;
+        s->parent = parent;
+        s->node = FIRST_NODE + (uint32_t)d->len++;
         s->value = value;
-        d->len++;
+        *node = s->node;
         return PM_OK;
     }
+    *node = s->node;
     if (value == PREFIX_ONLY || s->value == value || s->value == AMBIGUOUS)
         return PM_OK;
     if (s->value == PREFIX_ONLY)
         s->value = value;
-    else if (key[1] == 'a')
+    else if (loose)
         s->value = AMBIGUOUS;
     else
         *clash = true;
@@ -365,14 +394,10 @@ typedef struct hit {
     bool reached_end;
 } hit;
 
-static hit walk(const dict *d, pm_buf *key, char cat, char mode, const tok *t, size_t n,
-                size_t i)
+static hit walk(const dict *d, char cat, char mode, const tok *t, size_t n, size_t i)
 {
     hit best = {0, PREFIX_ONLY, false};
-    pm_buf_reset(key);
-    pm_buf_putc(key, cat);
-    pm_buf_putc(key, mode);
-    uint64_t hash = hash_key((const char[]){cat, mode, '\0'});
+    uint32_t node = root_node(cat, mode);
     size_t words = 0;
     bool plain = true, all = true;
     for (size_t j = i; j < n; j++) {
@@ -381,15 +406,13 @@ static hit walk(const dict *d, pm_buf *key, char cat, char mode, const tok *t, s
                 break;
             continue;
         }
-        const char *word = mode == 'f' ? t[j].fold : t[j].ascii;
-        pm_buf_putc(key, ' ');
-        pm_buf_puts(key, word);
-        hash = hash_more(hash_more(hash, " "), word);
-        const slot *s = key->failed ? NULL : dict_get(d, pm_buf_cstr(key), hash);
+        const slot *s = mode == 'f' ? dict_get(d, node, t[j].fold, t[j].fold_hash)
+                                    : dict_get(d, node, t[j].ascii, t[j].ascii_hash);
         if (!s) {
             all = false;
             break;
         }
+        node = s->node;
         if (!t[j].punct) {
             words++;
             plain &= t[j].plain;
@@ -407,17 +430,16 @@ typedef struct scan {
     const struct pm_agency_lexicon *lex;
     const tok *t;
     size_t n;
-    pm_buf *key;
 } scan;
 
 static hit find(const scan *c, char cat, size_t i, bool fold_marks)
 {
     if (i >= c->n)
         return (hit){0, PREFIX_ONLY, false};
-    hit exact = walk(&c->lex->phrases, c->key, (char)cat, 'f', c->t, c->n, i);
+    hit exact = walk(&c->lex->phrases, cat, 'f', c->t, c->n, i);
     if (!fold_marks)
         return exact;
-    hit loose = walk(&c->lex->phrases, c->key, (char)cat, 'a', c->t, c->n, i);
+    hit loose = walk(&c->lex->phrases, cat, 'a', c->t, c->n, i);
     hit best = loose.len > exact.len ? loose : exact;
     best.reached_end = exact.reached_end || loose.reached_end;
     return best;
@@ -440,9 +462,9 @@ static bool is_punct(const scan *c, size_t i, char p)
 
 /* Applies OCR fixes and abbreviations, longest first, into out. */
 static pm_status apply_rewrites(const struct pm_agency_lexicon *lex, pm_arena *a, const toks *in,
-                                toks *out, pm_buf *key)
+                                toks *out)
 {
-    scan c = {lex, in->v, in->n, key};
+    scan c = {lex, in->v, in->n};
     for (size_t i = 0; i < in->n;) {
         hit ocr = find(&c, CAT_OCR, i, false);
         hit abbr = find(&c, CAT_REWRITE, i, true);
@@ -476,7 +498,7 @@ typedef struct loader {
     const pm_patterns *patterns;
     const pm_tsv *table;
     const pm_tsv_row *row;
-    pm_buf key, scratch;
+    pm_buf scratch;
     pm_error *err;
 } loader;
 
@@ -496,7 +518,7 @@ static pm_status tokens_of(loader *ld, const char *text, bool rewritten, toks *o
         return st;
     }
     *out = (toks){0};
-    return apply_rewrites(ld->lex, &ld->lex->arena, &raw, out, &ld->key);
+    return apply_rewrites(ld->lex, &ld->lex->arena, &raw, out);
 }
 
 static bool has_words(const toks *t)
@@ -514,23 +536,18 @@ static pm_status add_tokens(loader *ld, char cat, const toks *t, int32_t value, 
     if (!has_words(t))
         return load_fail(ld, PM_ERR_PATTERN, "empty phrase", field);
     for (int m = 0; m < (fold_marks ? 2 : 1); m++) {
-        char mode = m ? 'a' : 'f';
-        pm_buf_reset(&ld->key);
-        pm_buf_putc(&ld->key, cat);
-        pm_buf_putc(&ld->key, mode);
+        uint32_t node = root_node(cat, m ? 'a' : 'f');
         size_t last = t->n;
         while (last > 0 && t->v[last - 1].punct == '-')
             last--;
         for (size_t i = 0; i < last; i++) {
-            if (t->v[i].punct == '-')
+            const tok *w = &t->v[i];
+            if (w->punct == '-')
                 continue;
-            pm_buf_putc(&ld->key, ' ');
-            pm_buf_puts(&ld->key, m ? t->v[i].ascii : t->v[i].fold);
-            if (ld->key.failed)
-                return load_fail(ld, PM_ERR_NOMEM, "", field);
             bool clash = false;
-            pm_status st = dict_put(&ld->lex->phrases, &ld->lex->arena, pm_buf_cstr(&ld->key),
-                                    i + 1 == last ? value : PREFIX_ONLY, &clash);
+            pm_status st = dict_put(&ld->lex->phrases, &ld->lex->arena, node,
+                                    m ? w->ascii : w->fold, m ? w->ascii_hash : w->fold_hash,
+                                    m == 1, i + 1 == last ? value : PREFIX_ONLY, &node, &clash);
             if (st != PM_OK)
                 return load_fail(ld, st, "", field);
             if (clash)
@@ -570,7 +587,7 @@ static pm_status add_dept(loader *ld, const char *form, int32_t e)
     pm_status st = tokens_of(ld, form, true, &t);
     if (st != PM_OK)
         return load_fail(ld, st, "", form);
-    scan c = {ld->lex, t.v, t.n, &ld->key};
+    scan c = {ld->lex, t.v, t.n};
     size_t head = find(&c, CAT_DEPT_HEAD, 0, false).len;
     if (!head || head >= t.n)
         return PM_OK;
@@ -635,6 +652,7 @@ static const struct row_kind {
     {"member", CAT_MEMBER, false}, {"scope", CAT_SCOPE, false},
     {"gov", CAT_GOV, false},       {"dept", CAT_DEPT_HEAD, false},
     {"head", CAT_HEAD, false},     {"nothead", CAT_NOT_HEAD, false},
+    {"sector", CAT_SECTOR, false},
     {"stop", CAT_STOP, false},     {"glue", CAT_GLUE, false},
     {"role", CAT_ROLE, false},
 };
@@ -726,7 +744,6 @@ pm_status pm_agency_init(pm_extractor *x, pm_error *err)
         st = load_rewrites(&ld, "abbreviations", CAT_REWRITE, true);
     if (st == PM_OK)
         st = load_agencies(&ld);
-    pm_buf_free(&ld.key);
     pm_buf_free(&ld.scratch);
     x->agency = lex;
     if (st != PM_OK)
@@ -788,6 +805,15 @@ static bool starts_other(const scan *c, size_t j)
            find_len(c, CAT_STOP, j);
 }
 
+/* starts_other for a word of a place name: a function word matches it only
+ * as written, since a capitalised syllable without marks is a name (`La Gi`
+ * is not `là`). */
+static bool starts_other_name(const scan *c, size_t j)
+{
+    return find_len(c, CAT_AGENCY, j) || find_len(c, CAT_GOV, j) || find_len(c, CAT_ROLE, j) ||
+           find(c, CAT_STOP, j, false).len;
+}
+
 /* A place name after a body (`tỉnh Thái Nguyên`, `thành phố Sóc Trăng`):
  * capitalised words or numbers. Returns its length in tokens. */
 static size_t proper_name(const scan *c, size_t j)
@@ -799,7 +825,7 @@ static size_t proper_name(const scan *c, size_t j)
             k++;
             continue;
         }
-        if (t->punct || !(t->upper || t->digit) || starts_other(c, k))
+        if (t->punct || !(t->upper || t->digit) || starts_other_name(c, k))
             break;
         end = ++k;
         words++;
@@ -1082,6 +1108,35 @@ static bool continues_name(const scan *c, size_t j)
     return j < c->n && t[j].upper && !t[j].punct && !t[j].line_start && !starts_other(c, j);
 }
 
+/* A word that may go on a body's name after `và` or a comma: capitalised,
+ * on the same line, opening no agency and no body of its own. */
+static bool name_word(const scan *c, size_t j)
+{
+    const tok *t = c->t;
+    return j < c->n && t[j].upper && !t[j].punct && !t[j].line_start && !starts_other(c, j) &&
+           !find_len(c, CAT_HEAD, j);
+}
+
+/* Does the comma at j inside the name that starts at i enumerate parts of
+ * it: a name word follows, and `và` joins the parts, before the comma
+ * (`Báo và Phát thanh, Truyền hình …`) or after it, ahead of the next
+ * punctuation (`Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh`)? */
+static bool comma_continues(const scan *c, size_t i, size_t j)
+{
+    if (!name_word(c, j + 1))
+        return false;
+    for (size_t k = i; k < j; k++)
+        if (is_fold(c, k, "và"))
+            return true;
+    for (size_t k = j + 2; k < c->n && k < i + MAX_NAME_TOKENS && !c->t[k].punct; k++) {
+        if (starts_other(c, k))
+            return false;
+        if (is_fold(c, k, "và"))
+            return name_word(c, k + 1);
+    }
+    return false;
+}
+
 /* A body outside the lexicon: a capitalised head word (`Ban quản lý`,
  * `Báo`, `Văn phòng`) and the words of its name, up to a verb, a role
  * marker, punctuation or another agency. `và` continues the name only
@@ -1114,6 +1169,10 @@ static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k
         if (places) {
             end = j + places;
             break;
+        }
+        if (is_punct(c, j, ',') && comma_continues(c, i, j)) {
+            j++;
+            continue;
         }
         if (t[j].punct)
             break;
@@ -1302,17 +1361,38 @@ static bool push_event(pm_arena *a, line *l, ev_kind kind, int32_t role, size_t 
 }
 
 /* The longest recognition at token i. */
+/* `các doanh nghiệp du lịch`: a collective of bodies and the lower-case
+ * words of its sector, named as written; up to a verb, punctuation or
+ * another agency. */
+static void rec_sector(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k)
+{
+    size_t head = find_len(c, CAT_SECTOR, i), j = i + head;
+    if (!head)
+        return;
+    while (j < c->n && j < i + head + MAX_SECTOR_WORDS && !c->t[j].punct && !c->t[j].upper &&
+           !c->t[j].digit && !is_fold(c, j, "và") && !starts_other(c, j))
+        j++;
+    if (j == i + head)
+        return;
+    pm_buf_reset(buf);
+    join_tokens(c, i, j, buf);
+    const char *name = built_name(sa, buf);
+    if (name)
+        add_item(k, i, j, -1, name);
+}
+
 static void recognise(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *best)
 {
     cand k;
     best->n = best->end = 0;
-    for (int r = 0; r < 5; r++) {
+    for (int r = 0; r < 6; r++) {
         k.n = k.end = 0;
         switch (r) {
         case 0: rec_lexicon(c, i, &k); break;
         case 1: rec_government(c, sa, buf, i, &k); break;
         case 2: rec_departments(c, i, &k); break;
         case 3: rec_collective(c, i, &k); break;
+        case 4: rec_sector(c, sa, buf, i, &k); break;
         default: rec_head(c, sa, buf, i, &k); break;
         }
         if (k.end > best->end)
@@ -1396,14 +1476,14 @@ size_t pm_find_agencies(const pm_extractor *x, pm_arena *a, const char *s, size_
         return 0;
     pm_arena sa;
     pm_arena_init(&sa);
-    pm_buf key = {0}, scratch = {0};
+    pm_buf scratch = {0};
     toks written = {0}, rewritten = {0};
     line l = {0};
     size_t count = 0;
     if (tokenize(&sa, s, n, &written, &scratch) != PM_OK ||
-        apply_rewrites(x->agency, &sa, &written, &rewritten, &key) != PM_OK)
+        apply_rewrites(x->agency, &sa, &written, &rewritten) != PM_OK)
         goto done;
-    scan c = {x->agency, rewritten.v, rewritten.n, &key};
+    scan c = {x->agency, rewritten.v, rewritten.n};
     if (build_line(&c, &sa, &scratch, &l) != PM_OK)
         goto done;
     assign_roles(&l);
@@ -1426,7 +1506,6 @@ size_t pm_find_agencies(const pm_extractor *x, pm_arena *a, const char *s, size_
         }
     }
 done:
-    pm_buf_free(&key);
     pm_buf_free(&scratch);
     pm_arena_free(&sa);
     return count;

@@ -17,7 +17,8 @@ static const char *const own_regexes[] = {
     "target-cues.aspirational", "target-cues.not_before",   "target-cues.time_unit",
     "target-cues.subject_tail", "target-cues.subject_head", "target-cues.subject_cut",
     "target-cues.list_head",    "target-cues.scope",        "target-cues.count_tail",
-    "target-cues.period_of",    "target-cues.total_row",
+    "target-cues.period_of",    "target-cues.total_row",    "target-cues.forecast",
+    "target-cues.compared",
 };
 
 pm_status pm_extractor_new(const pm_patterns *p, pm_extractor **out, pm_error *err)
@@ -183,17 +184,23 @@ bool pm_cue_at(const pm_extractor *x, const pcre2_code *re, const char *s, size_
 
 /* ---- table columns ----------------------------------------------------------- */
 
-/* A 4-digit year 19xx/20xx standing alone in s, else 0. */
+/* The latest 4-digit year 19xx/20xx standing alone in s, else 0: a column
+ * of a period (`Giai đoạn 2021-2025`) holds what is due at its end, and a
+ * year named for comparison (`Đến 2025 (so với 2020)`) is earlier. */
 static int year_in(const char *s, size_t n)
 {
+    int latest = 0;
     for (size_t i = 0; i + 4 <= n; i++) {
         bool alone = (i == 0 || s[i - 1] < '0' || s[i - 1] > '9') &&
                      (i + 4 == n || s[i + 4] < '0' || s[i + 4] > '9');
         if (alone && (s[i] == '1' || s[i] == '2') && (s[i + 1] == '9' || s[i + 1] == '0') &&
-            s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9')
-            return atoi(s + i);
+            s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9') {
+            int year = atoi(s + i);
+            if (year > latest)
+                latest = year;
+        }
     }
-    return 0;
+    return latest;
 }
 
 static pm_column_role role_named(const char *name)
@@ -235,6 +242,24 @@ static void fold_header(const char *s, pm_buf *tmp, pm_buf *out)
     pm_buf_cstr(out);
 }
 
+/* A byte of a word in a folded header: a letter or digit, or part of a
+ * letter folding kept (`ø`). */
+static bool is_word_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+}
+
+/* Does the folded header contain the words of pat, whole (`uoc` is not the
+ * end of `duoc`)? */
+static bool has_words(const char *header, const char *pat)
+{
+    size_t len = strlen(pat);
+    for (const char *at = strstr(header, pat); at; at = strstr(at + 1, pat))
+        if ((at == header || !is_word_byte(at[-1])) && !is_word_byte(at[len]))
+            return true;
+    return false;
+}
+
 pm_status pm_table_columns(const pm_extractor *x, pm_arena *a, const pm_table *tb,
                            pm_column **out)
 {
@@ -255,7 +280,7 @@ pm_status pm_table_columns(const pm_extractor *x, pm_arena *a, const pm_table *t
                 continue;
             const char *pat = row->fields[0];
             bool hit = pat[0] == '=' ? strcmp(folded.data, pat + 1) == 0
-                                     : strstr(folded.data, pat) != NULL;
+                                     : has_words(folded.data, pat);
             if (hit)
                 role = role_named(row->fields[1]);
         }

@@ -36,8 +36,10 @@ size_t pm_parse_number(const char *s, size_t n, double *out);
  * `Phấn đấu ≥ 45`, `từ 40% đến 45%`, `03 đô thị`, `khoảng 10 triệu lượt`.
  * start/end delimit it in the searched text. unit: "%", "m2/person",
  * "count", a unit of the lexicon, or pm_unit_written when the unit is the
- * text's own words s[unit_start, unit_end) (`triệu lượt`: a magnitude and
- * what it counts, the value unscaled); NULL if none. */
+ * text's own words s[unit_start, unit_end) (`triệu tấn`: a magnitude and a
+ * measure, the value unscaled); NULL if none. A count scaled by a magnitude
+ * (`1,25 triệu lượt khách`: 1250000) has what it counts in
+ * s[unit_start, unit_end) (`lượt khách`); other units leave them equal. */
 typedef struct pm_quantity {
     pm_value value;
     const char *unit;

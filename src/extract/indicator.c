@@ -7,8 +7,9 @@
  * ends later (Vietnamese puts the narrowing word last: `quy hoạch chung
  * xã`), then one matched with its diacritics. When no form occurs as
  * written, a form whose words occur in order with a qualifier or two
- * inserted between them matches (`nước thải sinh hoạt đô thị được xử lý`). Indicator texts are short and
- * the catalogue small, so a scan of every form is cheaper than an index. */
+ * inserted between them matches (`nước thải sinh hoạt đô thị được xử lý`).
+ * Keys are cut into words once; forms are found through a table of their
+ * first words, so a text costs its words, not its length times the forms. */
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -16,12 +17,27 @@
 #include "extract/internal.h"
 #include "text/text.h"
 
+/* The words of a " w w " key: pointers into it, each ending at a ' '. */
+typedef struct word_list {
+    const char **w;
+    size_t n;
+} word_list;
+
 typedef struct indicator_form {
     const char *id;
-    const char *fold;  /* " w w " */
-    const char *ascii; /* the same without diacritics */
+    word_list fold;  /* of " w w " */
+    word_list ascii; /* the same without diacritics */
     size_t words;
+    /* next form with the same first word in first_fold / first_ascii, -1 at the end */
+    int32_t next_fold, next_ascii;
 } indicator_form;
+
+/* Forms by their first word: open addressing, the head of each chain. */
+typedef struct first_words {
+    const char **word;
+    int32_t *head;
+    size_t cap;
+} first_words;
 
 typedef struct ocr_fix {
     const char *from, *to; /* " w w " keys */
@@ -33,6 +49,7 @@ struct pm_indicator_lexicon {
     size_t n_forms, cap_forms;
     ocr_fix *fixes;
     size_t n_fixes, cap_fixes;
+    first_words first_fold, first_ascii;
 };
 
 static bool is_word_cp(utf8proc_int32_t cp)
@@ -150,12 +167,85 @@ static bool valid_id(const char *id)
     return true;
 }
 
-static size_t count_words(const char *key)
+/* Word starts of a " w w " key. */
+static size_t key_words(const char *key, const char **out)
 {
     size_t n = 0;
     for (const char *p = key; *p; p++)
-        n += *p == ' ';
-    return n ? n - 1 : 0;
+        if (*p == ' ' && p[1])
+            out[n++] = p + 1;
+    return n;
+}
+
+/* The words of key in an array from the arena. */
+static bool split_key(pm_arena *a, const char *key, word_list *out)
+{
+    size_t spaces = 0;
+    for (const char *p = key; *p; p++)
+        spaces += *p == ' ';
+    out->w = pm_arena_alloc(a, (spaces + 1) * sizeof *out->w);
+    out->n = out->w ? key_words(key, out->w) : 0;
+    return out->w != NULL;
+}
+
+static bool same_word(const char *a, const char *b)
+{
+    while (*a != ' ' && *a == *b)
+        a++, b++;
+    return *a == ' ' && *b == ' ';
+}
+
+static uint64_t word_hash(const char *w)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *w != ' '; w++)
+        h = (h ^ (unsigned char)*w) * 1099511628211u;
+    return h;
+}
+
+/* The chain head for word: its slot, or the free slot where it belongs. */
+static size_t first_slot(const first_words *fw, const char *word)
+{
+    size_t i = word_hash(word) & (fw->cap - 1);
+    while (fw->word[i] && !same_word(fw->word[i], word))
+        i = (i + 1) & (fw->cap - 1);
+    return i;
+}
+
+/* Chains every form with words into fw by its first word (in the fold or
+ * ascii list); later forms are put in front and then reversed by building
+ * from the last form, so each chain runs in catalogue order. */
+static bool index_first_words(struct pm_indicator_lexicon *lex, first_words *fw, bool ascii)
+{
+    fw->cap = 16;
+    while (fw->cap < 2 * lex->n_forms)
+        fw->cap *= 2;
+    fw->word = pm_arena_alloc(&lex->arena, fw->cap * sizeof *fw->word);
+    fw->head = pm_arena_alloc(&lex->arena, fw->cap * sizeof *fw->head);
+    if (!fw->word || !fw->head)
+        return false;
+    memset(fw->word, 0, fw->cap * sizeof *fw->word);
+    for (size_t f = lex->n_forms; f-- > 0;) {
+        indicator_form *form = &lex->forms[f];
+        const word_list *wl = ascii ? &form->ascii : &form->fold;
+        int32_t *next = ascii ? &form->next_ascii : &form->next_fold;
+        *next = -1;
+        if (!wl->n)
+            continue;
+        size_t i = first_slot(fw, wl->w[0]);
+        if (fw->word[i])
+            *next = fw->head[i];
+        fw->word[i] = wl->w[0];
+        fw->head[i] = (int32_t)f;
+    }
+    return true;
+}
+
+/* The first form with this first word, -1 if none. */
+static int32_t forms_starting(const first_words *fw, const char *word)
+{
+    size_t i = first_slot(fw, word);
+    return fw->word[i] ? fw->head[i] : -1;
 }
 
 static pm_status load_forms(struct pm_indicator_lexicon *lex, const pm_patterns *p, pm_error *err)
@@ -185,17 +275,23 @@ static pm_status load_forms(struct pm_indicator_lexicon *lex, const pm_patterns 
                 break;
             }
             indicator_form *form = PM_PUSH(&lex->arena, lex->forms, lex->n_forms, lex->cap_forms);
-            if (!form || !id || !(form->fold = pm_arena_strdup(&lex->arena, fold.data)) ||
-                !(form->ascii = pm_arena_strdup(&lex->arena, ascii.data))) {
+            const char *fold_key = pm_arena_strdup(&lex->arena, fold.data);
+            const char *ascii_key = pm_arena_strdup(&lex->arena, ascii.data);
+            if (!form || !id || !fold_key || !ascii_key ||
+                !split_key(&lex->arena, fold_key, &form->fold) ||
+                !split_key(&lex->arena, ascii_key, &form->ascii)) {
                 st = pm_fail(err, PM_ERR_NOMEM, tab->path, row->line, "out of memory");
                 break;
             }
             form->id = id;
-            form->words = count_words(form->fold);
+            form->words = form->fold.n;
         }
     }
     pm_buf_free(&fold);
     pm_buf_free(&ascii);
+    if (st == PM_OK && (!index_first_words(lex, &lex->first_fold, false) ||
+                        !index_first_words(lex, &lex->first_ascii, true)))
+        st = pm_fail(err, PM_ERR_NOMEM, tab->path, 0, "out of memory");
     return st;
 }
 
@@ -223,45 +319,45 @@ void pm_indicator_free(pm_extractor *x)
     x->indicator = NULL;
 }
 
-/* The word after the last one of `form` in `key`, or 0 when absent. */
-static size_t match_end(const char *key, const char *form)
+/* Do the form's words stand at t[at …]? */
+static bool words_at(const word_list *t, size_t at, const word_list *form)
 {
-    const char *hit = strstr(key, form);
-    if (!hit)
-        return 0;
-    size_t words = 0;
-    for (const char *p = key; p <= hit; p++)
-        words += *p == ' ';
-    return words + count_words(form);
+    if (at + form->n > t->n)
+        return false;
+    for (size_t k = 1; k < form->n; k++)
+        if (!same_word(t->w[at + k], form->w[k]))
+            return false;
+    return true;
+}
+
+/* For every form, where its first occurrence in t ends (as the number of
+ * the word after it, plus one), 0 when absent: end[f]. */
+static void contiguous_ends(const struct pm_indicator_lexicon *lex, const first_words *fw,
+                            bool ascii, const word_list *t, size_t *end)
+{
+    for (size_t at = 0; at < t->n; at++) {
+        for (int32_t f = forms_starting(fw, t->w[at]); f >= 0;) {
+            const indicator_form *form = &lex->forms[f];
+            const word_list *words = ascii ? &form->ascii : &form->fold;
+            if (!end[f] && words_at(t, at, words))
+                end[f] = at + 1 + words->n;
+            f = ascii ? form->next_ascii : form->next_fold;
+        }
+    }
 }
 
 enum { MAX_INSERTED_WORDS = 2, MAX_KEY_WORDS = 64 };
 
-/* Word starts of a " w w " key (at most max). */
-static size_t key_words(const char *key, const char **out, size_t max)
-{
-    size_t n = 0;
-    for (const char *p = key; *p && n < max; p++)
-        if (*p == ' ' && p[1])
-            out[n++] = p + 1;
-    return n;
-}
-
-static bool same_word(const char *a, const char *b)
-{
-    while (*a != ' ' && *a == *b)
-        a++, b++;
-    return *a == ' ' && *b == ' ';
-}
-
 /* The form's words in order in the text with at most MAX_INSERTED_WORDS
  * others between them (`nước thải sinh hoạt đô thị được xử lý` for `nước
- * thải sinh hoạt được xử lý`): the word after the last one matched, 0 when
- * absent. The earliest next word is taken, which leaves the fewest inserted. */
-static size_t gapped_match_end(const char *key, const char *form)
+ * thải sinh hoạt được xử lý`), among the text's first MAX_KEY_WORDS: the
+ * word after the last one matched, 0 when absent. The earliest next word
+ * is taken, which leaves the fewest inserted. */
+static size_t gapped_match_end(const word_list *text, const word_list *form)
 {
-    const char *t[MAX_KEY_WORDS], *f[MAX_KEY_WORDS];
-    size_t nt = key_words(key, t, MAX_KEY_WORDS), nf = key_words(form, f, MAX_KEY_WORDS);
+    const char *const *t = text->w, *const *f = form->w;
+    size_t nt = text->n < MAX_KEY_WORDS ? text->n : MAX_KEY_WORDS;
+    size_t nf = form->n < MAX_KEY_WORDS ? form->n : MAX_KEY_WORDS;
     for (size_t start = 0; nf && start + nf <= nt; start++) {
         if (!same_word(t[start], f[0]))
             continue;
@@ -283,19 +379,18 @@ static size_t gapped_match_end(const char *key, const char *form)
 }
 
 /* The best form: the longest, then the one that ends later, then one
- * matched with its diacritics. */
-static const char *best_form(const struct pm_indicator_lexicon *lex, const char *fold,
-                             const char *ascii, bool gapped)
+ * matched with its diacritics. fold_end/ascii_end: each form's end in the
+ * text's keys, 0 when absent. */
+static const char *best_form(const struct pm_indicator_lexicon *lex, const size_t *fold_end,
+                             const size_t *ascii_end)
 {
     const char *best = NULL;
     size_t best_words = 0, best_end = 0;
     bool best_exact = false;
     for (size_t f = 0; f < lex->n_forms; f++) {
         const indicator_form *form = &lex->forms[f];
-        size_t end = gapped ? gapped_match_end(fold, form->fold) : match_end(fold, form->fold);
-        bool exact = end > 0;
-        if (!exact)
-            end = gapped ? gapped_match_end(ascii, form->ascii) : match_end(ascii, form->ascii);
+        bool exact = fold_end[f] > 0;
+        size_t end = exact ? fold_end[f] : ascii_end[f];
         if (!end)
             continue;
         bool better = form->words != best_words ? form->words > best_words
@@ -319,13 +414,28 @@ const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
         return NULL;
     const struct pm_indicator_lexicon *lex = x->indicator;
     pm_buf fold = {0}, ascii = {0};
+    pm_arena scratch;
+    pm_arena_init(&scratch);
     const char *best = NULL;
-    if (keys_of(lex, s, n, &fold, &ascii)) {
-        best = best_form(lex, fold.data, ascii.data, false);
-        if (!best)
-            best = best_form(lex, fold.data, ascii.data, true);
+    word_list tf, ta;
+    size_t *fold_end = pm_arena_alloc(&scratch, 2 * (lex->n_forms + 1) * sizeof *fold_end);
+    if (fold_end && keys_of(lex, s, n, &fold, &ascii) &&
+        split_key(&scratch, fold.data, &tf) && split_key(&scratch, ascii.data, &ta)) {
+        size_t *ascii_end = fold_end + lex->n_forms + 1;
+        memset(fold_end, 0, 2 * (lex->n_forms + 1) * sizeof *fold_end);
+        contiguous_ends(lex, &lex->first_fold, false, &tf, fold_end);
+        contiguous_ends(lex, &lex->first_ascii, true, &ta, ascii_end);
+        best = best_form(lex, fold_end, ascii_end);
+        if (!best) {
+            for (size_t f = 0; f < lex->n_forms; f++) {
+                fold_end[f] = gapped_match_end(&tf, &lex->forms[f].fold);
+                ascii_end[f] = fold_end[f] ? 0 : gapped_match_end(&ta, &lex->forms[f].ascii);
+            }
+            best = best_form(lex, fold_end, ascii_end);
+        }
     }
     pm_buf_free(&fold);
     pm_buf_free(&ascii);
+    pm_arena_free(&scratch);
     return best;
 }

@@ -35,6 +35,9 @@ struct pm_quantity_lexicon {
     const pcre2_code *time_noun;       /* `tuổi`, `năm` after an attained value */
     unit_form *units;
     size_t n_units;
+    unit_form *magnitudes; /* `triệu` -> 1e6: unit is the factor, as text */
+    double *factors;       /* factors[i] of magnitudes[i] */
+    size_t n_magnitudes;
 };
 
 /* ---- numbers ------------------------------------------------------------ */
@@ -310,6 +313,36 @@ static char *unit_key(const char *form, size_t *len)
     return key;
 }
 
+/* patterns/magnitudes.tsv: `word<TAB>factor`, what a magnitude word
+ * multiplies a count by. */
+static pm_status load_magnitudes(const pm_patterns *p, struct pm_quantity_lexicon *lx,
+                                 pm_error *err)
+{
+    const pm_tsv *t = pm_patterns_table(p, "magnitudes", err);
+    if (!t)
+        return PM_ERR_PATTERN;
+    size_t rows = t->n_rows ? t->n_rows : 1;
+    lx->magnitudes = calloc(rows, sizeof *lx->magnitudes);
+    lx->factors = calloc(rows, sizeof *lx->factors);
+    if (!lx->magnitudes || !lx->factors)
+        return pm_fail(err, PM_ERR_NOMEM, t->path, 0, "out of memory");
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const pm_tsv_row *row = &t->rows[r];
+        char *rest = NULL;
+        double factor = row->n_fields == 2 ? strtod(row->fields[1], &rest) : 0;
+        if (row->n_fields != 2 || !row->fields[0][0] || !rest || *rest || factor <= 1)
+            return pm_fail(err, PM_ERR_PATTERN, t->path, row->line,
+                           "expected 'magnitude word<TAB>factor > 1'");
+        unit_form *m = &lx->magnitudes[lx->n_magnitudes];
+        m->key = unit_key(row->fields[0], &m->len);
+        if (!m->key)
+            return pm_fail(err, PM_ERR_NOMEM, t->path, row->line, "out of memory");
+        m->unit = row->fields[1];
+        lx->factors[lx->n_magnitudes++] = factor;
+    }
+    return PM_OK;
+}
+
 pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
 {
     struct pm_quantity_lexicon *lx = calloc(1, sizeof *lx);
@@ -353,7 +386,7 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
         u->unit = row->fields[1];
         lx->n_units++;
     }
-    return PM_OK;
+    return load_magnitudes(p, lx, err);
 }
 
 void pm_quantity_free(pm_extractor *x)
@@ -364,6 +397,10 @@ void pm_quantity_free(pm_extractor *x)
     for (size_t i = 0; i < lx->n_units; i++)
         free(lx->units[i].key);
     free(lx->units);
+    for (size_t i = 0; i < lx->n_magnitudes; i++)
+        free(lx->magnitudes[i].key);
+    free(lx->magnitudes);
+    free(lx->factors);
     free(lx);
     x->quantity = NULL;
 }
@@ -418,6 +455,24 @@ static const unit_form *match_unit(const struct pm_quantity_lexicon *lx, const c
     }
     *end = best_end;
     return best;
+}
+
+/* The factor of the magnitude words in key[from, to) (`nghìn tỷ`: 1e12),
+ * 0 when a word is not in magnitudes.tsv. */
+static double magnitude_factor(const struct pm_quantity_lexicon *lx, const char *key,
+                               size_t from, size_t to)
+{
+    double factor = 1;
+    for (size_t i = skip_spaces(key, to, from); i < to; i = skip_spaces(key, to, i)) {
+        size_t m = 0, word_end = 0;
+        while (m < lx->n_magnitudes && !(word_end = match_form(key, to, i, &lx->magnitudes[m])))
+            m++;
+        if (m == lx->n_magnitudes)
+            return 0;
+        factor *= lx->factors[m];
+        i = word_end;
+    }
+    return factor;
 }
 
 /* ---- finding quantities ------------------------------------------------------ */
@@ -649,6 +704,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
 
     const char *unit = NULL;
     size_t unit_start = 0, rate_end;
+    double factor = 1; /* of a magnitude word before counted things */
     bool attained = words_before(x, lx->attained, key, n1.start, md);
     if (pct1.set || pct2.set) {
         unit = "%";
@@ -669,15 +725,23 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         } else if (letter_at(key, n, end)) {
             return false; /* `4G`, `Quốc lộ 4B`: a glued letter that is no unit */
         } else if (at > end && anchored_match(x, lx->magnitude, f, at, md)) {
-            /* `10 triệu lượt`: the magnitude and what it counts, as written */
             size_t ms, me;
             pm_regex_group(md, 0, &ms, &me);
-            if (!match_unit(lx, key, n, skip_spaces(key, n, me), &unit_end) &&
-                (!anchored_match(x, lx->counted_noun, f, me, md) ||
-                 !pm_regex_group(md, 0, &ms, &unit_end)))
-                unit_end = me;
-            unit = pm_unit_written;
-            unit_start = at;
+            const unit_form *what = match_unit(lx, key, n, skip_spaces(key, n, me), &unit_end);
+            if (what && strcmp(what->unit, "count") == 0 &&
+                (factor = magnitude_factor(lx, key, ms, me)) > 0) {
+                /* `1,25 triệu lượt khách`: a number of things, 1250000 */
+                unit = "count";
+                unit_start = skip_spaces(key, n, me);
+            } else {
+                /* `10 triệu cây`, `2 nghìn tỷ đồng`: money, measures and
+                 * nouns of no count unit stay as written, unscaled */
+                if (!what && (!anchored_match(x, lx->counted_noun, f, me, md) ||
+                              !pm_regex_group(md, 0, &ms, &unit_end)))
+                    unit_end = me;
+                unit = pm_unit_written;
+                unit_start = at;
+            }
             end = unit_end;
         } else if (at > end && anchored_match(x, lx->counted_noun, f, end, md)) {
             /* `11 bác sĩ/vạn dân`, `tối thiểu 60 lít/người/ngày`: a rate,
@@ -726,6 +790,11 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     if (!stated && !is_whole_cell(f, asp, start, end))
         return false;
 
+    if (factor > 1) {
+        /* a count is whole: round off what the decimal factor leaves */
+        t1.value = (double)(long long)(t1.value * factor + 0.5);
+        t2.value = (double)(long long)(t2.value * factor + 0.5);
+    }
     memset(q, 0, sizeof *q);
     if (n2.set) {
         q->value.op = PM_OP_BETWEEN;
@@ -742,7 +811,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         q->value.min = t1.value;
     }
     q->unit = unit;
-    if (unit == pm_unit_written) {
+    if (unit == pm_unit_written || factor > 1) {
         q->unit_start = orig_offset(f, unit_start);
         q->unit_end = orig_offset(f, end);
     }

@@ -524,6 +524,32 @@ static int year_of(target_ctx *c, const char *s, const pm_year_phrase *yp, const
     return inh ? inh->year : 0;
 }
 
+/* Does the clause [cs, q) report context rather than commit to q: a
+ * forecast (`Theo kịch bản …, mực nước biển dâng khoảng 22 cm`), or a past
+ * fact, its last year phrase before the value naming a year before the
+ * plan's own (`trong mùa khô năm 2020 có khoảng 19.600 ha`)? A year named
+ * for comparison (`so với năm 2020`) dates nothing. */
+static bool reports_context(target_ctx *c, const char *s, const pm_year_phrase *all, size_t na,
+                            size_t cs, const pm_quantity *q)
+{
+    size_t ms, me;
+    if (pm_cue_find(c->x, pm_cue(c->x, "target-cues.forecast"), s, q->start, cs, c->md, &ms,
+                    &me))
+        return true;
+    const pm_year_phrase *last = NULL;
+    for (size_t k = 0; k < na && all[k].end <= q->start; k++)
+        if (all[k].start >= cs)
+            last = &all[k];
+    if (!last || last->vision || last->first || !c->facts.plan_year ||
+        last->year >= c->facts.plan_year)
+        return false;
+    size_t window = last->start > cs + 16 ? last->start - 16 : cs;
+    while (window > cs && ((unsigned char)s[window] & 0xC0) == 0x80)
+        window--;
+    return !pm_cue_find(c->x, pm_cue(c->x, "target-cues.compared"), s + window,
+                        last->start - window, 0, c->md, &ms, &me);
+}
+
 /* Last ';' or ':' in s[from, to), plus one; or from. */
 static size_t clause_start(const char *s, size_t from, size_t to)
 {
@@ -538,9 +564,12 @@ static bool is_count(const char *unit)
     return unit && strcmp(unit, "count") == 0;
 }
 
-/* Where the words after the number of q start (its last digit's end). */
+/* Where the words after the number of q start: its last digit's end, or
+ * past the magnitude of a scaled count (`1,5 triệu lượt khách`). */
 static size_t after_number(const char *s, const pm_quantity *q)
 {
+    if (is_count(q->unit) && q->unit_end > q->unit_start)
+        return q->unit_start;
     for (size_t k = q->end; k > q->start; k--)
         if (s[k - 1] >= '0' && s[k - 1] <= '9')
             return k;
@@ -703,6 +732,8 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         if (!year)
             continue;
         size_t cs = clause_start(s, prev.end > ss ? prev.end : ss, qi->start);
+        if (reports_context(c, s, all, na, cs, qi))
+            continue;
         /* The phrase after the value runs to the clause end, the next
          * value or the next year phrase. */
         size_t pe = se;
@@ -789,6 +820,16 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         if (!id && predicate_only && prev.id && prev.end > ss) {
             indicator = prev.indicator;
             id = prev.id;
+        }
+        if (!id && predicate_only && cs > ss) {
+            /* `Chỉnh trang, bó gọn cáp viễn thông; đến năm 2025 hoàn thành
+             * 100% các tuyến đường chính`: the clause before says what the
+             * predicate completes, the value's noun where */
+            pm_buf_reset(&c->buf);
+            copy_plain(&c->buf, s, ss, cs, yp, ny);
+            if (c->buf.failed)
+                return PM_ERR_NOMEM;
+            id = pm_indicator_id(c->x, c->buf.data, c->buf.len);
         }
         if (!id && inh && inh->indicator_id) {
             indicator = inh->indicator;

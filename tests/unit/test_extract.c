@@ -233,6 +233,35 @@ static void test_non_targets(void **state)
     doc_free(d);
 }
 
+/* A forecast or a past fact is context: `theo kịch bản …`, a clause dated
+ * before the plan; a year named for comparison dates nothing; a footnote
+ * marker after a unit is no part of it. A predicate-only clause takes its
+ * indicator from the clause before it. */
+static void test_forecasts_past_facts_and_earlier_clause(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                           "Theo kịch bản biến đổi khí hậu, đến năm 2050 mực "
+                                           "nước biển dâng khoảng 30 cm²; trong năm 2021 có "
+                                           "khoảng 5.000 ha bị ảnh hưởng.\n\n"
+                                           "Đến năm 2030, diện tích rừng trồng mới đạt 800 "
+                                           "ha¹, tăng 20% so với năm 2020.\n\n"
+                                           "Ngầm hóa cáp viễn thông; đến năm 2025 hoàn thành "
+                                           "100% các tuyến phố chính.\n\n"
+                                           "Đến năm 2030, tỷ lệ che phủ rừng so với năm 2020 "
+                                           "tăng thêm 5%.\n");
+    assert_null(target(d, "nước biển", 2050));
+    assert_non_null(target(d, "che phủ rừng", 2030));
+    assert_int_equal(d->rec.n_targets, 4);
+    const pm_target *t = target(d, "rừng trồng mới", 2030);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "ha");
+    assert_true(t->value.min == 800);
+    t = target(d, "telecom_cable_tidy_ratio", 2025);
+    assert_non_null(t);
+    assert_true(t->value.min == 100);
+    doc_free(d);
+}
+
 static void test_lead_in_gives_indicator(void **state)
 {
     doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
@@ -274,7 +303,8 @@ static void test_year_from_heading_and_colon_label(void **state)
 /* `a) Định hướng đến năm 2030` heads this plan's own targets (a vision
  * names another document only after its name); a dotted heading whose
  * title is the target takes its parent's year; magnitudes and counted
- * nouns give units; `trên 100% các …` is `on`, not `above`. */
+ * nouns give units (a magnitude scales a count); `trên 100% các …` is
+ * `on`, not `above`. */
 static void test_horizon_heading_and_counted_units(void **state)
 {
     doc *d = extract_text(state, PLAN_HEAD "I. MỤC TIÊU\n\n"
@@ -295,8 +325,8 @@ static void test_horizon_heading_and_counted_units(void **state)
     t = target(d, "khách", 2027);
     assert_non_null(t);
     assert_int_equal(t->value.op, PM_OP_APPROX);
-    assert_true(t->value.min == 4);
-    assert_string_equal(t->unit, "triệu lượt");
+    assert_true(t->value.min == 4000000);
+    assert_string_equal(t->unit, "count");
     t = target(d, "phòng nghỉ", 2027);
     assert_non_null(t);
     assert_int_equal(t->value.op, PM_OP_GE);
@@ -329,6 +359,34 @@ static void test_targets_table_two_row_header(void **state)
     assert_non_null(t);
     assert_int_equal(t->table, 1);
     assert_true(has_agency(t->lead, t->n_lead, "van-phong-ubnd-tinh"));
+    doc_free(d);
+}
+
+/* A period column holds what is due at the period's end; an estimate
+ * column (`Ước TH`) is no target; a unit column of counted things gives
+ * `count`. */
+static void test_targets_table_period_and_estimate_columns(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "PHỤ LỤC\n\n"
+                                           "| TT | Chỉ tiêu | Đơn vị | Ước TH 2024 | "
+                                           "Giai đoạn 2021-2025 | 2026 - 2030 |\n"
+                                           "|----|----|----|----|----|----|\n"
+                                           "| 1 | Số buồng lưu trú | Buồng | 3.650 | 4.000 | "
+                                           "4.500 |\n"
+                                           "| 2 | Tổng lượt khách | Lượt khách | 900.000 | "
+                                           "1.000.000 | 1.500.000 |\n");
+    const pm_target *t = target(d, "buồng", 2025);
+    assert_non_null(t);
+    assert_true(t->value.min == 4000);
+    assert_string_equal(t->unit, "count");
+    t = target(d, "lượt khách", 2030);
+    assert_non_null(t);
+    assert_true(t->value.min == 1500000);
+    assert_string_equal(t->unit, "count");
+    assert_null(target(d, "buồng", 2024));
+    assert_null(target(d, "buồng", 2021));
+    assert_null(target(d, "lượt khách", 2026));
+    assert_int_equal(d->rec.n_targets, 4);
     doc_free(d);
 }
 
@@ -809,9 +867,11 @@ int main(void)
         cmocka_unit_test(test_coverage_list_is_split),
         cmocka_unit_test(test_non_targets),
         cmocka_unit_test(test_lead_in_gives_indicator),
+        cmocka_unit_test(test_forecasts_past_facts_and_earlier_clause),
         cmocka_unit_test(test_year_from_heading_and_colon_label),
         cmocka_unit_test(test_horizon_heading_and_counted_units),
         cmocka_unit_test(test_targets_table_two_row_header),
+        cmocka_unit_test(test_targets_table_period_and_estimate_columns),
         cmocka_unit_test(test_clause_forms_and_counts),
         cmocka_unit_test(test_body_fields),
         cmocka_unit_test(test_sentence_tasks_only_in_task_part),
