@@ -1,7 +1,16 @@
-/* SHA-256 (FIPS 180-4), for `source.sha256`: documents are keyed by it. */
+/* SHA-256 (FIPS 180-4), for `source.sha256`: documents are keyed by it.
+ * On x86-64 processors with the SHA extensions the blocks go through them
+ * (a tenth of the time of the portable rounds, which every input pays). */
 #include <string.h>
 
 #include "core/core.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#include <pthread.h>
+#define HAVE_SHA_NI_PATH 1
+#endif
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -45,14 +54,77 @@ static void compress(uint32_t h[8], const unsigned char *block)
     h[4] += e; h[5] += f; h[6] += g; h[7] += k;
 }
 
+#ifdef HAVE_SHA_NI_PATH
+/* The 64-byte blocks of `data` with the SHA extensions: four rounds per
+ * step, the message schedule by sha256msg1/msg2, the state kept as the
+ * halves ABEF and CDGH the round instruction wants. */
+__attribute__((target("sha,sse4.1"))) static void compress_blocks_sha_ni(uint32_t h[8],
+                                                                        const unsigned char *data,
+                                                                        size_t blocks)
+{
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1);
+    __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+    for (; blocks; blocks--, data += 64) {
+        __m128i abef_before = abef, cdgh_before = cdgh;
+        __m128i w[4]; /* the last 16 words of the schedule, four per lane group */
+        for (int i = 0; i < 16; i++) {
+            if (i < 4) {
+                w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)),
+                                        byte_swap);
+            } else {
+                __m128i t = _mm_sha256msg1_epu32(w[i & 3], w[(i - 3) & 3]);
+                t = _mm_add_epi32(t, _mm_alignr_epi8(w[(i - 1) & 3], w[(i - 2) & 3], 4));
+                w[i & 3] = _mm_sha256msg2_epu32(t, w[(i - 1) & 3]);
+            }
+            __m128i wk = _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i *)&K[4 * i]));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+        }
+        abef = _mm_add_epi32(abef, abef_before);
+        cdgh = _mm_add_epi32(cdgh, cdgh_before);
+    }
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static bool sha_ni;
+static pthread_once_t sha_ni_once = PTHREAD_ONCE_INIT;
+
+static void detect_sha_ni(void)
+{
+    unsigned a, b, c, d;
+    sha_ni = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA) &&
+             __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3);
+}
+#endif
+
+static void compress_blocks(uint32_t h[8], const unsigned char *data, size_t blocks)
+{
+#ifdef HAVE_SHA_NI_PATH
+    pthread_once(&sha_ni_once, detect_sha_ni);
+    if (sha_ni) {
+        compress_blocks_sha_ni(h, data, blocks);
+        return;
+    }
+#endif
+    for (; blocks; blocks--, data += 64)
+        compress(h, data);
+}
+
 void pm_sha256_hex(const void *data, size_t len, char out[65])
 {
     uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     const unsigned char *p = data;
     size_t left = len;
-    for (; left >= 64; p += 64, left -= 64)
-        compress(h, p);
+    compress_blocks(h, p, left / 64);
+    p += left / 64 * 64;
+    left %= 64;
     unsigned char tail[128] = {0};
     memcpy(tail, p, left);
     tail[left] = 0x80;
@@ -60,9 +132,7 @@ void pm_sha256_hex(const void *data, size_t len, char out[65])
     uint64_t bits = (uint64_t)len * 8;
     for (int i = 0; i < 8; i++)
         tail[tail_len - 1 - i] = (unsigned char)(bits >> (8 * i));
-    compress(h, tail);
-    if (tail_len == 128)
-        compress(h, tail + 64);
+    compress_blocks(h, tail, tail_len / 64);
     static const char hex[] = "0123456789abcdef";
     for (int i = 0; i < 8; i++)
         for (int j = 0; j < 4; j++) {

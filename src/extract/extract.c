@@ -18,7 +18,7 @@ static const char *const own_regexes[] = {
     "target-cues.subject_tail", "target-cues.subject_head", "target-cues.subject_cut",
     "target-cues.list_head",    "target-cues.scope",        "target-cues.count_tail",
     "target-cues.period_of",    "target-cues.total_row",    "target-cues.forecast",
-    "target-cues.compared",
+    "target-cues.compared",     "target-cues.qualifier",
 };
 
 pm_status pm_extractor_new(const pm_patterns *p, pm_extractor **out, pm_error *err)

@@ -27,7 +27,6 @@ typedef struct indicator_form {
     const char *id;
     word_list fold;  /* of " w w " */
     word_list ascii; /* the same without diacritics */
-    size_t words;
     /* next form with the same first word in first_fold / first_ascii, -1 at the end */
     int32_t next_fold, next_ascii;
 } indicator_form;
@@ -177,13 +176,19 @@ static size_t key_words(const char *key, const char **out)
     return n;
 }
 
-/* The words of key in an array from the arena. */
-static bool split_key(pm_arena *a, const char *key, word_list *out)
+/* Room for the words of key: one more than its spaces. */
+static size_t word_room(const char *key)
 {
     size_t spaces = 0;
     for (const char *p = key; *p; p++)
         spaces += *p == ' ';
-    out->w = pm_arena_alloc(a, (spaces + 1) * sizeof *out->w);
+    return spaces + 1;
+}
+
+/* The words of key in an array from the arena. */
+static bool split_key(pm_arena *a, const char *key, word_list *out)
+{
+    out->w = pm_arena_alloc(a, word_room(key) * sizeof *out->w);
     out->n = out->w ? key_words(key, out->w) : 0;
     return out->w != NULL;
 }
@@ -212,9 +217,8 @@ static size_t first_slot(const first_words *fw, const char *word)
     return i;
 }
 
-/* Chains every form with words into fw by its first word (in the fold or
- * ascii list); later forms are put in front and then reversed by building
- * from the last form, so each chain runs in catalogue order. */
+/* Chains every form into fw by its first word (as written or without
+ * diacritics). */
 static bool index_first_words(struct pm_indicator_lexicon *lex, first_words *fw, bool ascii)
 {
     fw->cap = 16;
@@ -284,7 +288,6 @@ static pm_status load_forms(struct pm_indicator_lexicon *lex, const pm_patterns 
                 break;
             }
             form->id = id;
-            form->words = form->fold.n;
         }
     }
     pm_buf_free(&fold);
@@ -393,12 +396,12 @@ static const char *best_form(const struct pm_indicator_lexicon *lex, const size_
         size_t end = exact ? fold_end[f] : ascii_end[f];
         if (!end)
             continue;
-        bool better = form->words != best_words ? form->words > best_words
+        bool better = form->fold.n != best_words ? form->fold.n > best_words
                       : end != best_end         ? end > best_end
                                                 : exact && !best_exact;
         if (better) {
             best = form->id;
-            best_words = form->words;
+            best_words = form->fold.n;
             best_end = end;
             best_exact = exact;
         }
@@ -414,28 +417,30 @@ const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
         return NULL;
     const struct pm_indicator_lexicon *lex = x->indicator;
     pm_buf fold = {0}, ascii = {0};
-    pm_arena scratch;
-    pm_arena_init(&scratch);
     const char *best = NULL;
-    word_list tf, ta;
-    size_t *fold_end = pm_arena_alloc(&scratch, 2 * (lex->n_forms + 1) * sizeof *fold_end);
-    if (fold_end && keys_of(lex, s, n, &fold, &ascii) &&
-        split_key(&scratch, fold.data, &tf) && split_key(&scratch, ascii.data, &ta)) {
-        size_t *ascii_end = fold_end + lex->n_forms + 1;
-        memset(fold_end, 0, 2 * (lex->n_forms + 1) * sizeof *fold_end);
-        contiguous_ends(lex, &lex->first_fold, false, &tf, fold_end);
-        contiguous_ends(lex, &lex->first_ascii, true, &ta, ascii_end);
-        best = best_form(lex, fold_end, ascii_end);
-        if (!best) {
-            for (size_t f = 0; f < lex->n_forms; f++) {
-                fold_end[f] = gapped_match_end(&tf, &lex->forms[f].fold);
-                ascii_end[f] = fold_end[f] ? 0 : gapped_match_end(&ta, &lex->forms[f].ascii);
-            }
+    if (keys_of(lex, s, n, &fold, &ascii)) {
+        size_t fold_room = word_room(fold.data);
+        size_t *fold_end = calloc(2 * (lex->n_forms + 1), sizeof *fold_end);
+        const char **words = malloc((fold_room + word_room(ascii.data)) * sizeof *words);
+        if (fold_end && words) {
+            size_t *ascii_end = fold_end + lex->n_forms + 1;
+            word_list tf = {words, key_words(fold.data, words)};
+            word_list ta = {words + fold_room, key_words(ascii.data, words + fold_room)};
+            contiguous_ends(lex, &lex->first_fold, false, &tf, fold_end);
+            contiguous_ends(lex, &lex->first_ascii, true, &ta, ascii_end);
             best = best_form(lex, fold_end, ascii_end);
+            if (!best) {
+                for (size_t f = 0; f < lex->n_forms; f++) {
+                    fold_end[f] = gapped_match_end(&tf, &lex->forms[f].fold);
+                    ascii_end[f] = fold_end[f] ? 0 : gapped_match_end(&ta, &lex->forms[f].ascii);
+                }
+                best = best_form(lex, fold_end, ascii_end);
+            }
         }
+        free(fold_end);
+        free(words);
     }
     pm_buf_free(&fold);
     pm_buf_free(&ascii);
-    pm_arena_free(&scratch);
     return best;
 }

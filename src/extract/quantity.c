@@ -711,9 +711,9 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     } else {
         size_t unit_end, at = skip_spaces(key, n, end);
         const unit_form *u = match_unit(lx, key, n, at, &unit_end);
-        if (u && strcmp(u->unit, "count") == 0 &&
+        if (u && strcmp(u->unit, "m2/person") != 0 && strcmp(u->unit, "%") != 0 &&
             (rate_end = match_end(x, lx->rate_tail, f, unit_end, md)) != 0) {
-            /* `02 trạm/xã`: what is counted per unit, as written */
+            /* `02 trạm/xã`, `43 triệu đồng/người/năm`: a rate, as written */
             unit = pm_unit_written;
             unit_start = at;
             end = rate_end;

@@ -435,6 +435,15 @@ static bool only_space(const char *s, size_t from, size_t to)
 }
 
 /* Does a year phrase open the sentence (`Đến năm 2030 hoàn thành …`)? */
+/* Only spaces and commas between a period and the value after it. */
+static bool only_period_gap(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (!is_ws(s[i]) && s[i] != ',')
+            return false;
+    return true;
+}
+
 static bool opens_sentence(const char *s, size_t sentence, size_t at)
 {
     for (size_t i = sentence; i < at; i++)
@@ -583,6 +592,31 @@ static const char *counted_noun(target_ctx *c, const char *s, const pm_quantity 
     return dup_trim(c->a, s + from, q->end - from);
 }
 
+/* The catalogue id of s or, failing that, of s without the qualifiers
+ * that split an indicator's words (`nước thải sinh hoạt tại các đô thị
+ * được thu gom, xử lý`). */
+static const char *id_unqualified(target_ctx *c, const char *s)
+{
+    size_t n = strlen(s);
+    const char *id = pm_indicator_id(c->x, s, n);
+    if (id)
+        return id;
+    const pcre2_code *qualifier = pm_cue(c->x, "target-cues.qualifier");
+    pm_buf rest = {0};
+    size_t at = 0, ms, me;
+    while (pm_cue_find(c->x, qualifier, s, n, at, c->md, &ms, &me)) {
+        pm_buf_append(&rest, s + at, ms - at);
+        at = me;
+    }
+    if (at > 0) {
+        pm_buf_append(&rest, s + at, n - at);
+        if (!rest.failed)
+            id = pm_indicator_id(c->x, rest.data, rest.len);
+    }
+    pm_buf_free(&rest);
+    return id;
+}
+
 /* The id of the shortest comma-prefix (from_end false) or comma-suffix
  * (from_end true) of s that names a catalogue indicator; *text is it. */
 static const char *id_by_commas(target_ctx *c, const char *s, bool from_end, const char *tail,
@@ -602,7 +636,7 @@ static const char *id_by_commas(target_ctx *c, const char *s, bool from_end, con
             continue;
         const char *cand = tail && *tail ? pm_arena_printf(c->a, "%.*s %s", (int)len, part, tail)
                                          : pm_arena_strndup(c->a, part, len);
-        const char *id = cand ? pm_indicator_id(c->x, cand, strlen(cand)) : NULL;
+        const char *id = cand ? id_unqualified(c, cand) : NULL;
         if (id) {
             *text = cand;
             return id;
@@ -639,7 +673,7 @@ static void choose_indicator(target_ctx *c, const pm_quantity *q, const char *pr
     *id = NULL;
     bool count = is_count(q->unit);
     bool pre_strong = count_words(pre) >= 2;
-    if (*post && (*id = pm_indicator_id(c->x, post, strlen(post))) != NULL) {
+    if (*post && (*id = id_unqualified(c, post)) != NULL) {
         *text = count && pre_strong ? pm_arena_printf(c->a, "%s %s", pre, post) : post;
         return;
     }
@@ -696,10 +730,17 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         return PM_ERR_NOMEM;
     const pm_year_phrase *all = c->all_years;
     pm_year_phrase *yp = c->years;
-    for (size_t k = 0; k < na; k++)
-        if (!all[k].vision && !all[k].first &&
+    for (size_t k = 0, next_q = 0; k < na; k++) {
+        /* A period names a programme (`Kế hoạch giai đoạn 2021-2025`)
+         * unless a value follows it at once: `giai đoạn 2024 - 2025 khoảng
+         * 18.500 tỷ đồng` is due by the period's end. */
+        while (next_q < nq && q[next_q].start < all[k].end)
+            next_q++;
+        bool heads_value = next_q < nq && only_period_gap(s, all[k].end, q[next_q].start);
+        if (!all[k].vision && (!all[k].first || heads_value) &&
             (!c->facts.plan_year || all[k].year >= c->facts.plan_year))
             yp[ny++] = all[k];
+    }
     mark_openers(s, yp, ny, c->opens);
     const pcre2_code *not_before = pm_cue(c->x, "target-cues.not_before");
     const pcre2_code *time_unit = pm_cue(c->x, "target-cues.time_unit");
@@ -875,6 +916,109 @@ static const char *unit_of_column(target_ctx *c, const pm_span *unit)
     return dup_trim(c->a, unit->s, unit->len);
 }
 
+/* The unit an indicator cell ends with when no unit column gives one
+ * (`Thu nhập bình quân … (triệu đồng/người/năm)`, `Số xã đạt chuẩn (xã)`,
+ * `(%)`): the parenthesis is cut from name and its unit returned. NULL,
+ * name untouched, when the parenthesis is no unit (`(toàn tỉnh)`). */
+static const char *unit_in_name(target_ctx *c, char *name)
+{
+    size_t n = strlen(name);
+    char *open = strrchr(name, '(');
+    if (!open || open == name || n < 3 || name[n - 1] != ')')
+        return NULL;
+    pm_buf_reset(&c->buf);
+    pm_buf_puts(&c->buf, "1 ");
+    pm_buf_append(&c->buf, open + 1, (size_t)(name + n - 1 - (open + 1)));
+    pm_buf_cstr(&c->buf);
+    pm_quantity q;
+    if (c->buf.failed || pm_find_quantities(c->x, c->buf.data, c->buf.len, &q, 1) != 1 ||
+        !q.unit || q.start != 0 || !only_space(c->buf.data, q.end, c->buf.len))
+        return NULL;
+    const char *unit = pm_quantity_unit(c->a, c->buf.data, &q);
+    if (unit) {
+        while (open > name && is_ws(open[-1]))
+            open--;
+        *open = '\0';
+    }
+    return unit;
+}
+
+/* What a value column holds: the year it is due and, under a two-row
+ * header, the sub-column's name (`Toàn tỉnh`, `TP. Bến Tre`). */
+typedef struct value_column {
+    int year;
+    const char *scope;
+} value_column;
+
+/* The row of sub-column names a two-row header leaves above the data when
+ * the segmenter keeps it as a row (`| | | Toàn tỉnh | TP. Bến Tre |`): it
+ * comes before the first indicator, names no indicator and holds text but
+ * no quantity under the value columns. -1 when there is none. */
+static int subheader_row(target_ctx *c, const pm_table *tb, const pm_column *cols, int ind)
+{
+    for (size_t r = 0; r < tb->n_rows; r++) {
+        const pm_row *row = &tb->rows[r];
+        if (!cell_blank(cell(row, ind)))
+            return -1;
+        size_t named = 0;
+        for (size_t col = 0; col < row->n_cells && col < tb->n_columns; col++) {
+            const pm_span *v = &row->cells[col];
+            pm_quantity q;
+            if (cell_blank(v) || (cols[col].role != PM_COL_TARGET_YEAR &&
+                                  cols[col].role != PM_COL_OTHER))
+                continue;
+            if (pm_find_quantities(c->x, v->s, v->len, &q, 1) != 0)
+                return -1;
+            named++;
+        }
+        if (named >= 2)
+            return (int)r;
+    }
+    return -1;
+}
+
+/* The year and sub-column of every column (year 0: no values). A header
+ * spans the empty-headed columns after it that a sub-column row names; a
+ * merged header (`Kế hoạch đến năm 2025 / Toàn tỉnh`) whose year another
+ * column shares names its sub-column after the last ` / `. */
+static value_column *value_columns(target_ctx *c, const pm_table *tb, const pm_column *cols,
+                                   int sub)
+{
+    size_t n = tb->n_columns;
+    value_column *vc = pm_arena_alloc(c->a, (n ? n : 1) * sizeof *vc);
+    if (!vc)
+        return NULL;
+    const pm_row *names = sub >= 0 ? &tb->rows[sub] : NULL;
+    for (size_t col = 0; col < n; col++) {
+        const char *head = tb->columns[col] ? tb->columns[col] : "";
+        const pm_span *name = names ? cell(names, (int)col) : NULL;
+        vc[col].year = cols[col].role == PM_COL_TARGET_YEAR ? cols[col].year : 0;
+        vc[col].scope = NULL;
+        if (!vc[col].year && cols[col].role == PM_COL_OTHER && !*head && col > 0 &&
+            !cell_blank(name))
+            vc[col].year = vc[col - 1].year;
+        if (vc[col].year && !cell_blank(name)) {
+            vc[col].scope = dup_trim(c->a, name->s, name->len);
+            if (!vc[col].scope)
+                return NULL;
+        }
+    }
+    for (size_t col = 0; col < n && !names; col++) {
+        if (!vc[col].year)
+            continue;
+        const char *head = tb->columns[col] ? tb->columns[col] : "";
+        const char *slash = strstr(head, " / "), *last = NULL;
+        for (; slash; slash = strstr(slash + 1, " / "))
+            last = slash;
+        bool shared = false;
+        for (size_t o = 0; o < n; o++)
+            shared |= o != col && vc[o].year == vc[col].year;
+        if (last && shared && !(vc[col].scope = dup_trim(c->a, last + 3, strlen(last + 3))))
+            return NULL;
+    }
+    return vc;
+}
+
 static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
                                     const pm_column *cols)
 {
@@ -882,6 +1026,10 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
     int unit_col = pm_column_find(cols, tb->n_columns, PM_COL_UNIT);
     int lead_col = pm_column_find(cols, tb->n_columns, PM_COL_LEAD);
     const pcre2_code *aspiration = pm_cue(c->x, "target-cues.aspirational");
+    int sub = subheader_row(c, tb, cols, ind);
+    const value_column *vc = value_columns(c, tb, cols, sub);
+    if (!vc)
+        return PM_ERR_NOMEM;
     for (size_t r = 0; r < tb->n_rows; r++) {
         const pm_row *row = &tb->rows[r];
         const pm_span *indicator = cell(row, ind);
@@ -901,13 +1049,15 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
         char *name = dup_trim(c->a, indicator->s, indicator->len);
         if (!name)
             return PM_ERR_NOMEM;
-        const char *id = pm_indicator_id(c->x, name, strlen(name));
         const char *column_unit = unit_of_column(c, cell(row, unit_col));
+        if (!column_unit)
+            column_unit = unit_in_name(c, name);
+        const char *id = pm_indicator_id(c->x, name, strlen(name));
         bool emitted = false;
         for (size_t col = 0; col < tb->n_columns; col++) {
             const pm_span *v = cell(row, (int)col);
             pm_quantity q;
-            if (cols[col].role != PM_COL_TARGET_YEAR || cell_blank(v) ||
+            if (!vc[col].year || cell_blank(v) ||
                 pm_find_quantities(c->x, v->s, v->len, &q, 1) != 1)
                 continue;
             /* A bare number in a table row with no unit counts things. */
@@ -923,8 +1073,14 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
             pm_source src = to > from ? pm_source_of(c->a, c->t, from, to)
                                       : pm_source_of_span(c->a, c->t, v, 0, v->len);
             src.line = indicator->line;
-            pm_status st = emit(c, &pl, name, NULL, name, id, cols[col].year, &q, unit,
-                                aspirational, src);
+            /* A sub-column's value is a target of its own, for its scope. */
+            pm_status st =
+                vc[col].scope
+                    ? push_target(c, &pl,
+                                  pm_arena_printf(c->a, "%s (%s)", name, vc[col].scope), id,
+                                  vc[col].year, &q, unit, aspirational, vc[col].scope, src)
+                    : emit(c, &pl, name, NULL, name, id, vc[col].year, &q, unit, aspirational,
+                           src);
             if (st != PM_OK)
                 return st;
             emitted = true;
@@ -979,6 +1135,16 @@ static pm_status scan_total_row(target_ctx *c, const pm_table *tb, int ti, const
         return PM_OK; /* one total row per table: the last */
     }
     return PM_OK;
+}
+
+/* A column of a year before the plan's own (`Thực hiện 2023`, `Năm 2023`,
+ * `Thực hiện đến 31/12/2023` in a plan of 2024) reports what was achieved:
+ * a baseline, whatever its header says. */
+static void past_years_are_baselines(const target_ctx *c, pm_column *cols, size_t n)
+{
+    for (size_t col = 0; col < n && c->facts.plan_year; col++)
+        if (cols[col].role == PM_COL_TARGET_YEAR && cols[col].year < c->facts.plan_year)
+            cols[col].role = PM_COL_BASELINE;
 }
 
 /* ---- driver ----------------------------------------------------------------------- */
@@ -1092,6 +1258,7 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
         st = pm_table_columns(x, a, tb, &cols);
         if (st != PM_OK)
             break;
+        past_years_are_baselines(&c, cols, tb->n_columns);
         if (pm_is_targets_table(cols, tb->n_columns)) {
             st = scan_targets_table(&c, tb, (int)ti, cols);
             continue;

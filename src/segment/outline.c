@@ -146,6 +146,10 @@ static bool is_upper_case(const char *norm, size_t from, size_t to, pm_line *ln)
         upper += c == UTF8PROC_CATEGORY_LU;
         lower += c == UTF8PROC_CATEGORY_LL;
         i += (size_t)k;
+        /* Settled once even a capital in every byte left cannot outweigh
+         * the small letters: most lines are prose. */
+        if (lower * 10 > upper + (to - i))
+            return false;
     }
     /* `21-CTr/TU` inside an upper-case title leaves a few small letters. */
     return upper >= 3 && lower * 10 <= upper;

@@ -390,6 +390,87 @@ static void test_targets_table_period_and_estimate_columns(void **state)
     doc_free(d);
 }
 
+/* A column of a year before the plan's (`Năm 2022` in a plan of 2023) is a
+ * baseline; a header cell spans the empty-headed columns its sub-column
+ * row names, each sub-column a target of its own scope; with no unit
+ * column the unit closes the indicator cell in parentheses. */
+static void test_targets_table_past_year_sub_columns_and_units(void **state)
+{
+    doc *d = extract_text(state, PLAN_HEAD "PHỤ LỤC\n\n"
+                                           "| TT | Chỉ tiêu | Năm 2022 | Mục tiêu năm 2025 | |\n"
+                                           "| | | | Cả tỉnh | Thành phố Thái Bình |\n"
+                                           "|----|----|----|----|----|\n"
+                                           "| 1 | Tỷ lệ đô thị hóa (%) | 30 | 35 | 80 |\n"
+                                           "| 2 | Thu nhập của lao động nông nghiệp "
+                                           "(triệu đồng/người/năm) | 40 | ≥ 52 | - |\n"
+                                           "| 3 | Số hợp tác xã kiểu mới (hợp tác xã) | 7 | 12 "
+                                           "| 3 |\n"
+                                           "| 4 | Diện tích lúa chất lượng cao (toàn vùng) | 5 "
+                                           "| 9 | - |\n");
+    assert_null(target(d, "urbanization_rate", 2022));
+    assert_null(target(d, "Thu nhập", 2022));
+    const pm_target *t = target(d, "(Cả tỉnh)", 2025);
+    assert_non_null(t);
+    assert_string_equal(t->indicator_id, "urbanization_rate");
+    assert_string_equal(t->unit, "%");
+    assert_true(t->value.min == 35);
+    assert_string_equal(t->scope, "Cả tỉnh");
+    t = target(d, "Tỷ lệ đô thị hóa (Thành phố Thái Bình)", 2025);
+    assert_non_null(t);
+    assert_true(t->value.min == 80);
+    assert_string_equal(t->scope, "Thành phố Thái Bình");
+    t = target(d, "Thu nhập của lao động nông nghiệp (Cả tỉnh)", 2025);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "triệu đồng/người/năm");
+    assert_int_equal(t->value.op, PM_OP_GE);
+    assert_null(strstr(t->indicator, "năm)"));
+    t = target(d, "Số hợp tác xã kiểu mới (Thành phố Thái Bình)", 2025);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "count");
+    /* a parenthesis that names no unit stays in the indicator */
+    t = target(d, "(toàn vùng) (Cả tỉnh)", 2025);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "count");
+    /* `-` cells give nothing: 2 + 1 + 2 + 1 */
+    assert_int_equal(d->rec.n_targets, 6);
+    doc_free(d);
+}
+
+/* A period right before a value dates it by its end (`giai đoạn 2024 -
+ * 2025 khoảng 1.200 tỷ đồng`); a rate's unit is kept whole; a qualifier
+ * inside an indicator's words does not hide it; `không còn … dưới N`
+ * sets no value. */
+static void test_periods_rates_qualifiers_and_none_left(void **state)
+{
+    doc *d = extract_text(state,
+                          PLAN_HEAD "I. MỤC TIÊU\n\n"
+                                    "Tổng nguồn vốn xã hội hóa cho hạ tầng giai đoạn 2023 - 2025 "
+                                    "khoảng 1.200 tỷ đồng, giai đoạn 2026 - 2030 khoảng 3.000 tỷ "
+                                    "đồng.\n\n"
+                                    "Đến năm 2025, thu nhập bình quân của cư dân ven biển đạt 61 "
+                                    "triệu đồng/người/năm; tỷ lệ nước thải sinh hoạt ở các đô thị "
+                                    "loại III trở lên được thu gom, xử lý đạt 25%; không còn thôn "
+                                    "dưới 12 tiêu chí.\n\n"
+                                    "Kế hoạch giai đoạn 2023 - 2025 được triển khai tại 8 huyện.\n");
+    const pm_target *t = target(d, "nguồn vốn xã hội hóa", 2025);
+    assert_non_null(t);
+    assert_int_equal(t->value.op, PM_OP_APPROX);
+    assert_true(t->value.min == 1200);
+    assert_string_equal(t->unit, "tỷ đồng");
+    t = target(d, "nguồn vốn xã hội hóa", 2030);
+    assert_non_null(t);
+    assert_true(t->value.min == 3000);
+    t = target(d, "thu nhập bình quân", 2025);
+    assert_non_null(t);
+    assert_string_equal(t->unit, "triệu đồng/người/năm");
+    t = target(d, "wastewater_treatment_ratio", 2025);
+    assert_non_null(t);
+    assert_true(t->value.min == 25);
+    assert_null(target(d, "thôn", 2025));
+    assert_int_equal(d->rec.n_targets, 4);
+    doc_free(d);
+}
+
 /* ---- tasks -------------------------------------------------------------------------- */
 
 /* A predicate-only clause continues its subject; a year closing the value's
@@ -872,6 +953,8 @@ int main(void)
         cmocka_unit_test(test_horizon_heading_and_counted_units),
         cmocka_unit_test(test_targets_table_two_row_header),
         cmocka_unit_test(test_targets_table_period_and_estimate_columns),
+        cmocka_unit_test(test_targets_table_past_year_sub_columns_and_units),
+        cmocka_unit_test(test_periods_rates_qualifiers_and_none_left),
         cmocka_unit_test(test_clause_forms_and_counts),
         cmocka_unit_test(test_body_fields),
         cmocka_unit_test(test_sentence_tasks_only_in_task_part),
