@@ -19,11 +19,13 @@ LIB_SRC   := $(sort $(wildcard src/*/*.c) src/planmine.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# The fuzz harnesses without libFuzzer, replaying tests/fuzz/regressions/.
+REPLAY_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-replay/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 TOOL_SRC  := $(sort $(wildcard tools/*.c))
 TOOL_BIN  := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 DEPS_OK   := $(BUILD)/.deps-ok
 
-.PHONY: all deps run test unit golden cli asan install uninstall clean eval golden-update fuzz fuzz-run
+.PHONY: all deps run test unit golden cli robust asan install uninstall clean eval golden-update fuzz fuzz-run bench
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/planmine $(BUILD)/libplanmine.a $(BUILD)/libplanmine.so $(TOOL_BIN)
@@ -48,7 +50,7 @@ $(BUILD)/libplanmine.so: $(LIB_OBJ)
 $(BUILD)/planmine: $(BUILD)/src/main.o $(BUILD)/libplanmine.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplanmine.a | $(DEPS_OK)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libplanmine.a | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libplanmine.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
@@ -75,8 +77,11 @@ cli: all
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-cli
 
 # Every suite runs even when one fails; the last line is the total.
-test: all $(TEST_BIN)
-	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-all $(TEST_BIN) tests/run-golden tests/run-cli tests/compare/run-browser
+test: all $(TEST_BIN) $(REPLAY_BIN)
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-all $(TEST_BIN) tests/run-golden tests/run-cli tests/compare/run-browser tests/run-variants tests/run-robust
+
+robust: all $(REPLAY_BIN)
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-robust
 
 variants: all
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-variants
@@ -84,13 +89,19 @@ variants: all
 golden-update: all
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-golden --update
 
-# Precision and recall per field on the annotated corpus, then on the
-# held-out plans of tests/unseen.
+# Precision and recall per field on the annotated corpus, then on each
+# set of held-out plans annotated without running planmine (tests/*/*.json
+# beside *.txt; see README.md, "Accuracy").
+HELD_OUT := tests/unseen tests/holdout tests/final tests/measure tests/check tests/verify
 eval: all
 	@echo "== corpus (development set)"
 	@BUILD=$(BUILD) tools/eval
-	@echo "== tests/unseen (held-out plans)"
-	@BUILD=$(BUILD) tools/eval --gold tests/unseen --corpus tests/unseen
+	@for set in $(HELD_OUT); do echo "== $$set"; BUILD=$(BUILD) tools/eval --gold $$set --corpus $$set || exit 1; done
+
+# Throughput, -j scaling, memory and linearity on a generated corpus
+# (BENCH_MB, default 256; BENCH_RUNS, default 3). See docs/performance.md.
+bench: all
+	@BUILD=$(BUILD) $(PYTHON) tools/bench
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite.
 asan:
@@ -111,9 +122,13 @@ fuzz:
 fuzz-run: $(FUZZ_BIN)
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz-run $(FUZZ_BIN)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libplanmine.a
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(BUILD)/libplanmine.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libplanmine.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(BUILD)/libplanmine.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libplanmine.a $(LDFLAGS) $(LDLIBS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
