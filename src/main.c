@@ -954,6 +954,17 @@ static const command commands[] = {
     {"compare", cmd_compare, "compare provinces with each other and the national baseline"},
 };
 
+/* A closed standard stream (`2>&-`, some daemons) would hand its number to
+ * the next file opened, and messages meant for it would land inside an
+ * output JSON. Each closed one becomes /dev/null opened the other way, so
+ * using it still fails as a closed one does (EBADF), and is reported. */
+static void hold_standard_streams(void)
+{
+    for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+            open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY); /* takes fd */
+}
+
 static void main_help(void)
 {
     printf("Usage: %s COMMAND [OPTION]... [FILE]...\n"
@@ -977,6 +988,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     opterr = 0; /* errors are reported in the GNU form by usage_error */
+    hold_standard_streams();
     /* A closed pipe or a file size limit fails the write (EPIPE, EFBIG),
      * which is reported, instead of killing the process mid-file. */
     signal(SIGPIPE, SIG_IGN);

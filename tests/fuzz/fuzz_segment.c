@@ -7,13 +7,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     static pm_segmenter *segmenter;
     pm_error err = {0};
     if (!segmenter && pm_segmenter_new(fuzz_patterns(), &segmenter, &err) != PM_OK)
-        abort();
+        fuzz_die(&err);
     pm_arena arena;
     pm_arena_init(&arena);
     pm_warnings warnings = {.arena = &arena};
     pm_text text;
     pm_tree tree;
-    if (pm_text_decode(&arena, data, size, NULL, &text, &warnings, &err) == PM_OK &&
+    pm_text_options opt = {.legacy = fuzz_legacy()};
+    if (pm_text_decode(&arena, data, size, &opt, &text, &warnings, &err) == PM_OK &&
         pm_segment(segmenter, &arena, &text, &tree, &warnings, &err) == PM_OK) {
         for (size_t i = 0; i < tree.n_blocks; i++)
             if (tree.blocks[i].line_start > tree.blocks[i].line_end ||

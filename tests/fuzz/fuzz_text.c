@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     pm_warnings warnings = {.arena = &arena};
     pm_text text;
     pm_error err = {0};
-    if (pm_text_decode(&arena, data, size, NULL, &text, &warnings, &err) == PM_OK) {
+    pm_text_options opt = {.legacy = fuzz_legacy()};
+    if (pm_text_decode(&arena, data, size, &opt, &text, &warnings, &err) == PM_OK) {
         if (utf8proc_decompose((const utf8proc_uint8_t *)text.norm, (utf8proc_ssize_t)text.norm_len,
                                NULL, 0, 0) < 0)
             abort(); /* the normalised text must be valid UTF-8 */
