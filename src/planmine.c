@@ -171,40 +171,6 @@ const char *pm_context_patterns_dir(const pm_context *ctx)
     return pm_patterns_dir(ctx->patterns);
 }
 
-/* Whether s is well-formed UTF-8, as PCRE2 defines it (no overlong forms,
- * surrogates or code points past U+10FFFF). */
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i], cp;
-        size_t more;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            more = 1, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            more = 2, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            more = 3, cp = c & 0x07;
-        else
-            return false;
-        if (n - i <= more)
-            return false;
-        for (size_t j = 1; j <= more; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if ((more == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        i += more + 1;
-    }
-    return true;
-}
-
 /* Runs the stages over bytes the document already owns. */
 static pm_status run_stages(const pm_context *ctx, pm_document *doc, size_t len,
                             const pm_options *opt, pm_error *err)
@@ -221,7 +187,7 @@ static pm_status run_stages(const pm_context *ctx, pm_document *doc, size_t len,
     /* The later stages match regexes on the normalised text without PCRE2's
      * UTF-8 check, which would rescan the text at every match: the text
      * stage promises valid UTF-8, and it is checked once here. */
-    if (s == PM_OK && !valid_utf8((const unsigned char *)doc->text.norm, doc->text.norm_len))
+    if (s == PM_OK && !pm_utf8_valid(doc->text.norm, doc->text.norm_len))
         s = pm_fail(err, PM_ERR_INPUT, "", 0, "internal error: the normalised text is not UTF-8");
     double t2 = monotonic_seconds();
     spent[PM_STAGE_NORMALISE] = t2 - t1;

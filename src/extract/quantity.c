@@ -112,40 +112,6 @@ typedef struct folded {
     uint32_t match_options; /* PCRE2_NO_UTF_CHECK when the key is valid UTF-8 */
 } folded;
 
-/* Whether s is well-formed UTF-8. Checked once per key: PCRE2 would check
- * the rest of the key again at every one of the many matches on it. */
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i], cp;
-        size_t more;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            more = 1, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            more = 2, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            more = 3, cp = c & 0x07;
-        else
-            return false;
-        if (n - i <= more)
-            return false;
-        for (size_t j = 1; j <= more; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if ((more == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        i += more + 1;
-    }
-    return true;
-}
-
 static size_t utf8_char_len(const char *s, size_t n, size_t i)
 {
     unsigned char c = (unsigned char)s[i];
@@ -201,7 +167,7 @@ static bool fold_text(const char *s, size_t n, folded *f)
     f->orig[f->buf.len] = n;
     f->key = pm_buf_cstr(&f->buf);
     f->len = f->buf.len;
-    if (valid_utf8((const unsigned char *)f->key, f->len))
+    if (pm_utf8_valid(f->key, f->len))
         f->match_options = PCRE2_NO_UTF_CHECK;
     if (!f->buf.failed)
         return true;

@@ -137,6 +137,11 @@ void pm_fold_lower(const char *s, size_t n, pm_buf *out);
 void pm_slugify(const char *s, size_t n, pm_buf *out);
 /* Removes diacritics but keeps case and everything else (đ->d, Đ->D). */
 void pm_strip_marks(const char *s, size_t n, pm_buf *out);
+/* Whether s is well-formed UTF-8 as PCRE2 defines it (no overlong forms,
+ * surrogates or code points past U+10FFFF): text checked once can be
+ * matched with PCRE2_NO_UTF_CHECK, which otherwise re-checks the rest of
+ * the subject at every match. */
+bool pm_utf8_valid(const char *s, size_t n);
 /* NFC-normalises arbitrary UTF-8 (invalid bytes -> U+FFFD); used by tests
  * and by pattern loading. */
 void pm_nfc(const char *s, size_t n, pm_buf *out);

@@ -699,6 +699,28 @@ static void folding(void **state)
     check_fold(pm_nfc, "\xE2\x84\xAB", "\xC3\x85"); /* Angstrom sign */
 }
 
+static void utf8_validity_follows_pcre2(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bytes;
+        bool valid;
+    } cases[] = {
+        {"", true},
+        {"Kế hoạch 2025", true},
+        {"\xF0\x9F\x98\x80", true},       /* U+1F600 */
+        {"\xC0\xAF", false},               /* overlong '/' */
+        {"\xE0\x80\xAF", false},           /* overlong, three bytes */
+        {"\xED\xA0\x80", false},           /* surrogate U+D800 */
+        {"\xF4\x90\x80\x80", false},       /* past U+10FFFF */
+        {"abc\xE1\xBA", false},            /* cut short at the end */
+        {"\x80", false},                    /* a lone continuation byte */
+        {"\xE1\xBA\xBFx\xFF", false},      /* valid, then 0xFF */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(pm_utf8_valid(cases[i].bytes, strlen(cases[i].bytes)), cases[i].valid);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -729,6 +751,7 @@ int main(void)
                                         legacy_teardown),
         cmocka_unit_test_setup_teardown(spans_join_lines_and_map_back, setup, teardown),
         cmocka_unit_test(folding),
+        cmocka_unit_test(utf8_validity_follows_pcre2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
