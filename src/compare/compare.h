@@ -13,7 +13,7 @@
  * ---- the command (wired by the CLI) -------------------------------------
  *
  *   planmine compare [--baseline FILE] [--format csv|json|md|html]
- *                    [-o OUT] [--db FILE.sqlite] INPUT...
+ *                    [-o OUT] [--db FILE.sqlite] [-q] INPUT...
  *
  * INPUT, any number, in any mix:
  *   - a `plan-extract/1` JSON file;
@@ -29,6 +29,8 @@
  * --db FILE        also load every document and the baseline into SQLite
  *                  (created if missing; a document already there, by
  *                  sha256, is replaced).
+ * -q               no progress line (on a terminal, the CLI keeps one on
+ *                  stderr while inputs load, fed by `progress` below).
  * Exit: 0 on success; an unreadable or malformed input fails the run with
  * FILE:LINE: message (nothing is written).
  *
@@ -55,6 +57,14 @@ typedef enum pm_compare_format {
     PM_COMPARE_HTML
 } pm_compare_format;
 
+/* Loading (and extracting raw texts) is the long part of a run: called
+ * after each INPUT with the INPUTs done and their number, and the bytes of
+ * those done and of all (regular files only: stdin and directories count
+ * 0). Called last with done == total, before anything is written. */
+typedef void pm_compare_progress_fn(void *data, size_t done, size_t total,
+                                    unsigned long long bytes_done,
+                                    unsigned long long bytes_total);
+
 typedef struct pm_compare_options {
     const char *const *inputs;
     size_t n_inputs;
@@ -63,6 +73,8 @@ typedef struct pm_compare_options {
     const char *out_path;      /* NULL or "-" = stdout */
     const char *db_path;       /* NULL = no SQLite */
     const char *patterns_dir;  /* NULL = as pm_context_new */
+    pm_compare_progress_fn *progress; /* NULL = none */
+    void *progress_data;       /* passed to progress */
 } pm_compare_options;
 
 pm_status pm_compare_run(const pm_compare_options *opt, pm_error *err);

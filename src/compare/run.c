@@ -1,7 +1,9 @@
 /* `planmine compare`: load, build, render, optionally store. */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compare/compare.h"
 #include "store/store.h"
@@ -64,6 +66,38 @@ static pm_status write_output(const char *path, const pm_buf *out, pm_error *err
     return PM_OK;
 }
 
+/* The size of a regular file INPUT; 0 for stdin, a directory or an error
+ * (which loading reports). */
+static unsigned long long input_size(const char *path)
+{
+    struct stat sb;
+    if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    return (unsigned long long)sb.st_size;
+}
+
+/* Loads every INPUT, telling opt->progress after each. */
+static pm_status add_inputs(pm_compare_set *set, const pm_compare_options *opt, pm_error *err)
+{
+    unsigned long long *sizes = NULL, total = 0, done = 0;
+    if (opt->progress) {
+        if (!(sizes = calloc(opt->n_inputs, sizeof *sizes)))
+            return pm_fail(err, PM_ERR_NOMEM, "compare", 0, "out of memory");
+        for (size_t i = 0; i < opt->n_inputs; i++)
+            total += sizes[i] = input_size(opt->inputs[i]);
+    }
+    pm_status st = PM_OK;
+    for (size_t i = 0; st == PM_OK && i < opt->n_inputs; i++) {
+        st = pm_compare_add_input(set, opt->inputs[i], err);
+        if (st == PM_OK && opt->progress) {
+            done += sizes[i];
+            opt->progress(opt->progress_data, i + 1, opt->n_inputs, done, total);
+        }
+    }
+    free(sizes);
+    return st;
+}
+
 pm_status pm_compare_run(const pm_compare_options *opt, pm_error *err)
 {
     if (!opt->n_inputs)
@@ -92,8 +126,8 @@ pm_status pm_compare_run(const pm_compare_options *opt, pm_error *err)
         const char *indicators = patterns ? pm_arena_printf(&set.arena, "%s/indicators.tsv", patterns) : NULL;
         st = pm_compare_load_catalogue(&set, indicators, err);
     }
-    for (size_t i = 0; st == PM_OK && i < opt->n_inputs; i++)
-        st = pm_compare_add_input(&set, opt->inputs[i], err);
+    if (st == PM_OK)
+        st = add_inputs(&set, opt, err);
 
     pm_compare_report report;
     pm_buf out = { 0 };
