@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "planmine.h"
 
@@ -46,10 +47,40 @@ typedef struct pm_buf {
 
 void pm_buf_free(pm_buf *b);
 void pm_buf_reset(pm_buf *b);
-bool pm_buf_reserve(pm_buf *b, size_t extra);
-void pm_buf_append(pm_buf *b, const void *s, size_t n);
 void pm_buf_puts(pm_buf *b, const char *s);
-void pm_buf_putc(pm_buf *b, char c);
+/* The out-of-line halves of the three below: they grow the buffer. */
+bool pm_buf_reserve_slow(pm_buf *b, size_t extra);
+void pm_buf_append_slow(pm_buf *b, const void *s, size_t n);
+void pm_buf_putc_slow(pm_buf *b, char c);
+
+/* Inline (C11 `inline`; memory.c has the external definitions): the room
+ * is nearly always there, and these run for every byte of output. While
+ * data is allocated len < cap, so `n < cap - len` is len + n + 1 <= cap,
+ * the room pm_buf_reserve asks for (n bytes and pm_buf_cstr's NUL). */
+inline bool pm_buf_reserve(pm_buf *b, size_t extra)
+{
+    if (!b->failed && extra < b->cap - b->len)
+        return true;
+    return pm_buf_reserve_slow(b, extra);
+}
+
+inline void pm_buf_append(pm_buf *b, const void *s, size_t n)
+{
+    if (n && !b->failed && n < b->cap - b->len) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+    } else {
+        pm_buf_append_slow(b, s, n);
+    }
+}
+
+inline void pm_buf_putc(pm_buf *b, char c)
+{
+    if (!b->failed && b->cap - b->len > 1)
+        b->data[b->len++] = c;
+    else
+        pm_buf_putc_slow(b, c);
+}
 void pm_buf_printf(pm_buf *b, const char *fmt, ...) PM_PRINTF(2, 3);
 /* NUL-terminates without counting the NUL in len. */
 const char *pm_buf_cstr(pm_buf *b);

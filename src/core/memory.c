@@ -125,7 +125,9 @@ void pm_buf_reset(pm_buf *b)
     b->failed = false;
 }
 
-bool pm_buf_reserve(pm_buf *b, size_t extra)
+extern inline bool pm_buf_reserve(pm_buf *b, size_t extra);
+
+bool pm_buf_reserve_slow(pm_buf *b, size_t extra)
 {
     if (b->failed)
         return false;
@@ -149,25 +151,27 @@ bool pm_buf_reserve(pm_buf *b, size_t extra)
     return true;
 }
 
-void pm_buf_append(pm_buf *b, const void *s, size_t n)
+extern inline void pm_buf_append(pm_buf *b, const void *s, size_t n);
+extern inline void pm_buf_putc(pm_buf *b, char c);
+
+void pm_buf_append_slow(pm_buf *b, const void *s, size_t n)
 {
-    if (!n || !pm_buf_reserve(b, n))
+    if (!n || !pm_buf_reserve_slow(b, n))
         return;
     memcpy(b->data + b->len, s, n);
     b->len += n;
 }
 
+void pm_buf_putc_slow(pm_buf *b, char c)
+{
+    if (!pm_buf_reserve_slow(b, 1))
+        return;
+    b->data[b->len++] = c;
+}
+
 void pm_buf_puts(pm_buf *b, const char *s)
 {
     pm_buf_append(b, s, strlen(s));
-}
-
-void pm_buf_putc(pm_buf *b, char c)
-{
-    /* The room is usually there: no call to grow for a byte. */
-    if ((b->len + 2 > b->cap || b->failed) && !pm_buf_reserve(b, 1))
-        return;
-    b->data[b->len++] = c;
 }
 
 void pm_buf_printf(pm_buf *b, const char *fmt, ...)

@@ -2,23 +2,23 @@
  * the tables and the records. Pretty output indents by two spaces; compact
  * output is one line (JSONL). Absent knowledge is null, never "". */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "output/output.h"
 
-/* ---- strings ------------------------------------------------------------- */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
-static void put_codepoint_escape(pm_buf *out, unsigned c)
-{
-    pm_buf_printf(out, "\\u%04x", c);
-}
+/* ---- strings ------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is invalid.
  * `*bad` receives the length of the maximal invalid subpart (at least 1),
  * which becomes a single U+FFFD as the Unicode standard recommends. */
-static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
+static inline size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
 {
     unsigned char b = s[0];
     size_t need;
@@ -56,44 +56,139 @@ static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
     return 0;
 }
 
+/* ASCII that is copied as it is: everything but controls, '"' and '\\'. */
+static inline bool plain_ascii(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+#if defined(__SSE2__)
+/* How many bytes from p[0] (a character boundary, 16 bytes readable) are
+ * plain ASCII or valid UTF-8 sequences of the usual kind, up to a
+ * character boundary: 0, 16, or the start of a sequence that goes on past
+ * the 16. Bit masks of the 16 bytes: a byte from 0xC0 up leads 1 or 2
+ * continuation bytes (those >= 0xC0, >= 0xE0); the bytes 0x80-0xBF must be
+ * exactly the continuations so required. The leads with a narrower range
+ * for the next byte (C0 C1 E0 ED) and those of 4 bytes or none (F0 up, rare
+ * here) are left to utf8_sequence, as are controls, '"' and '\\'. */
+static inline size_t plain_block(const unsigned char *p)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)p);
+    unsigned high = (unsigned)_mm_movemask_epi8(v);
+    unsigned escape = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    /* Signed bytes: below 0x20 are the controls and the bytes >= 0x80. */
+    escape |= (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) & ~high;
+    if (escape)
+        return 0;
+    if (!high)
+        return 16;
+    unsigned lead = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65))) & high;
+    unsigned lead3 = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33))) & high;
+    unsigned lead4 = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-17))) & high;
+    unsigned narrow = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(-2)), _mm_set1_epi8(-64)),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(-32)), _mm_cmpeq_epi8(v, _mm_set1_epi8(-19)))));
+    unsigned required = lead << 1 | lead3 << 2;
+    if (narrow || lead4 || (required & 0xFFFF) != (high & ~lead))
+        return 0;
+    if (required >> 16) /* the last sequence goes on: stop at its lead */
+        return (size_t)(31 - __builtin_clz(lead));
+    return 16;
+}
+
+/* Whether the last n < 16 bytes of a string, from a character boundary,
+ * are all plain_block takes: padded with spaces, which are plain, and a
+ * sequence cut by the end of the string wants a space as continuation. */
+static inline bool plain_tail(const unsigned char *p, size_t n)
+{
+    unsigned char block[16];
+    memset(block, ' ', sizeof block);
+    memcpy(block, p, n);
+    return plain_block(block) == 16;
+}
+#endif
+
+/* The escape of the byte c (below 0x80 and not plain) into e; its length. */
+static size_t escape_ascii(unsigned char c, char e[6])
+{
+    static const char hex[] = "0123456789abcdef";
+    e[0] = '\\';
+    switch (c) {
+    case '"': e[1] = '"'; return 2;
+    case '\\': e[1] = '\\'; return 2;
+    case '\n': e[1] = 'n'; return 2;
+    case '\t': e[1] = 't'; return 2;
+    case '\r': e[1] = 'r'; return 2;
+    case '\b': e[1] = 'b'; return 2;
+    case '\f': e[1] = 'f'; return 2;
+    default:
+        memcpy(e + 1, "u00", 3);
+        e[4] = hex[c >> 4];
+        e[5] = hex[c & 15];
+        return 6;
+    }
+}
+
 void pm_json_string(pm_buf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    pm_buf_putc(out, '"');
+    /* The room for the string as it is and its quotes, reserved once: most
+     * strings need no escape. Invariant below: the room left holds the
+     * bytes from `run` on and the closing quote. */
+    if (n > SIZE_MAX - 2)
+        out->failed = true;
+    if (!pm_buf_reserve(out, n + 2))
+        return;
+    out->data[out->len++] = '"';
     size_t run = 0; /* start of the pending run of bytes copied verbatim */
     size_t i = 0;
-    while (i < n) {
-        unsigned char c = p[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t bad = 0, len = c < 0x80 ? 1 : utf8_sequence(p + i, n - i, &bad);
-        if (c >= 0x80 && len) {
-            i += len;
-            continue;
-        }
-        pm_buf_append(out, s + run, i - run);
-        if (bad) {
-            pm_buf_puts(out, "\xEF\xBF\xBD");
-            i += bad;
-        } else {
-            switch (c) {
-            case '"': pm_buf_puts(out, "\\\""); break;
-            case '\\': pm_buf_puts(out, "\\\\"); break;
-            case '\n': pm_buf_puts(out, "\\n"); break;
-            case '\t': pm_buf_puts(out, "\\t"); break;
-            case '\r': pm_buf_puts(out, "\\r"); break;
-            case '\b': pm_buf_puts(out, "\\b"); break;
-            case '\f': pm_buf_puts(out, "\\f"); break;
-            default: put_codepoint_escape(out, c); break;
+    for (;;) {
+        size_t stop = n;
+#if defined(__SSE2__)
+        for (size_t k; i + 16 <= n && (k = plain_block(p + i)) > 0;)
+            i += k;
+        /* What a block could not take goes byte by byte, to its end. */
+        if (i + 16 <= n)
+            stop = i + 16;
+        else if (i < n && plain_tail(p + i, n - i))
+            i = n;
+#endif
+        while (i < stop) {
+            unsigned char c = p[i];
+            if (plain_ascii(c)) {
+                i++;
+                continue;
             }
-            i++;
+            size_t bad = 0;
+            if (c >= 0x80) {
+                size_t len = utf8_sequence(p + i, n - i, &bad);
+                if (len) {
+                    i += len;
+                    continue;
+                }
+            }
+            memcpy(out->data + out->len, s + run, i - run);
+            out->len += i - run;
+            /* An escape or U+FFFD is at most 6 bytes for at least 1 taken. */
+            if (!pm_buf_reserve(out, 6 + (n - i) + 1))
+                return;
+            if (bad) {
+                memcpy(out->data + out->len, "\xEF\xBF\xBD", 3);
+                out->len += 3;
+                i += bad;
+            } else {
+                out->len += escape_ascii(c, out->data + out->len);
+                i++;
+            }
+            run = i;
         }
-        run = i;
+        if (i >= n)
+            break;
     }
-    pm_buf_append(out, s + run, n - run);
-    pm_buf_putc(out, '"');
+    memcpy(out->data + out->len, s + run, n - run);
+    out->len += n - run;
+    out->data[out->len++] = '"';
 }
 
 /* ---- a small streaming writer ------------------------------------------- */
@@ -114,7 +209,13 @@ static void newline_indent(json_writer *w, int depth)
 {
     static const char spaces[] = "\n                ";
     _Static_assert(sizeof spaces == 2 * MAX_DEPTH + 2, "room for the deepest indentation");
-    pm_buf_append(w->out, spaces, 1 + 2 * (size_t)depth);
+    pm_buf *out = w->out;
+    if (!pm_buf_reserve(out, sizeof spaces - 1))
+        return;
+    /* A copy of fixed size is a few moves, not a call: the bytes past the
+     * indentation are overwritten next. */
+    memcpy(out->data + out->len, spaces, sizeof spaces - 1);
+    out->len += 1 + 2 * (size_t)depth;
 }
 
 /* Separator and indentation before a value or a key. */
@@ -147,11 +248,14 @@ static void close_container(json_writer *w, char bracket)
     pm_buf_putc(w->out, bracket);
 }
 
-static void json_key(json_writer *w, const char *key)
+/* Keys are literals: quoted and followed by ": " at compile time (compact
+ * output drops the space), so they are neither measured nor escaped. */
+#define json_key(w, key) json_quoted_key((w), "\"" key "\": ", sizeof("\"" key "\": ") - 1)
+
+static inline void json_quoted_key(json_writer *w, const char *quoted, size_t pretty_len)
 {
     begin_item(w);
-    pm_json_string(w->out, key, strlen(key));
-    pm_buf_puts(w->out, w->pretty ? ": " : ":");
+    pm_buf_append(w->out, quoted, w->pretty ? pretty_len : pretty_len - 1);
     w->after_key = true;
 }
 
@@ -167,16 +271,39 @@ static void json_bool(json_writer *w, bool v)
     pm_buf_puts(w->out, v ? "true" : "false");
 }
 
+/* Decimal digits of v, written backwards ending at `end`; their start.
+ * The same digits as printf's %llu, without parsing a format. */
+static char *decimal_digits(unsigned long long v, char *end)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/* v in decimal as printf's %lld prints it. */
+static void put_int(pm_buf *out, long long v)
+{
+    char digits[24], *end = digits + sizeof digits;
+    char *start = decimal_digits(v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, end);
+    if (v < 0)
+        *--start = '-';
+    pm_buf_append(out, start, (size_t)(end - start));
+}
+
 static void json_size(json_writer *w, size_t v)
 {
     begin_item(w);
-    pm_buf_printf(w->out, "%zu", v);
+    char digits[24], *end = digits + sizeof digits;
+    char *start = decimal_digits(v, end);
+    pm_buf_append(w->out, start, (size_t)(end - start));
 }
 
 static void json_int(json_writer *w, long long v)
 {
     begin_item(w);
-    pm_buf_printf(w->out, "%lld", v);
+    put_int(w->out, v);
 }
 
 /* Integers print without a fraction (45, not 45.0); other values print with
@@ -194,7 +321,8 @@ static void json_number(json_writer *w, double v)
         return;
     }
     if (v == trunc(v) && fabs(v) < 1e15) {
-        pm_buf_printf(w->out, "%.0f", v);
+        /* What %.0f prints: the integer is exact in a long long. */
+        put_int(w->out, (long long)v);
         return;
     }
     char digits[40];
@@ -225,9 +353,12 @@ static void json_text(json_writer *w, const char *s)
 static void json_ref(json_writer *w, char prefix, long long i, size_t n)
 {
     begin_item(w);
-    if (i >= 0 && (size_t)i < n)
-        pm_buf_printf(w->out, "\"%c%lld\"", prefix, i + 1);
-    else
+    if (i >= 0 && (size_t)i < n) {
+        pm_buf_putc(w->out, '"');
+        pm_buf_putc(w->out, prefix);
+        put_int(w->out, i + 1);
+        pm_buf_putc(w->out, '"');
+    } else
         pm_buf_puts(w->out, "null");
 }
 
@@ -428,9 +559,9 @@ static void write_tables(json_writer *w, const pm_tree *tree)
     close_container(w, ']');
 }
 
-static void write_agencies(json_writer *w, const char *key, const pm_agency *a, size_t n)
+/* The value of a key the caller wrote. */
+static void write_agencies(json_writer *w, const pm_agency *a, size_t n)
 {
-    json_key(w, key);
     open_container(w, '[');
     for (size_t i = 0; i < n; i++) {
         open_container(w, '{');
@@ -505,7 +636,8 @@ static void write_targets(json_writer *w, const pm_tree *tree, const pm_records 
         json_bool(w, g->aspirational);
         json_key(w, "scope");
         json_text(w, g->scope);
-        write_agencies(w, "lead", g->lead, g->n_lead);
+        json_key(w, "lead");
+        write_agencies(w, g->lead, g->n_lead);
         write_evidence(w, &g->source);
         close_container(w, '}');
     }
@@ -551,9 +683,12 @@ static void write_tasks(json_writer *w, const pm_tree *tree, const pm_records *r
         json_text(w, k->label);
         json_key(w, "text");
         json_str(w, k->text ? k->text : "");
-        write_agencies(w, "lead", k->lead, k->n_lead);
-        write_agencies(w, "support", k->support, k->n_support);
-        write_agencies(w, "approver", k->approver, k->n_approver);
+        json_key(w, "lead");
+        write_agencies(w, k->lead, k->n_lead);
+        json_key(w, "support");
+        write_agencies(w, k->support, k->n_support);
+        json_key(w, "approver");
+        write_agencies(w, k->approver, k->n_approver);
         write_deadline(w, &k->deadline);
         json_key(w, "product");
         json_text(w, k->product);
@@ -584,6 +719,11 @@ static void write_warnings(json_writer *w, const pm_warnings *warnings)
 pm_status pm_render_json(const pm_result *r, unsigned flags, pm_buf *out)
 {
     json_writer w = {.out = out, .pretty = (flags & PM_RENDER_PRETTY) != 0};
+    /* Room for the usual document at once (pretty JSON is 2-3 times its
+     * input): no copies of the output as it grows. */
+    size_t input = r->text->orig_len;
+    if (input < SIZE_MAX / 4 - 4096 && !pm_buf_reserve(out, input * 3 + 4096))
+        return PM_ERR_NOMEM;
     open_container(&w, '{');
     json_key(&w, "schema");
     json_str(&w, PLANMINE_SCHEMA);

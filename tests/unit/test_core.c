@@ -67,6 +67,49 @@ static void buffers_append_and_format(void **state)
     pm_buf_free(&b);
 }
 
+/* The inline fast paths take the room only when pm_buf_reserve would
+ * find it (n bytes and the NUL) and leave everything else to it: at every
+ * length around the capacity the contents, len and the NUL's room agree. */
+static void buffer_fast_paths_at_the_capacity(void **state)
+{
+    (void)state;
+    char expect[1200];
+    for (size_t chunk = 1; chunk <= 9; chunk++) {
+        pm_buf b = {0};
+        pm_buf_append(&b, "", 0); /* nothing to add: nothing allocated */
+        assert_null(b.data);
+        size_t n = 0;
+        while (n + chunk + 1 < sizeof expect) {
+            if (chunk == 1) {
+                pm_buf_putc(&b, (char)('a' + n % 26));
+                expect[n] = (char)('a' + n % 26);
+            } else {
+                memcpy(expect + n, "0123456789", chunk);
+                pm_buf_append(&b, "0123456789", chunk);
+            }
+            n += chunk;
+            assert_int_equal(b.len, n);
+            assert_true(b.len < b.cap); /* room for the NUL is always kept */
+            assert_true(pm_buf_reserve(&b, b.cap - b.len - 1));
+            assert_memory_equal(b.data, expect, n);
+        }
+        assert_int_equal(strlen(pm_buf_cstr(&b)), n);
+        pm_buf_free(&b);
+    }
+    /* A failed buffer takes nothing, fast path or not. */
+    pm_buf b = {0};
+    pm_buf_puts(&b, "abc");
+    b.failed = true;
+    pm_buf_putc(&b, 'd');
+    pm_buf_append(&b, "ef", 2);
+    assert_false(pm_buf_reserve(&b, 1));
+    assert_int_equal(b.len, 3);
+    pm_buf_reset(&b);
+    pm_buf_putc(&b, 'x');
+    assert_string_equal(pm_buf_cstr(&b), "x");
+    pm_buf_free(&b);
+}
+
 static void warnings_keep_code_line_and_message(void **state)
 {
     (void)state;
@@ -134,6 +177,7 @@ int main(void)
         cmocka_unit_test(arena_allocations_are_zeroed_aligned_and_survive_growth),
         cmocka_unit_test(push_grows_and_keeps_contents),
         cmocka_unit_test(buffers_append_and_format),
+        cmocka_unit_test(buffer_fast_paths_at_the_capacity),
         cmocka_unit_test(warnings_keep_code_line_and_message),
         cmocka_unit_test(sha256_matches_known_vectors),
         cmocka_unit_test(files_round_trip_atomically_and_refuse_bad_paths),

@@ -1,6 +1,7 @@
 /* Tests of the JSON renderer: string escaping (always valid JSON, whatever
  * the bytes), number formatting, nulls for absent knowledge, and a small
  * hand-built document rendered, parsed back with jansson and checked. */
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -92,6 +93,120 @@ static void test_invalid_utf8_becomes_replacement(void **state)
         assert_decodes_to(out, cases[i].out, strlen(cases[i].out));
     }
     pm_buf_free(&buf);
+}
+
+/* The escaper as it was before its block fast path, byte by byte: the
+ * fast path must write exactly what it wrote. */
+static size_t reference_sequence(const unsigned char *s, size_t n, size_t *bad)
+{
+    unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+    size_t need;
+    if (b >= 0xC2 && b <= 0xDF)
+        need = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        need = 3;
+        lo = b == 0xE0 ? 0xA0 : 0x80;
+        hi = b == 0xED ? 0x9F : 0xBF;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 4;
+        lo = b == 0xF0 ? 0x90 : 0x80;
+        hi = b == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        *bad = 1;
+        return 0;
+    }
+    size_t i = 1;
+    for (; i < need && i < n; i++)
+        if (i == 1 ? (s[i] < lo || s[i] > hi) : (s[i] < 0x80 || s[i] > 0xBF))
+            break;
+    if (i == need)
+        return need;
+    *bad = i;
+    return 0;
+}
+
+static void reference_json_string(pm_buf *out, const unsigned char *p, size_t n)
+{
+    pm_buf_putc(out, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        size_t bad = 0, len;
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            pm_buf_putc(out, (char)c);
+            i++;
+        } else if (c >= 0x80 && (len = reference_sequence(p + i, n - i, &bad)) > 0) {
+            pm_buf_append(out, p + i, len);
+            i += len;
+        } else if (bad) {
+            pm_buf_puts(out, FFFD);
+            i += bad;
+        } else {
+            const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+                          : c == '\t' ? "\\t" : c == '\r' ? "\\r" : c == '\b' ? "\\b"
+                          : c == '\f' ? "\\f" : NULL;
+            if (e)
+                pm_buf_puts(out, e);
+            else
+                pm_buf_printf(out, "\\u%04x", c);
+            i++;
+        }
+    }
+    pm_buf_putc(out, '"');
+}
+
+/* Random strings made of pieces that test every branch of the block fast
+ * path (all kinds of sequences, valid or not, cut or not, escapes), at
+ * every offset from the 16-byte blocks and at both ends of the string. */
+static void test_fast_escaper_matches_reference(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a", "Hello ", "0123456789abcdef", " ", "\"", "\\", "\n", "\t", "\x01", "\x1f",
+        "\x7f", "\xC3\xA0", "\xC4\x90", "\xE1\xBB\x87", "\xE1\xBA\xA1", "\xE2\x80\x93",
+        "\xEF\xBF\xBD", "\xE0\xA4\x85", "\xED\x9F\xBF", "\xF0\x9D\x94\xB8",
+        "\xF4\x8F\xBF\xBF", "\xC2\x80", "\xDF\xBF", "\xEE\x80\x80",
+        /* invalid */
+        "\x80", "\xBF", "\xC0\xAF", "\xC1\x81", "\xC3", "\xE1\xBB", "\xE1", "\xE0\x80\x80",
+        "\xED\xA0\x80", "\xF0\x80\x80\x80", "\xF4\x90\x80\x80", "\xF5\x80", "\xFF", "\xFE",
+        "\xF0\x9D\x94", "\xC3\xC3", "\xE1\x41\x41",
+    };
+    enum { N_PIECES = sizeof pieces / sizeof *pieces };
+    unsigned seed = 148;
+    unsigned char in[160];
+    pm_buf fast = {0}, slow = {0};
+    /* Fixed-length runs too: long stretches of one valid piece exercise
+     * the blocks and their cut sequences; the loop below mixes. */
+    for (int round = 0; round < 200000; round++) {
+        size_t n = 0;
+        size_t want = (seed = seed * 1103515245u + 12345u) >> 16 & 127;
+        bool valid_only = round % 3 == 0;
+        while (n < want) {
+            seed = seed * 1103515245u + 12345u;
+            size_t k = (seed >> 16) % (valid_only ? 24 : N_PIECES);
+            size_t len = strlen(pieces[k]);
+            if (n + len > sizeof in)
+                break;
+            memcpy(in + n, pieces[k], len);
+            n += len;
+        }
+        if (round % 7 == 0 && n > 0)
+            n -= (seed >> 8) % n; /* cut anywhere, also inside a sequence */
+        /* A copy on the heap of exactly n bytes, so that ASan sees any
+         * read past the end. */
+        unsigned char *exact = test_malloc(n ? n : 1);
+        memcpy(exact, in, n);
+        pm_buf_reset(&fast);
+        pm_buf_reset(&slow);
+        pm_json_string(&fast, (const char *)exact, n);
+        reference_json_string(&slow, exact, n);
+        assert_int_equal(fast.len, slow.len);
+        assert_memory_equal(fast.data, slow.data, fast.len);
+        test_free(exact);
+    }
+    pm_json_string(&fast, "", 0);
+    assert_string_equal(pm_buf_cstr(&fast) + fast.len - 2, "\"\"");
+    pm_buf_free(&fast);
+    pm_buf_free(&slow);
 }
 
 /* ---- a small document ---------------------------------------------------- */
@@ -413,6 +528,48 @@ static void test_number_formatting(void **state)
     assert_number_prints(f, 1e20, "1e+20");
     assert_number_prints(f, NAN, "null");
     assert_number_prints(f, INFINITY, "null");
+    /* Integers print without printf: the same digits as its %.0f. */
+    static const double integers[] = {1, -1, 7, 10, -10, 99, 2025, -2030, 123456789,
+                                      999999999999999, -999999999999999, 4503599627370496.0 / 8,
+                                      1e14, -1e14, 65536, 1e15, -1e15, 9007199254740992.0};
+    for (size_t i = 0; i < sizeof integers / sizeof *integers; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "%.0f", integers[i]);
+        for (int precision = 1; fabs(integers[i]) >= 1e15 && precision <= 17; precision++) {
+            snprintf(want, sizeof want, "%.*g", precision, integers[i]);
+            if (strtod(want, NULL) == integers[i])
+                break;
+        }
+        assert_number_prints(f, integers[i], want);
+    }
+}
+
+/* Sizes, ints and references print without printf: the digits of %zu,
+ * %d and "%c%lld" at their extremes. */
+static void test_integer_fields_match_printf(void **state)
+{
+    fixture *f = *state;
+    f->sections[0].line_start = SIZE_MAX;
+    f->sections[0].line_end = 0;
+    f->sections[0].level = INT_MIN;
+    f->sections[1].level = INT_MAX;
+    f->targets[0].year = -7;
+    f->targets[0].source.byte_end = 1000000000000ull;
+    pm_buf buf = {0};
+    assert_int_equal(pm_render_json(&f->result, 0, &buf), PM_OK);
+    const char *json = pm_buf_cstr(&buf);
+    char want[96];
+    snprintf(want, sizeof want, "\"level\":%d,\"label\"", INT_MIN);
+    assert_non_null(strstr(json, want));
+    snprintf(want, sizeof want, "\"level\":%d,\"label\"", INT_MAX);
+    assert_non_null(strstr(json, want));
+    snprintf(want, sizeof want, "\"line_start\":%zu,\"line_end\":0}", (size_t)SIZE_MAX);
+    assert_non_null(strstr(json, want));
+    assert_non_null(strstr(json, "\"year\":-7,"));
+    assert_non_null(strstr(json, "\"byte_end\":1000000000000,"));
+    assert_non_null(strstr(json, "\"id\":\"s1\",\"parent\":null"));
+    assert_non_null(strstr(json, "\"id\":\"s2\",\"parent\":\"s1\""));
+    pm_buf_free(&buf);
 }
 
 int main(void)
@@ -422,11 +579,13 @@ int main(void)
         cmocka_unit_test(test_embedded_nul_is_escaped),
         cmocka_unit_test(test_valid_utf8_is_kept),
         cmocka_unit_test(test_invalid_utf8_becomes_replacement),
+        cmocka_unit_test(test_fast_escaper_matches_reference),
         cmocka_unit_test_setup_teardown(test_document_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pretty_and_compact_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signer_null_when_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references_out_of_range_are_null, setup, teardown),
         cmocka_unit_test_setup_teardown(test_number_formatting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_integer_fields_match_printf, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
