@@ -41,10 +41,13 @@ enum {
 
 typedef struct tok {
     size_t start, end; /* bytes of the searched text */
-    const char *text;  /* as written, or the replacement of a rewrite */
-    const char *fold;  /* lower case; for punctuation its class as a string */
-    const char *ascii; /* lower case without diacritics */
-    uint64_t fold_hash, ascii_hash; /* word_hash of fold and ascii, for the phrase table */
+    const char *text;  /* as written, or the replacement of a rewrite: text_len bytes */
+    size_t text_len;
+    const char *fold;  /* lower case; NULL for a word no phrase has (put_fold writes it);
+                        * for punctuation its class as a string */
+    uint32_t fold_id, ascii_id; /* word ids of fold and of fold without diacritics; 0: a
+                                 * word no phrase has */
+    uint64_t roots;    /* the roots (root_bit) its words start a phrase from: see roots_of */
     char punct;        /* 0 for a word, else , ; : . ( ) - / & + * \t or ? */
     bool upper;        /* a word that starts with a capital */
     bool digit;        /* a word that starts with a digit */
@@ -57,183 +60,36 @@ typedef struct toks {
     size_t n, cap;
 } toks;
 
-static char punct_class(int32_t cp)
-{
-    switch (cp) {
-    case ',': case ';': case ':': case '.': case '(': case ')': case '/': case '&':
-    case '+': case '*':
-        return (char)cp;
-    case '\t':
-        return '\t';
-    case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
-        return '-';
-    case '[': case '{':
-        return '(';
-    case ']': case '}':
-        return ')';
-    case 0x2022: case 0x25CF: case 0x25E6: case 0x2023:
-        return '*';
-    default:
-        return '?';
-    }
-}
+/* ---- words and phrases ---------------------------------------------------- */
 
-static bool is_word_cp(int32_t cp)
-{
-    if (cp < 0)
-        return false;
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-        return true;
-    default:
-        return false;
-    }
-}
+/* Every word of every phrase is interned once: the phrase table and the
+ * tests of single words (`và`, `các`) then compare ids, not strings, and a
+ * word of the text that no phrase has gets id 0 and ends every walk. */
+typedef struct word_info {
+    const char *s; /* NUL-terminated */
+    size_t len;
+    uint64_t hash;
+    uint64_t roots; /* root_bit(cat, mode) for each category a phrase of which starts
+                     * with this word in that mode */
+} word_info;
 
-static bool is_space_cp(int32_t cp)
-{
-    if (cp == '\t')
-        return false;
-    if (cp == ' ' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')
-        return true;
-    utf8proc_category_t c = utf8proc_category(cp);
-    return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL ||
-           c == UTF8PROC_CATEGORY_ZP || c == UTF8PROC_CATEGORY_CC ||
-           c == UTF8PROC_CATEGORY_CF;
-}
-
-/* The code point at s[i] (-1 for an invalid byte) and its length. */
-static size_t cp_at(const char *s, size_t n, size_t i, int32_t *cp)
-{
-    utf8proc_ssize_t k =
-        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
-    if (k < 1) {
-        *cp = -1;
-        return 1;
-    }
-    return (size_t)k;
-}
-
-/* `&` inside a word (`KH&ĐT`) and `.`/`,` between digits (`1.000`) belong
- * to the word. */
-static bool joins_word(const char *s, size_t n, size_t i, int32_t cp, int32_t prev)
-{
-    if (cp != '&' && cp != '.' && cp != ',')
-        return false;
-    if (i + 1 >= n)
-        return false;
-    int32_t next;
-    cp_at(s, n, i + 1, &next);
-    if (cp == '&')
-        return is_word_cp(prev) && is_word_cp(next);
-    return prev >= '0' && prev <= '9' && next >= '0' && next <= '9';
-}
-
-/* FNV-1a of a token's text: computed once per token, then combined with
- * the node it follows at every lookup in the phrase table. */
-static uint64_t word_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static const char *punct_key(char c)
-{
-    static const char keys[] = ",\0;\0:\0.\0(\0)\0-\0/\0&\0+\0*\0\t\0?";
-    const char *k = strchr(",;:.()-/&+*\t?", c);
-    return keys + 2 * (k ? k - ",;:.()-/&+*\t?" : 12);
-}
-
-static bool fill_word(pm_arena *a, tok *t, const char *w, size_t len, pm_buf *scratch)
-{
-    t->text = pm_arena_strndup(a, w, len);
-    pm_buf_reset(scratch);
-    pm_fold_lower(w, len, scratch);
-    t->fold = pm_arena_strndup(a, scratch->data ? scratch->data : "", scratch->len);
-    size_t fold_len = scratch->len;
-    pm_buf_reset(scratch);
-    pm_strip_marks(t->fold ? t->fold : "", fold_len, scratch);
-    t->ascii = pm_arena_strndup(a, scratch->data ? scratch->data : "", scratch->len);
-    if (!t->text || !t->fold || !t->ascii || scratch->failed)
-        return false;
-    t->fold_hash = word_hash(t->fold);
-    t->ascii_hash = word_hash(t->ascii);
-    int32_t first;
-    cp_at(w, len, 0, &first);
-    t->upper = first >= 0 && utf8proc_isupper(first);
-    t->digit = first >= '0' && first <= '9';
-    t->plain = strcmp(t->fold, t->ascii) == 0;
-    return true;
-}
-
-/* Cuts s into words and punctuation; spaces separate, '\n' marks a line. */
-static pm_status tokenize(pm_arena *a, const char *s, size_t n, toks *out, pm_buf *scratch)
-{
-    bool line_start = true;
-    int32_t prev = -1;
-    for (size_t i = 0; i < n;) {
-        int32_t cp;
-        size_t k = cp_at(s, n, i, &cp);
-        if (cp >= 0 && is_space_cp(cp)) {
-            line_start |= cp == '\n';
-            prev = cp;
-            i += k;
-            continue;
-        }
-        tok *t = PM_PUSH(a, out->v, out->n, out->cap);
-        if (!t)
-            return PM_ERR_NOMEM;
-        memset(t, 0, sizeof *t);
-        t->start = i;
-        t->line_start = line_start;
-        line_start = false;
-        if (!is_word_cp(cp)) {
-            t->punct = punct_class(cp);
-            t->end = i + k;
-            t->text = pm_arena_strndup(a, s + i, k);
-            t->fold = t->ascii = punct_key(t->punct);
-            t->fold_hash = t->ascii_hash = word_hash(t->fold);
-            if (!t->text)
-                return PM_ERR_NOMEM;
-            prev = cp;
-            i += k;
-            continue;
-        }
-        size_t j = i;
-        while (j < n) {
-            int32_t c;
-            size_t kk = cp_at(s, n, j, &c);
-            if (!is_word_cp(c) && !joins_word(s, n, j, c, prev))
-                break;
-            prev = c;
-            j += kk;
-        }
-        t->end = j;
-        if (!fill_word(a, t, s + i, j - i, scratch))
-            return PM_ERR_NOMEM;
-        i = j;
-    }
-    return PM_OK;
-}
-
-/* ---- phrase table ------------------------------------------------------ */
+typedef struct word_table {
+    uint64_t *slots; /* open addressing: the high half of the hash, the id in the low
+                      * half (most probes end without reading info); 0: a free slot */
+    size_t cap;
+    word_info *info; /* by id; info[0] stands for every unknown word (no roots) */
+    size_t n, cap_info;
+} word_table;
 
 /* One open-addressing table for every phrase and every prefix of one: a
- * trie whose nodes are (parent node, word). Each category has two roots,
+ * trie whose nodes are (parent node, word id). Each category has two roots,
  * mode 'f' (folded) and 'a' (without diacritics); '-' tokens are left out,
  * so `Đài PT-TH` = `Đài PT TH`. */
 enum { PREFIX_ONLY = -1, AMBIGUOUS = -2 };
 
 typedef struct slot {
-    const char *word;  /* NULL: a free slot */
-    uint64_t hash;     /* node_hash(parent, word): most probes end on it, without a strcmp */
-    uint32_t parent, node;
-    int32_t value;     /* >= 0: a phrase; PREFIX_ONLY; AMBIGUOUS: two phrases fold together */
+    uint32_t parent, word, node; /* word 0: a free slot */
+    int32_t value; /* >= 0: a phrase; PREFIX_ONLY; AMBIGUOUS: two phrases fold together */
 } slot;
 
 typedef struct dict {
@@ -271,33 +127,493 @@ enum category {
 
 enum { ROLE_ACTOR = 16 };
 
-/* The hash of a node from its parent and its word's word_hash, mixed so
- * that the low bits (the table index) depend on both. */
-static uint64_t node_hash(uint32_t parent, uint64_t word)
+/* The bit of a root in word_info.roots: two per category. */
+static uint64_t root_bit(char cat, char mode)
 {
-    uint64_t h = word ^ (parent * 0x9E3779B97F4A7C15u);
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9u;
-    return h ^ h >> 32;
+    static const uint8_t index[128] = {
+        [CAT_AGENCY] = 0, [CAT_DEPT] = 1,    [CAT_REWRITE] = 2,   [CAT_OCR] = 3,
+        [CAT_LEVEL] = 4,  [CAT_GROUP] = 5,   [CAT_MEMBER] = 6,    [CAT_RELATED] = 7,
+        [CAT_SCOPE] = 8,  [CAT_GOV] = 9,     [CAT_DEPT_HEAD] = 10, [CAT_HEAD] = 11,
+        [CAT_SECTOR] = 12, [CAT_NOT_HEAD] = 13, [CAT_STOP] = 14,  [CAT_ROLE] = 15,
+        [CAT_GLUE] = 16,
+    };
+    return (uint64_t)1 << (2 * index[(unsigned char)cat & 127] + (mode == 'a'));
+}
+
+/* The bits of all 'f' roots and of all 'a' roots. */
+static const uint64_t mode_f_bits = 0x5555555555555555u, mode_a_bits = 0xAAAAAAAAAAAAAAAAu;
+
+/* ---- the lexicon ---------------------------------------------------------- */
+
+typedef struct entry {
+    const char *id;   /* NULL: a `body`, named by its text as written */
+    const char *name; /* canonical */
+} lex_entry;
+
+typedef struct rewrite {
+    tok *to;
+    size_t n;
+} rewrite;
+
+/* A department name as words without diacritics, for OCR-damaged names
+ * (`Sở tài và Môi trường`). */
+typedef struct dept_form {
+    uint32_t *words;
+    size_t n;
+    int32_t entry;
+} dept_form;
+
+enum { N_PUNCT = 13 };
+
+/* The letters U+0080..U+024F and U+1E00..U+1EFF (every Vietnamese one) as
+ * the tokenizer needs them, prepared once: utf8proc spends hundreds of
+ * instructions on each and the text is full of them. */
+enum { LATIN_END = 0x250, LATIN_EXT = 0x1E00, LATIN_EXT_END = 0x1F00,
+       N_LATIN = LATIN_END - 0x80 + LATIN_EXT_END - LATIN_EXT };
+
+typedef struct latin_letter {
+    bool word, upper;  /* is_word_cp, utf8proc_isupper */
+    bool cached;       /* fold and ascii hold what pm_fold_lower and pm_strip_marks make */
+    uint8_t fold_len, ascii_len;
+    char fold[4], ascii[8];
+} latin_letter;
+
+struct pm_agency_lexicon {
+    pm_arena arena;
+    word_table words;
+    dict phrases;
+    lex_entry *entries;
+    size_t n_entries, cap_entries;
+    rewrite *rewrites;
+    size_t n_rewrites, cap_rewrites;
+    dept_form *depts;
+    size_t n_depts, cap_depts;
+    int32_t related; /* the entry of `… liên quan` collectives, -1 if none */
+    uint32_t punct_id[N_PUNCT]; /* word ids of the punctuation classes */
+    latin_letter latin[N_LATIN];
+    uint32_t id_va, id_cac, id_cap, id_tinh; /* `và`; `cac`, `cap`, `tinh` without marks */
+};
+
+/* ---- cutting text into tokens ------------------------------------------------ */
+
+static char punct_class(int32_t cp)
+{
+    switch (cp) {
+    case ',': case ';': case ':': case '.': case '(': case ')': case '/': case '&':
+    case '+': case '*':
+        return (char)cp;
+    case '\t':
+        return '\t';
+    case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+        return '-';
+    case '[': case '{':
+        return '(';
+    case ']': case '}':
+        return ')';
+    case 0x2022: case 0x25CF: case 0x25E6: case 0x2023:
+        return '*';
+    default:
+        return '?';
+    }
+}
+
+static bool is_word_cp(int32_t cp)
+{
+    if (cp < 0)
+        return false;
+    if (cp < 0x80) /* the ASCII letters are Lu/Ll, the digits Nd, the rest neither */
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_space_cp(int32_t cp)
+{
+    if (cp == '\t')
+        return false;
+    if (cp < 0x80) /* ' ' is Zs; U+0000-U+001F and U+007F are Cc */
+        return cp <= ' ' || cp == 0x7F;
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL ||
+           c == UTF8PROC_CATEGORY_ZP || c == UTF8PROC_CATEGORY_CC ||
+           c == UTF8PROC_CATEGORY_CF;
+}
+
+/* The code point at s[i] (-1 for an invalid byte) and its length. */
+static size_t cp_at(const char *s, size_t n, size_t i, int32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    utf8proc_ssize_t k =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
+    if (k < 1) {
+        *cp = -1;
+        return 1;
+    }
+    return (size_t)k;
+}
+
+/* `&` inside a word (`KH&ĐT`) and `.`/`,` between digits (`1.000`) belong
+ * to the word. */
+static bool joins_word(const char *s, size_t n, size_t i, int32_t cp, int32_t prev)
+{
+    if (cp != '&' && cp != '.' && cp != ',')
+        return false;
+    if (i + 1 >= n)
+        return false;
+    int32_t next;
+    cp_at(s, n, i + 1, &next);
+    if (cp == '&')
+        return is_word_cp(prev) && is_word_cp(next);
+    return prev >= '0' && prev <= '9' && next >= '0' && next <= '9';
+}
+
+/* The slot of cp in the table, -1 when it has none. */
+static int latin_slot(int32_t cp)
+{
+    if (cp >= 0x80 && cp < LATIN_END)
+        return cp - 0x80;
+    if (cp >= LATIN_EXT && cp < LATIN_EXT_END)
+        return LATIN_END - 0x80 + (cp - LATIN_EXT);
+    return -1;
+}
+
+static const latin_letter *latin_of(const struct pm_agency_lexicon *lex, int32_t cp)
+{
+    int k = latin_slot(cp);
+    return k >= 0 ? &lex->latin[k] : NULL;
+}
+
+/* is_word_cp through the table. */
+static bool word_cp(const struct pm_agency_lexicon *lex, int32_t cp)
+{
+    if (cp < 0x80)
+        return is_word_cp(cp);
+    const latin_letter *l = latin_of(lex, cp);
+    return l ? l->word : is_word_cp(cp);
+}
+
+static pm_status latin_init(struct pm_agency_lexicon *lex)
+{
+    pm_buf fold = {0}, ascii = {0};
+    for (int32_t cp = 0x80; cp < LATIN_EXT_END; cp = cp + 1 == LATIN_END ? LATIN_EXT : cp + 1) {
+        latin_letter *l = &lex->latin[latin_slot(cp)];
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t k = utf8proc_encode_char(cp, enc);
+        pm_buf_reset(&fold);
+        pm_buf_reset(&ascii);
+        pm_fold_lower((const char *)enc, (size_t)k, &fold);
+        pm_strip_marks(fold.data ? fold.data : "", fold.len, &ascii);
+        l->word = is_word_cp(cp);
+        l->upper = utf8proc_isupper(cp);
+        l->cached = fold.len <= sizeof l->fold && ascii.len <= sizeof l->ascii;
+        if (l->cached) {
+            l->fold_len = (uint8_t)fold.len;
+            l->ascii_len = (uint8_t)ascii.len;
+            memcpy(l->fold, fold.data, fold.len);
+            memcpy(l->ascii, ascii.data, ascii.len);
+        }
+    }
+    bool failed = fold.failed || ascii.failed;
+    pm_buf_free(&fold);
+    pm_buf_free(&ascii);
+    return failed ? PM_ERR_NOMEM : PM_OK;
+}
+
+/* pm_fold_lower and pm_strip_marks of a word, letter by letter (both map
+ * each code point on its own) from the table; false when a letter is not
+ * in it. The word is valid UTF-8 (tokenize cut it). */
+static bool fold_word_fast(const struct pm_agency_lexicon *lex, const char *w, size_t len,
+                           pm_buf *fold, pm_buf *ascii)
+{
+    pm_buf_reset(fold);
+    pm_buf_reset(ascii);
+    if (!pm_buf_reserve(fold, 4 * len) || !pm_buf_reserve(ascii, 8 * len))
+        return false;
+    char *f = fold->data, *a = ascii->data;
+    for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)w[i];
+        if (b < 0x80) {
+            char c = (char)(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
+            *f++ = c;
+            *a++ = c;
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t k;
+        if (b < 0xE0) {
+            cp = (int32_t)(b & 0x1F) << 6 | (w[i + 1] & 0x3F);
+            k = 2;
+        } else if (b < 0xF0) {
+            cp = (int32_t)(b & 0x0F) << 12 | (int32_t)(w[i + 1] & 0x3F) << 6 | (w[i + 2] & 0x3F);
+            k = 3;
+        } else {
+            return false;
+        }
+        const latin_letter *l = latin_of(lex, cp);
+        if (!l || !l->cached)
+            return false;
+        memcpy(f, l->fold, l->fold_len);
+        f += l->fold_len;
+        memcpy(a, l->ascii, l->ascii_len);
+        a += l->ascii_len;
+        i += k;
+    }
+    fold->len = (size_t)(f - fold->data);
+    ascii->len = (size_t)(a - ascii->data);
+    return true;
+}
+
+/* FNV-1a of a word. */
+static uint64_t word_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+static uint32_t word_find(const word_table *w, const char *s, size_t n)
+{
+    if (!w->cap)
+        return 0;
+    uint64_t h = word_hash(s, n);
+    for (size_t i = h & (w->cap - 1);; i = (i + 1) & (w->cap - 1)) {
+        uint64_t v = w->slots[i];
+        if (!v)
+            return 0;
+        if ((v ^ h) >> 32)
+            continue;
+        const word_info *e = &w->info[(uint32_t)v];
+        if (e->len == n && memcmp(e->s, s, n) == 0)
+            return (uint32_t)v;
+    }
+}
+
+static void word_place(word_table *w, uint32_t id)
+{
+    size_t i = w->info[id].hash & (w->cap - 1);
+    while (w->slots[i])
+        i = (i + 1) & (w->cap - 1);
+    w->slots[i] = (w->info[id].hash & ~(uint64_t)UINT32_MAX) | id;
+}
+
+/* The id of the word s[0, n), added (into the lexicon's arena) if new. */
+static pm_status word_intern(word_table *w, pm_arena *a, const char *s, size_t n, uint32_t *id)
+{
+    if ((*id = word_find(w, s, n)))
+        return PM_OK;
+    if (!w->n) { /* info[0]: the unknown word */
+        word_info *none = PM_PUSH(a, w->info, w->n, w->cap_info);
+        if (!none)
+            return PM_ERR_NOMEM;
+        *none = (word_info){"", 0, 0, 0};
+    }
+    if ((w->n + 1) * 2 > w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 1024;
+        uint64_t *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return PM_ERR_NOMEM;
+        free(w->slots);
+        w->slots = slots;
+        w->cap = cap;
+        for (uint32_t k = 1; k < w->n; k++)
+            word_place(w, k);
+    }
+    word_info *e = PM_PUSH(a, w->info, w->n, w->cap_info);
+    const char *copy = pm_arena_strndup(a, s, n);
+    if (!e || !copy)
+        return PM_ERR_NOMEM;
+    *e = (word_info){copy, n, word_hash(s, n), 0};
+    *id = (uint32_t)(w->n - 1);
+    word_place(w, *id);
+    return PM_OK;
+}
+
+static const char punct_classes[N_PUNCT + 1] = ",;:.()-/&+*\t?";
+
+static const char *punct_key(char c)
+{
+    static const char keys[] = ",\0;\0:\0.\0(\0)\0-\0/\0&\0+\0*\0\t\0?";
+    const char *k = strchr(punct_classes, c);
+    return keys + 2 * (k ? k - punct_classes : N_PUNCT - 1);
+}
+
+/* The roots a phrase may start from at t: those of its fold in mode 'f',
+ * of its ascii in mode 'a'; none at a '-' (the walk skips those). As of
+ * now: a token made while the lexicon is still loading gets them again
+ * before each search. */
+static uint64_t roots_of(const struct pm_agency_lexicon *lex, const tok *t)
+{
+    if (t->punct == '-')
+        return 0;
+    return (lex->words.info[t->fold_id].roots & mode_f_bits) |
+           (lex->words.info[t->ascii_id].roots & mode_a_bits);
+}
+
+static void set_roots(const struct pm_agency_lexicon *lex, toks *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        t->v[i].roots = roots_of(lex, &t->v[i]);
+}
+
+/* Tokenising the lexicon's own phrases interns their words (into `intern`,
+ * copying the text into `a`); a searched text only looks its words up. */
+typedef struct tokenizer {
+    const struct pm_agency_lexicon *lex;
+    struct pm_agency_lexicon *intern; /* NULL: look up only */
+    pm_arena *a;
+    pm_buf fold, ascii;
+} tokenizer;
+
+static pm_status word_id(tokenizer *tz, const char *s, size_t n, uint32_t *id)
+{
+    if (tz->intern)
+        return word_intern(&tz->intern->words, &tz->intern->arena, s, n, id);
+    *id = word_find(&tz->lex->words, s, n);
+    return PM_OK;
+}
+
+/* A word of the text. */
+static pm_status fill_word(tokenizer *tz, tok *t, const char *w, size_t len)
+{
+    if (!fold_word_fast(tz->lex, w, len, &tz->fold, &tz->ascii)) {
+        pm_buf_reset(&tz->fold);
+        pm_buf_reset(&tz->ascii);
+        pm_fold_lower(w, len, &tz->fold);
+        pm_strip_marks(tz->fold.data ? tz->fold.data : "", tz->fold.len, &tz->ascii);
+    }
+    if (tz->fold.failed || tz->ascii.failed)
+        return PM_ERR_NOMEM;
+    const char *fold = tz->fold.data, *ascii = tz->ascii.data;
+    size_t fold_len = tz->fold.len, ascii_len = tz->ascii.len;
+    t->plain = fold_len == ascii_len && memcmp(fold, ascii, fold_len) == 0;
+    pm_status st = word_id(tz, fold, fold_len, &t->fold_id);
+    t->ascii_id = t->fold_id;
+    if (st == PM_OK && !t->plain)
+        st = word_id(tz, ascii, ascii_len, &t->ascii_id);
+    if (st != PM_OK)
+        return st;
+    t->fold = t->fold_id ? tz->lex->words.info[t->fold_id].s : NULL;
+    t->text = tz->intern ? pm_arena_strndup(tz->a, w, len) : w;
+    t->text_len = len;
+    if (!t->text)
+        return PM_ERR_NOMEM;
+    int32_t first;
+    cp_at(w, len, 0, &first);
+    const latin_letter *l = latin_of(tz->lex, first);
+    t->upper = first < 0x80 ? first >= 'A' && first <= 'Z' : l ? l->upper : utf8proc_isupper(first);
+    t->digit = first >= '0' && first <= '9';
+    return PM_OK;
+}
+
+/* Cuts s into words and punctuation; spaces separate, '\n' marks a line. */
+static pm_status tokenize(tokenizer *tz, pm_arena *a, const char *s, size_t n, toks *out)
+{
+    bool line_start = true;
+    int32_t prev = -1;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = cp_at(s, n, i, &cp);
+        if (cp >= 0 && is_space_cp(cp)) {
+            line_start |= cp == '\n';
+            prev = cp;
+            i += k;
+            continue;
+        }
+        tok *t = PM_PUSH(a, out->v, out->n, out->cap);
+        if (!t)
+            return PM_ERR_NOMEM;
+        memset(t, 0, sizeof *t);
+        t->start = i;
+        t->line_start = line_start;
+        line_start = false;
+        if (!word_cp(tz->lex, cp)) {
+            t->punct = punct_class(cp);
+            t->end = i + k;
+            t->text = tz->intern ? pm_arena_strndup(tz->a, s + i, k) : s + i;
+            t->text_len = k;
+            t->fold = punct_key(t->punct);
+            if (!t->text)
+                return PM_ERR_NOMEM;
+            if (tz->intern) {
+                pm_status st = word_id(tz, t->fold, strlen(t->fold), &t->fold_id);
+                if (st != PM_OK)
+                    return st;
+            } else {
+                t->fold_id = tz->lex->punct_id[strchr(punct_classes, t->punct) - punct_classes];
+            }
+            t->ascii_id = t->fold_id;
+            t->roots = roots_of(tz->lex, t);
+            prev = cp;
+            i += k;
+            continue;
+        }
+        size_t j = i;
+        while (j < n) {
+            int32_t c;
+            size_t kk = cp_at(s, n, j, &c);
+            if (!word_cp(tz->lex, c) && !joins_word(s, n, j, c, prev))
+                break;
+            prev = c;
+            j += kk;
+        }
+        t->end = j;
+        pm_status st = fill_word(tz, t, s + i, j - i);
+        if (st != PM_OK)
+            return st;
+        t->roots = roots_of(tz->lex, t);
+        i = j;
+    }
+    return PM_OK;
+}
+
+/* The fold of a token (lower case, as the phrase table compares it). */
+static void put_fold(pm_buf *out, const tok *t)
+{
+    if (t->fold)
+        pm_buf_puts(out, t->fold);
+    else
+        pm_fold_lower(t->text, t->text_len, out);
+}
+
+/* ---- phrase table ------------------------------------------------------ */
+
+static uint64_t node_hash(uint32_t parent, uint32_t word)
+{
+    uint64_t h = (uint64_t)parent << 32 | word;
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDu;
+    return h ^ h >> 33;
 }
 
 /* The slot of the node (parent, word), or the free slot where it belongs. */
-static slot *dict_slot(const dict *d, uint32_t parent, const char *word, uint64_t hash)
+static slot *dict_slot(const dict *d, uint32_t parent, uint32_t word)
 {
-    for (size_t i = hash & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
+    for (size_t i = node_hash(parent, word) & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
         slot *s = &d->slots[i];
-        if (!s->word ||
-            (s->hash == hash && s->parent == parent && strcmp(s->word, word) == 0))
+        if (!s->word || (s->word == word && s->parent == parent))
             return s;
     }
 }
 
 /* The node (parent, word), NULL when no phrase goes on that way. */
-static const slot *dict_get(const dict *d, uint32_t parent, const char *word, uint64_t word_h)
+static const slot *dict_get(const dict *d, uint32_t parent, uint32_t word)
 {
-    if (!d->cap)
+    if (!d->cap || !word)
         return NULL;
-    const slot *s = dict_slot(d, parent, word, node_hash(parent, word_h));
+    const slot *s = dict_slot(d, parent, word);
     return s->word ? s : NULL;
 }
 
@@ -314,7 +630,7 @@ static bool dict_grow(dict *d)
     d->cap = cap;
     for (size_t i = 0; i < old_cap; i++)
         if (old[i].word)
-            *dict_slot(d, old[i].parent, old[i].word, old[i].hash) = old[i];
+            *dict_slot(d, old[i].parent, old[i].word) = old[i];
     free(old);
     return true;
 }
@@ -322,18 +638,14 @@ static bool dict_grow(dict *d)
 /* Adds the node (parent, word) -> value; *node gets its number. A phrase
  * that two entries share is an error in the data; without diacritics
  * (`loose`) it is only ambiguous (and not matched). */
-static pm_status dict_put(dict *d, pm_arena *a, uint32_t parent, const char *word,
-                          uint64_t word_h, bool loose, int32_t value, uint32_t *node,
-                          bool *clash)
+static pm_status dict_put(dict *d, uint32_t parent, uint32_t word, bool loose, int32_t value,
+                          uint32_t *node, bool *clash)
 {
     if ((d->len + 1) * 2 > d->cap && !dict_grow(d))
         return PM_ERR_NOMEM;
-    uint64_t hash = node_hash(parent, word_h);
-    slot *s = dict_slot(d, parent, word, hash);
+    slot *s = dict_slot(d, parent, word);
     if (!s->word) {
-        if (!(s->word = pm_arena_strdup(a, word)))
-            return PM_ERR_NOMEM;
-        s->hash = hash;
+        s->word = word;
         s->parent = parent;
         s->node = FIRST_NODE + (uint32_t)d->len++;
         s->value = value;
@@ -352,38 +664,6 @@ static pm_status dict_put(dict *d, pm_arena *a, uint32_t parent, const char *wor
     return PM_OK;
 }
 
-/* ---- the lexicon ---------------------------------------------------------- */
-
-typedef struct entry {
-    const char *id;   /* NULL: a `body`, named by its text as written */
-    const char *name; /* canonical */
-} lex_entry;
-
-typedef struct rewrite {
-    tok *to;
-    size_t n;
-} rewrite;
-
-/* A department name as words without diacritics, for OCR-damaged names
- * (`Sở tài và Môi trường`). */
-typedef struct dept_form {
-    const char **words;
-    size_t n;
-    int32_t entry;
-} dept_form;
-
-struct pm_agency_lexicon {
-    pm_arena arena;
-    dict phrases;
-    lex_entry *entries;
-    size_t n_entries, cap_entries;
-    rewrite *rewrites;
-    size_t n_rewrites, cap_rewrites;
-    dept_form *depts;
-    size_t n_depts, cap_depts;
-    int32_t related; /* the entry of `… liên quan` collectives, -1 if none */
-};
-
 /* Longest phrase of a category at t[i]: tokens consumed (0 = none). With
  * `reached_end`, also whether every token to the end of the text is a
  * prefix of some phrase (a cell cut off mid-name: `UBND các huyện, thị xã,
@@ -394,20 +674,22 @@ typedef struct hit {
     bool reached_end;
 } hit;
 
-static hit walk(const dict *d, char cat, char mode, const tok *t, size_t n, size_t i)
+static hit walk(const struct pm_agency_lexicon *lex, char cat, char mode, const tok *t, size_t n,
+                size_t i)
 {
     hit best = {0, PREFIX_ONLY, false};
+    /* Exact prefilter: unless the first word starts a phrase of the
+     * category (its roots bit), the walk below stops at it with nothing
+     * found and no end reached; a '-' first (no roots) stops it the same way. */
+    if (i >= n || !(t[i].roots & root_bit(cat, mode)))
+        return best;
     uint32_t node = root_node(cat, mode);
     size_t words = 0;
     bool plain = true, all = true;
     for (size_t j = i; j < n; j++) {
-        if (t[j].punct == '-') {
-            if (j == i)
-                break;
+        if (t[j].punct == '-')
             continue;
-        }
-        const slot *s = mode == 'f' ? dict_get(d, node, t[j].fold, t[j].fold_hash)
-                                    : dict_get(d, node, t[j].ascii, t[j].ascii_hash);
+        const slot *s = dict_get(&lex->phrases, node, mode == 'f' ? t[j].fold_id : t[j].ascii_id);
         if (!s) {
             all = false;
             break;
@@ -422,7 +704,7 @@ static hit walk(const dict *d, char cat, char mode, const tok *t, size_t n, size
         if (s->value >= 0 && (mode == 'f' || words >= 2 || plain))
             best = (hit){j + 1 - i, s->value, false};
     }
-    best.reached_end = all && i < n && t[i].punct != '-';
+    best.reached_end = all;
     return best;
 }
 
@@ -434,12 +716,14 @@ typedef struct scan {
 
 static hit find(const scan *c, char cat, size_t i, bool fold_marks)
 {
-    if (i >= c->n)
+    /* the prefilter of walk, for both modes at once */
+    if (i >= c->n ||
+        !(c->t[i].roots & (root_bit(cat, 'f') | (fold_marks ? root_bit(cat, 'a') : 0))))
         return (hit){0, PREFIX_ONLY, false};
-    hit exact = walk(&c->lex->phrases, cat, 'f', c->t, c->n, i);
+    hit exact = walk(c->lex, cat, 'f', c->t, c->n, i);
     if (!fold_marks)
         return exact;
-    hit loose = walk(&c->lex->phrases, cat, 'a', c->t, c->n, i);
+    hit loose = walk(c->lex, cat, 'a', c->t, c->n, i);
     hit best = loose.len > exact.len ? loose : exact;
     best.reached_end = exact.reached_end || loose.reached_end;
     return best;
@@ -450,9 +734,9 @@ static size_t find_len(const scan *c, char cat, size_t i)
     return find(c, cat, i, true).len;
 }
 
-static bool is_fold(const scan *c, size_t i, const char *word)
+static bool is_word(const scan *c, size_t i, uint32_t fold_id)
 {
-    return i < c->n && strcmp(c->t[i].fold, word) == 0;
+    return i < c->n && c->t[i].fold_id == fold_id;
 }
 
 static bool is_punct(const scan *c, size_t i, char p)
@@ -460,21 +744,35 @@ static bool is_punct(const scan *c, size_t i, char p)
     return i < c->n && c->t[i].punct == p;
 }
 
-/* Applies OCR fixes and abbreviations, longest first, into out. */
+/* Applies OCR fixes and abbreviations, longest first, into out; out is in
+ * itself (no copy) when nothing is rewritten. */
 static pm_status apply_rewrites(const struct pm_agency_lexicon *lex, pm_arena *a, const toks *in,
                                 toks *out)
 {
     scan c = {lex, in->v, in->n};
+    bool copying = false;
     for (size_t i = 0; i < in->n;) {
         hit ocr = find(&c, CAT_OCR, i, false);
         hit abbr = find(&c, CAT_REWRITE, i, true);
         hit h = ocr.len >= abbr.len ? ocr : abbr;
         if (!h.len) {
-            tok *t = PM_PUSH(a, out->v, out->n, out->cap);
-            if (!t)
-                return PM_ERR_NOMEM;
-            *t = in->v[i++];
+            if (copying) {
+                tok *t = PM_PUSH(a, out->v, out->n, out->cap);
+                if (!t)
+                    return PM_ERR_NOMEM;
+                *t = in->v[i];
+            }
+            i++;
             continue;
+        }
+        if (!copying) { /* the tokens before the first rewrite */
+            for (size_t k = 0; k < i; k++) {
+                tok *t = PM_PUSH(a, out->v, out->n, out->cap);
+                if (!t)
+                    return PM_ERR_NOMEM;
+                *t = in->v[k];
+            }
+            copying = true;
         }
         const rewrite *r = &lex->rewrites[h.value];
         for (size_t k = 0; k < r->n; k++) {
@@ -488,6 +786,8 @@ static pm_status apply_rewrites(const struct pm_agency_lexicon *lex, pm_arena *a
         }
         i += h.len;
     }
+    if (!copying)
+        *out = *in;
     return PM_OK;
 }
 
@@ -498,7 +798,7 @@ typedef struct loader {
     const pm_patterns *patterns;
     const pm_tsv *table;
     const pm_tsv_row *row;
-    pm_buf scratch;
+    tokenizer tz;
     pm_error *err;
 } loader;
 
@@ -512,13 +812,15 @@ static pm_status load_fail(loader *ld, pm_status st, const char *msg, const char
 static pm_status tokens_of(loader *ld, const char *text, bool rewritten, toks *out)
 {
     toks raw = {0};
-    pm_status st = tokenize(&ld->lex->arena, text, strlen(text), &raw, &ld->scratch);
+    pm_status st = tokenize(&ld->tz, &ld->lex->arena, text, strlen(text), &raw);
     if (st != PM_OK || !rewritten) {
         *out = raw;
         return st;
     }
     *out = (toks){0};
-    return apply_rewrites(ld->lex, &ld->lex->arena, &raw, out);
+    st = apply_rewrites(ld->lex, &ld->lex->arena, &raw, out);
+    set_roots(ld->lex, out); /* a replacement's tokens were made earlier */
+    return st;
 }
 
 static bool has_words(const toks *t)
@@ -545,9 +847,11 @@ static pm_status add_tokens(loader *ld, char cat, const toks *t, int32_t value, 
             if (w->punct == '-')
                 continue;
             bool clash = false;
-            pm_status st = dict_put(&ld->lex->phrases, &ld->lex->arena, node,
-                                    m ? w->ascii : w->fold, m ? w->ascii_hash : w->fold_hash,
-                                    m == 1, i + 1 == last ? value : PREFIX_ONLY, &node, &clash);
+            uint32_t word = m ? w->ascii_id : w->fold_id;
+            if (node == root_node(cat, m ? 'a' : 'f'))
+                ld->lex->words.info[word].roots |= root_bit(cat, m ? 'a' : 'f');
+            pm_status st = dict_put(&ld->lex->phrases, node, word, m == 1,
+                                    i + 1 == last ? value : PREFIX_ONLY, &node, &clash);
             if (st != PM_OK)
                 return load_fail(ld, st, "", field);
             if (clash)
@@ -602,7 +906,7 @@ static pm_status add_dept(loader *ld, const char *form, int32_t e)
     d->entry = e;
     for (size_t i = 0; i < rest.n; i++)
         if (!rest.v[i].punct)
-            d->words[d->n++] = rest.v[i].ascii;
+            d->words[d->n++] = rest.v[i].ascii_id;
     return PM_OK;
 }
 
@@ -739,12 +1043,30 @@ pm_status pm_agency_init(pm_extractor *x, pm_error *err)
     pm_arena_init(&lex->arena);
     lex->related = -1;
     loader ld = {.lex = lex, .patterns = x->patterns, .err = err};
-    pm_status st = load_rewrites(&ld, "ocr-fixes", CAT_OCR, false);
+    ld.tz = (tokenizer){.lex = lex, .intern = lex, .a = &lex->arena};
+    /* the single words the recognisers test, whether or not a phrase has them */
+    static const char *const words[] = {"và", "cac", "cap", "tinh"};
+    uint32_t *const ids[] = {&lex->id_va, &lex->id_cac, &lex->id_cap, &lex->id_tinh};
+    pm_status st = latin_init(lex);
+    for (size_t w = 0; st == PM_OK && w < 4; w++)
+        st = word_intern(&lex->words, &lex->arena, words[w], strlen(words[w]), ids[w]);
+    if (st != PM_OK)
+        st = pm_fail(err, st, "agencies.tsv", 0, "out of memory");
+    if (st == PM_OK)
+        st = load_rewrites(&ld, "ocr-fixes", CAT_OCR, false);
     if (st == PM_OK)
         st = load_rewrites(&ld, "abbreviations", CAT_REWRITE, true);
     if (st == PM_OK)
         st = load_agencies(&ld);
-    pm_buf_free(&ld.scratch);
+    /* the replacements' tokens were made before the phrases they start */
+    for (size_t r = 0; r < lex->n_rewrites; r++)
+        set_roots(lex, &(toks){lex->rewrites[r].to, lex->rewrites[r].n, 0});
+    for (size_t p = 0; p < N_PUNCT; p++) {
+        const char *key = punct_key(punct_classes[p]);
+        lex->punct_id[p] = word_find(&lex->words, key, strlen(key));
+    }
+    pm_buf_free(&ld.tz.fold);
+    pm_buf_free(&ld.tz.ascii);
     x->agency = lex;
     if (st != PM_OK)
         pm_agency_free(x);
@@ -756,6 +1078,7 @@ void pm_agency_free(pm_extractor *x)
     if (!x || !x->agency)
         return;
     free(x->agency->phrases.slots);
+    free(x->agency->words.slots);
     pm_arena_free(&x->agency->arena);
     free(x->agency);
     x->agency = NULL;
@@ -787,14 +1110,14 @@ static void add_item(cand *k, size_t t0, size_t t1, int32_t entry, const char *n
 /* The word at i without its diacritics is `word`: the function words of
  * collectives (`các`, `cấp`) are matched so, like the lexicon, since OCR
  * drops marks (`UBND cac huyện, thị xa`). */
-static bool is_ascii(const scan *c, size_t i, const char *word)
+static bool is_ascii(const scan *c, size_t i, uint32_t ascii_id)
 {
-    return i < c->n && strcmp(c->t[i].ascii, word) == 0;
+    return i < c->n && c->t[i].ascii_id == ascii_id;
 }
 
 static bool is_list_sep(const scan *c, size_t i)
 {
-    return is_punct(c, i, ',') || is_punct(c, i, '/') || is_fold(c, i, "và");
+    return is_punct(c, i, ',') || is_punct(c, i, '/') || is_word(c, i, c->lex->id_va);
 }
 
 /* A word that begins something other than a name: an agency, a local
@@ -841,7 +1164,10 @@ static void join_tokens(const scan *c, size_t from, size_t to, pm_buf *out)
         bool attach = i == from || (p && strchr(",;:.)", p)) || (i > from && c->t[i - 1].punct == '(');
         if (!attach)
             pm_buf_putc(out, ' ');
-        pm_buf_puts(out, p == '-' ? "-" : c->t[i].text);
+        if (p == '-')
+            pm_buf_putc(out, '-');
+        else
+            pm_buf_append(out, c->t[i].text, c->t[i].text_len);
     }
 }
 
@@ -862,10 +1188,10 @@ static void named_governments(const scan *c, pm_arena *sa, pm_buf *buf, size_t g
         if (!len)
             return;
         pm_buf_reset(buf);
-        pm_buf_puts(buf, c->t[gov].text);
+        pm_buf_append(buf, c->t[gov].text, c->t[gov].text_len);
         for (size_t u = unit; u < unit + unit_len; u++) {
             pm_buf_putc(buf, ' ');
-            pm_buf_puts(buf, c->t[u].fold);
+            put_fold(buf, &c->t[u]);
         }
         pm_buf_putc(buf, ' ');
         join_tokens(c, at, at + len, buf);
@@ -873,7 +1199,7 @@ static void named_governments(const scan *c, pm_arena *sa, pm_buf *buf, size_t g
         if (name)
             add_item(k, t0, at + len, -1, name);
         size_t s = at + len;
-        if (!is_punct(c, s, ',') && !is_fold(c, s, "và"))
+        if (!is_punct(c, s, ',') && !is_word(c, s, c->lex->id_va))
             return;
         t0 = at = s + 1;
         hit u = find(c, CAT_LEVEL, at, true);
@@ -895,7 +1221,7 @@ static void rec_government(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, c
     size_t j = i + find_len(c, CAT_GOV, i);
     if (j == i)
         return;
-    bool plural = is_ascii(c, j, "cac"), level = !plural && is_ascii(c, j, "cap");
+    bool plural = is_ascii(c, j, c->lex->id_cac), level = !plural && is_ascii(c, j, c->lex->id_cap);
     j += plural || level;
     hit u = find(c, CAT_LEVEL, j, true);
     if (!u.len)
@@ -929,10 +1255,10 @@ static void rec_government(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, c
     }
     if (!plural && units == 1) { /* one government the text does not name */
         pm_buf_reset(buf);
-        pm_buf_puts(buf, c->t[i].text);
+        pm_buf_append(buf, c->t[i].text, c->t[i].text_len);
         for (size_t w = unit; w < j; w++) {
             pm_buf_putc(buf, ' ');
-            pm_buf_puts(buf, c->t[w].fold);
+            put_fold(buf, &c->t[w]);
         }
         const char *name = built_name(sa, buf);
         if (name)
@@ -956,7 +1282,7 @@ static void rec_lexicon(const scan *c, size_t i, cand *k)
 static void rec_departments(const scan *c, size_t i, cand *k)
 {
     size_t j = i;
-    bool plural = is_ascii(c, j, "cac");
+    bool plural = is_ascii(c, j, c->lex->id_cac);
     j += plural;
     size_t head = find(c, CAT_DEPT_HEAD, j, false).len;
     if (!head)
@@ -984,7 +1310,7 @@ static void rec_departments(const scan *c, size_t i, cand *k)
 static void rec_collective(const scan *c, size_t i, cand *k)
 {
     size_t j = i, items = 0;
-    bool plural = is_ascii(c, j, "cac"), core = false;
+    bool plural = is_ascii(c, j, c->lex->id_cac), core = false;
     int32_t group = -1;
     j += plural;
     for (;;) {
@@ -999,7 +1325,7 @@ static void rec_collective(const scan *c, size_t i, cand *k)
         items++;
         if (!is_list_sep(c, j))
             break;
-        size_t next = j + 1 + is_ascii(c, j + 1, "cac");
+        size_t next = j + 1 + is_ascii(c, j + 1, c->lex->id_cac);
         if (!find_len(c, CAT_GROUP, next) && !find_len(c, CAT_MEMBER, next))
             break;
         j = next;
@@ -1020,13 +1346,13 @@ static void rec_collective(const scan *c, size_t i, cand *k)
     }
     if (e < 0)
         return;
-    if (is_ascii(c, j - 1, "tinh"))
+    if (is_ascii(c, j - 1, c->lex->id_tinh))
         j += proper_name(c, j);
     add_item(k, i, j, e, NULL);
 }
 
 /* Word-level edit distance, for a department name missing or changing a word. */
-static size_t word_distance(const char *const *a, size_t na, const char *const *b, size_t nb)
+static size_t word_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
     size_t row[MAX_NAME_TOKENS + 1];
     for (size_t j = 0; j <= nb; j++)
@@ -1036,7 +1362,7 @@ static size_t word_distance(const char *const *a, size_t na, const char *const *
         row[0] = i;
         for (size_t j = 1; j <= nb; j++) {
             size_t up = row[j];
-            size_t best = diag + (strcmp(a[i - 1], b[j - 1]) != 0);
+            size_t best = diag + (a[i - 1] != b[j - 1]);
             if (up + 1 < best)
                 best = up + 1;
             if (row[j - 1] + 1 < best)
@@ -1052,11 +1378,11 @@ static size_t word_distance(const char *const *a, size_t na, const char *const *
  * only one of three words or more within one word of it. */
 static int32_t fuzzy_department(const scan *c, size_t from, size_t to)
 {
-    const char *words[MAX_NAME_TOKENS];
+    uint32_t words[MAX_NAME_TOKENS];
     size_t n = 0;
     for (size_t i = from; i < to && n < MAX_NAME_TOKENS; i++)
         if (!c->t[i].punct)
-            words[n++] = c->t[i].ascii;
+            words[n++] = c->t[i].ascii_id;
     int32_t best = -1;
     size_t best_distance = 2;
     bool unique = false;
@@ -1081,7 +1407,7 @@ static int32_t fuzzy_department(const scan *c, size_t from, size_t to)
  * length in tokens, 0 if there is none. */
 static size_t place_list(const scan *c, size_t j)
 {
-    size_t k = j + is_ascii(c, j, "cac"), end = j, units = 0;
+    size_t k = j + is_ascii(c, j, c->lex->id_cac), end = j, units = 0;
     for (;;) {
         hit u = find(c, CAT_LEVEL, k, true);
         if (!u.len)
@@ -1126,12 +1452,12 @@ static bool comma_continues(const scan *c, size_t i, size_t j)
     if (!name_word(c, j + 1))
         return false;
     for (size_t k = i; k < j; k++)
-        if (is_fold(c, k, "và"))
+        if (is_word(c, k, c->lex->id_va))
             return true;
     for (size_t k = j + 2; k < c->n && k < i + MAX_NAME_TOKENS && !c->t[k].punct; k++) {
         if (starts_other(c, k))
             return false;
-        if (is_fold(c, k, "và"))
+        if (is_word(c, k, c->lex->id_va))
             return name_word(c, k + 1);
     }
     return false;
@@ -1150,8 +1476,10 @@ static bool comma_continues(const scan *c, size_t i, size_t j)
 static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k)
 {
     const tok *t = c->t;
+    if (!t[i].upper)
+        return;
     size_t head = find_len(c, CAT_HEAD, i);
-    if (!t[i].upper || !head || find_len(c, CAT_NOT_HEAD, i) >= head)
+    if (!head || find_len(c, CAT_NOT_HEAD, i) >= head)
         return;
     size_t known = find_len(c, CAT_AGENCY, i);
     if (known && !continues_name(c, i + known))
@@ -1159,7 +1487,7 @@ static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k
     /* a known name is read whole (`Sở Giao thông …`: not the verb `giao`) */
     size_t first = known ? i + known : i + head, j = first, end = j;
     while (j < c->n && j - i < MAX_NAME_TOKENS) {
-        if (is_ascii(c, j - 1, "tinh") && !t[j].upper)
+        if (is_ascii(c, j - 1, c->lex->id_tinh) && !t[j].upper)
             break;
         if (t[j].punct == '-' && !t[j].line_start) {
             j++;
@@ -1176,8 +1504,8 @@ static void rec_head(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *k
         }
         if (t[j].punct)
             break;
-        if (strcmp(t[j].fold, "và") == 0) {
-            size_t next = j + 1 + is_ascii(c, j + 1, "cac");
+        if (t[j].fold_id == c->lex->id_va) {
+            size_t next = j + 1 + is_ascii(c, j + 1, c->lex->id_cac);
             if (next < c->n && t[next].upper && !t[next].punct && !starts_other(c, next) &&
                 !find_len(c, CAT_HEAD, next)) {
                 j = next;
@@ -1370,7 +1698,7 @@ static void rec_sector(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand 
     if (!head)
         return;
     while (j < c->n && j < i + head + MAX_SECTOR_WORDS && !c->t[j].punct && !c->t[j].upper &&
-           !c->t[j].digit && !is_fold(c, j, "và") && !starts_other(c, j))
+           !c->t[j].digit && !is_word(c, j, c->lex->id_va) && !starts_other(c, j))
         j++;
     if (j == i + head)
         return;
@@ -1424,7 +1752,7 @@ static pm_status build_line(const scan *c, pm_arena *sa, pm_buf *buf, line *l)
         }
         hit role = find(c, CAT_ROLE, i, true);
         ev_kind kind = role.len                  ? EV_MARKER
-                       : is_fold(c, i, "và")     ? EV_AND
+                       : is_word(c, i, c->lex->id_va)     ? EV_AND
                        : find_len(c, CAT_GLUE, i) ? EV_GLUE
                                                   : EV_WORD;
         if (!push_event(sa, l, kind, role.value, 0))
@@ -1469,6 +1797,106 @@ static bool emit(const scan *c, pm_arena *a, const char *s, const draft *d, pm_r
     return out->agency.id && out->agency.name && out->agency.raw;
 }
 
+/* What one search found, kept for the rest of the document. */
+typedef struct memo_entry {
+    const char *text; /* a copy of the searched text; NULL: a free slot */
+    size_t n, max, count;
+    uint64_t hash;
+    pm_role role;
+    pm_mention *found;
+} memo_entry;
+
+struct pm_agency_memo {
+    pm_arena *a; /* the document's: the cached mentions' strings live there */
+    memo_entry *slots;
+    size_t cap, len;
+};
+
+pm_agency_memo *pm_agency_memo_new(pm_arena *a)
+{
+    pm_agency_memo *m = pm_arena_alloc(a, sizeof *m);
+    if (m)
+        m->a = a;
+    return m;
+}
+
+/* FNV-1a over 8 bytes at a time: the key is a whole cell or sentence. */
+static uint64_t text_hash(const char *s, size_t n, pm_role role)
+{
+    uint64_t h = 1469598103934665603u ^ (uint64_t)role;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211u;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h ^ h >> 32;
+}
+
+/* The slot of (s, n, role, max), or the free slot where it belongs. */
+static memo_entry *memo_slot(const pm_agency_memo *m, const char *s, size_t n, pm_role role,
+                             size_t max, uint64_t hash)
+{
+    for (size_t i = hash & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        memo_entry *e = &m->slots[i];
+        if (!e->text || (e->hash == hash && e->n == n && e->role == role && e->max == max &&
+                         memcmp(e->text, s, n) == 0))
+            return e;
+    }
+}
+
+/* Keeps what a search found; out of memory only loses the entry. */
+static void memo_put(pm_agency_memo *m, const char *s, size_t n, pm_role role, size_t max,
+                     uint64_t hash, const pm_mention *found, size_t count)
+{
+    if ((m->len + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 256;
+        memo_entry *slots = pm_arena_alloc(m->a, cap * sizeof *slots);
+        if (!slots)
+            return;
+        memo_entry *old = m->slots;
+        size_t old_cap = m->cap;
+        m->slots = slots;
+        m->cap = cap;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].text)
+                *memo_slot(m, old[i].text, old[i].n, old[i].role, old[i].max, old[i].hash) =
+                    old[i];
+    }
+    memo_entry e = {pm_arena_strndup(m->a, s, n), n, max, count, hash, role, NULL};
+    if (count)
+        e.found = pm_arena_alloc(m->a, count * sizeof *found);
+    if (!e.text || (count && !e.found))
+        return;
+    if (count)
+        memcpy(e.found, found, count * sizeof *found);
+    *memo_slot(m, s, n, role, max, hash) = e;
+    m->len++;
+}
+
+size_t pm_find_agencies_memo(const pm_extractor *x, pm_arena *a, pm_agency_memo *memo,
+                             const char *s, size_t n, pm_role default_role, pm_mention *out,
+                             size_t max)
+{
+    if (!memo || memo->a != a || !x || !x->agency || !s || !n || !max)
+        return pm_find_agencies(x, a, s, n, default_role, out, max);
+    uint64_t hash = text_hash(s, n, default_role);
+    if (memo->cap) {
+        const memo_entry *e = memo_slot(memo, s, n, default_role, max, hash);
+        if (e->text) {
+            if (e->count)
+                memcpy(out, e->found, e->count * sizeof *out);
+            return e->count;
+        }
+    }
+    size_t count = pm_find_agencies(x, a, s, n, default_role, out, max);
+    memo_put(memo, s, n, default_role, max, hash, out, count);
+    return count;
+}
+
 size_t pm_find_agencies(const pm_extractor *x, pm_arena *a, const char *s, size_t n,
                         pm_role default_role, pm_mention *out, size_t max)
 {
@@ -1477,10 +1905,11 @@ size_t pm_find_agencies(const pm_extractor *x, pm_arena *a, const char *s, size_
     pm_arena sa;
     pm_arena_init(&sa);
     pm_buf scratch = {0};
+    tokenizer tz = {.lex = x->agency, .a = &sa};
     toks written = {0}, rewritten = {0};
     line l = {0};
     size_t count = 0;
-    if (tokenize(&sa, s, n, &written, &scratch) != PM_OK ||
+    if (tokenize(&tz, &sa, s, n, &written) != PM_OK ||
         apply_rewrites(x->agency, &sa, &written, &rewritten) != PM_OK)
         goto done;
     scan c = {x->agency, rewritten.v, rewritten.n};
@@ -1506,6 +1935,8 @@ size_t pm_find_agencies(const pm_extractor *x, pm_arena *a, const char *s, size_
         }
     }
 done:
+    pm_buf_free(&tz.fold);
+    pm_buf_free(&tz.ascii);
     pm_buf_free(&scratch);
     pm_arena_free(&sa);
     return count;

@@ -430,6 +430,8 @@ pm_status pm_doc_facts_read(const pm_extractor *x, pm_arena *a, const pm_text *t
 {
     out->plan_year = pm_plan_year(tree);
     out->city = NULL;
+    if (!(out->memo = pm_agency_memo_new(a)))
+        return PM_ERR_NOMEM;
     /* `UBND thành phố` alone means the province's city when the document
      * names exactly one. */
     const pcre2_code *re = pm_cue(x, "task-fields.city");
@@ -527,7 +529,7 @@ pm_status pm_agencies_all(const pm_extractor *x, pm_arena *a, const pm_doc_facts
                           const char *s, size_t n, pm_role default_role, pm_agency_set *set)
 {
     pm_mention m[MAX_MENTIONS];
-    size_t k = pm_find_agencies(x, a, s, n, default_role, m, MAX_MENTIONS);
+    size_t k = pm_find_agencies_memo(x, a, facts->memo, s, n, default_role, m, MAX_MENTIONS);
     for (size_t i = 0; i < k; i++) {
         pm_status st = resolve_city(a, facts, &m[i].agency);
         if (st == PM_OK)
@@ -638,7 +640,7 @@ size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_fact
         const char *cs = s + start;
         size_t cn = end - start;
         pm_mention m[MAX_MENTIONS];
-        size_t k = pm_find_agencies(x, a, cs, cn, default_role, m, MAX_MENTIONS);
+        size_t k = pm_find_agencies_memo(x, a, facts->memo, cs, cn, default_role, m, MAX_MENTIONS);
         /* Names in text order; a list (`các Sở: Xây dựng, Tài chính`) may
          * give several names over one stretch. */
         for (size_t i = 1; i < k; i++)

@@ -108,10 +108,22 @@ typedef struct pm_agency_set {
     size_t cap_lead, cap_support, cap_approver;
 } pm_agency_set;
 
+/* What pm_find_agencies found in each text of one document (agency.c): a
+ * cell or sentence searched again (as a subject, then as a whole) is read
+ * once. Lives in the document's arena; one thread at a time. */
+typedef struct pm_agency_memo pm_agency_memo;
+pm_agency_memo *pm_agency_memo_new(pm_arena *a);
+/* pm_find_agencies through the memo (none: NULL); the mentions' strings
+ * are shared with earlier results, in the memo's arena. */
+size_t pm_find_agencies_memo(const pm_extractor *x, pm_arena *a, pm_agency_memo *memo,
+                             const char *s, size_t n, pm_role default_role, pm_mention *out,
+                             size_t max);
+
 /* Per-document facts agency resolution needs. */
 typedef struct pm_doc_facts {
     const char *city; /* the one `thành phố X` the document names, else NULL */
     int plan_year;
+    pm_agency_memo *memo; /* NULL: no memo */
 } pm_doc_facts;
 
 pm_status pm_doc_facts_read(const pm_extractor *x, pm_arena *a, const pm_text *t,

@@ -147,6 +147,102 @@ static void empty_and_missing_input(void **state)
     assert_int_equal(pm_find_agencies(&bare, &fx->arena, "Sở Y tế", 9, PM_ROLE_LEAD, m, 2), 0);
 }
 
+/* The mentions as `role id start-end` lines, for comparing two searches. */
+static void describe(const pm_mention *m, size_t n, char *out, size_t cap)
+{
+    size_t w = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && w < cap; i++)
+        w += (size_t)snprintf(out + w, cap - w, "%d %s %zu-%zu %s\n", (int)m[i].role,
+                              m[i].agency.id, m[i].start, m[i].end, m[i].agency.raw);
+}
+
+/* The tokenizer reads ASCII and the Latin letters from its own tables and
+ * everything else through utf8proc: capitals, text without marks, NFD,
+ * invalid bytes, a character cut at the end and letters outside the
+ * tables must read as before (results of the utf8proc-only tokenizer). */
+static void letters_inside_and_outside_the_tables(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *text, *expected;
+    } cases[] = {
+        {"SỞ XÂY DỰNG CHỦ TRÌ, PHỐI HỢP VỚI SỞ TÀI CHÍNH",
+         "0 so-xay-dung 0-16 SỞ XÂY DỰNG\n1 so-tai-chinh 48-64 SỞ TÀI CHÍNH\n"},
+        {"So Xay dung chu tri, phoi hop voi So Tai chinh",
+         "0 so-xay-dung 0-11 So Xay dung\n1 so-tai-chinh 34-46 So Tai chinh\n"},
+        {"So\xcc\x9b\xcc\x89 Y te\xcc\x82\xcc\x81 chu\xcc\x89 tri\xcc\x80, pho\xcc\x82\xcc\x81i "
+         "ho\xcc\x9b\xcc\xa3p vo\xcc\x9b\xcc\x81i Sở Tài chính",
+         "0 so-y-te 0-15 So\xcc\x9b\xcc\x89 Y te\xcc\x82\xcc\x81\n"
+         "1 so-tai-chinh 54-70 Sở Tài chính\n"},
+        {"Sở Y tế\xff chủ trì; \xed\xa0\x80 Sở Tài chính \xc0\x80 phối hợp",
+         "0 so-y-te 0-11 Sở Y tế\n0 so-tai-chinh 29-45 Sở Tài chính\n"},
+        {"Sở Tài chính phối hợp với Sở Y t\xe1\xba",
+         "0 so-tai-chinh 0-16 Sở Tài chính\n1 so-y-t 36-44 Sở Y t\n"},
+        {"Sở Y tếΩ chủ trì, Sở Tài chính𝐀 phối hợp với Sở 財 Xây dựng",
+         "0 so-y-te 0-13 Sở Y tếΩ\n0 so-tai-chinh 26-46 Sở Tài chính𝐀\n"
+         "1 so-xay-dung 66-86 Sở 財 Xây dựng\n"},
+        {"UBND Thành phố Hạ Long, Ủy ban nhân dân tỉnh Quảng Ninh và Đài PT-TH tỉnh chủ trì",
+         "0 ubnd-thanh-pho-ha-long 0-27 UBND Thành phố Hạ Long\n"
+         "0 ubnd-tinh 29-68 Ủy ban nhân dân tỉnh Quảng Ninh\n"
+         "0 dai-phat-thanh-truyen-hinh-tinh 73-91 Đài PT-TH tỉnh\n"},
+        {"ÐÀI PHÁT THANH VÀ TRUYỀN HÌNH TỈNH phối hợp với CÔNG AN TỈNH",
+         "1 cong-an-tinh 63-78 CÔNG AN TỈNH\n"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        pm_mention m[16];
+        size_t n = pm_find_agencies(&fx->x, &fx->arena, cases[c].text, strlen(cases[c].text),
+                                    PM_ROLE_LEAD, m, 16);
+        char got[1024];
+        describe(m, n, got, sizeof got);
+        assert_string_equal(got, cases[c].expected);
+    }
+}
+
+/* A memo answers a text searched again as a fresh search would, whatever
+ * the role and the limit, and is bypassed for another arena. */
+static void memo_answers_like_a_fresh_search(void **state)
+{
+    fixture *fx = *state;
+    pm_agency_memo *memo = pm_agency_memo_new(&fx->arena);
+    assert_non_null(memo);
+    pm_arena other;
+    pm_arena_init(&other);
+    example_file ef;
+    examples_open(&ef, EXAMPLES);
+    size_t checked = 0;
+    while (examples_next(&ef)) {
+        if (strncmp(ef.line, "> ", 2) != 0)
+            continue;
+        static char text[2048];
+        size_t n = examples_unescape(examples_split(&ef), text, sizeof text);
+        for (int pass = 0; pass < 2; pass++) /* a miss, then a hit */
+            for (int role = PM_ROLE_LEAD; role <= PM_ROLE_APPROVER; role++)
+                for (size_t max = 1; max <= 32; max += 31) {
+                    pm_mention fresh[32], kept[32];
+                    static char a[8192], b[8192];
+                    size_t nf = pm_find_agencies(&fx->x, &fx->arena, text, n, (pm_role)role,
+                                                 fresh, max);
+                    size_t nk = pm_find_agencies_memo(&fx->x, pass ? &fx->arena : &other, memo,
+                                                      text, n, (pm_role)role, kept, max);
+                    if (pass)
+                        nk = pm_find_agencies_memo(&fx->x, &fx->arena, memo, text, n,
+                                                   (pm_role)role, kept, max);
+                    describe(fresh, nf, a, sizeof a);
+                    describe(kept, nk, b, sizeof b);
+                    assert_string_equal(a, b);
+                    checked++;
+                }
+    }
+    examples_close(&ef);
+    pm_arena_free(&other);
+    assert_true(checked > 100);
+    /* no memo: a plain search */
+    pm_mention m[2];
+    assert_int_equal(pm_find_agencies_memo(&fx->x, &fx->arena, NULL, "Sở Y tế", 9, PM_ROLE_LEAD,
+                                           m, 2), 1);
+}
+
 /* ---- a malformed lexicon ------------------------------------------------------ */
 
 static pm_status init_with(const char *agencies, pm_error *err)
@@ -195,6 +291,8 @@ int main(void)
         cmocka_unit_test(finds_the_examples),
         cmocka_unit_test(reports_names_offsets_and_limits),
         cmocka_unit_test(empty_and_missing_input),
+        cmocka_unit_test(letters_inside_and_outside_the_tables),
+        cmocka_unit_test(memo_answers_like_a_fresh_search),
         cmocka_unit_test(rejects_a_malformed_lexicon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
