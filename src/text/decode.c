@@ -1,7 +1,9 @@
 /* decode.c: bytes -> NFC text with an offset map and line tables.
  *
  * One pass over the input. In UTF-8, runs of ASCII and of characters that
- * are already NFC-stable (pm_cp_nfc_fast) are copied with one memcpy; other
+ * are already NFC-stable (pm_cp_nfc_fast) are found by a DFA (scan_fast)
+ * and copied with one memcpy; a decomposed letter (a starter and marks
+ * U+0300..U+036F) goes to utf8proc, or to a memo of its NFC, whole; other
  * input (UTF-16, legacy encodings, special characters) goes code point by
  * code point through feed_cp. Only a character that may need normalising
  * opens a "segment" (from the starter before it to the next stable
@@ -29,6 +31,15 @@ typedef struct seg_group {
     size_t n_out;   /* how many code points its NFC has */
 } seg_group;
 
+/* The NFC of a short one-group segment, remembered: decomposed text
+ * repeats the same few letter-and-marks sequences, each of which would
+ * otherwise cost a utf8proc call. */
+enum { MEMO_BYTES = 15, MEMO_SLOTS = 512 };
+typedef struct nfc_memo {
+    uint8_t key_len, out_len; /* key_len 0: an empty slot */
+    char key[MEMO_BYTES], out[MEMO_BYTES];
+} nfc_memo;
+
 typedef struct decoder {
     pm_arena *arena;
     size_t orig_len;
@@ -48,10 +59,12 @@ typedef struct decoder {
     size_t n_groups, cap_groups;
     utf8proc_int32_t *cps, *group_cps; /* utf8proc output for the segment, a group */
     size_t cap_cps, cap_group_cps;
+    nfc_memo *memo; /* MEMO_SLOTS, allocated with the first segment */
     /* A '\r': one line end alone, or together with a following '\n'. */
     bool pending_cr;
     size_t cr_start, cr_end;
     size_t invalid, nuls, first_invalid_line;
+    size_t first_bad_utf8; /* offset of the first ill-formed UTF-8 sequence; SIZE_MAX: none */
     bool nomem;
 } decoder;
 
@@ -146,9 +159,36 @@ static void flush_segment(decoder *d)
     if (!d->in_segment)
         return;
     d->in_segment = false;
+    nfc_memo *memo = NULL;
+    if (d->n_groups == 1 && d->seg.len <= MEMO_BYTES && !d->seg.failed) {
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (size_t k = 0; k < d->seg.len; k++)
+            h = (h ^ (unsigned char)d->seg.data[k]) * 16777619u;
+        if (!d->memo && !(d->memo = calloc(MEMO_SLOTS, sizeof *d->memo))) {
+            d->nomem = true;
+            return;
+        }
+        memo = &d->memo[h % MEMO_SLOTS];
+        if (memo->key_len == d->seg.len && !memcmp(memo->key, d->seg.data, d->seg.len)) {
+            emit(d, memo->out, memo->out_len, d->groups[0].orig);
+            return;
+        }
+    }
     utf8proc_ssize_t n = nfc_cps(d, d->seg.data, d->seg.len, &d->cps, &d->cap_cps);
     if (n < 0) { /* out of memory (the bytes are valid UTF-8 we wrote) */
         d->nomem = true;
+        return;
+    }
+    if (memo) {
+        /* (a result longer than MEMO_BYTES is not remembered) */
+        size_t start = d->norm.len;
+        emit_cps(d, d->cps, (size_t)n, d->groups[0].orig);
+        if (d->norm.len - start <= MEMO_BYTES && !d->norm.failed) {
+            memo->key_len = (uint8_t)d->seg.len;
+            memcpy(memo->key, d->seg.data, d->seg.len);
+            memo->out_len = (uint8_t)(d->norm.len - start);
+            memcpy(memo->out, d->norm.data + start, memo->out_len);
+        }
         return;
     }
     size_t done = 0, unit = 0;
@@ -306,24 +346,165 @@ static void emit_run(decoder *d, const unsigned char *p, size_t n, size_t orig_s
     d->has_starter = true;
 }
 
+/* ---- the fast scanner ----------------------------------------------------- */
+
+/* Most of a plan is ASCII, precomposed Vietnamese letters (U+00C0..U+02FF,
+ * U+1E00..U+1EFF) and Latin-1 signs, all copied as they are. A DFA finds
+ * where such text ends without a branch per character (Vietnamese mixes
+ * ASCII and 2- and 3-byte letters in every word, so such branches are
+ * mispredicted all the time): the row of a byte holds the next state of
+ * every state in 6-bit fields, and the next state is row >> state, one
+ * shift per byte (a "shift DFA"). The set is a subset of what classify
+ * calls CP_FAST; the rest of CP_FAST goes through pm_utf8_next. */
+enum { FAST_READY = 0, FAST_CONT = 6, FAST_AFTER_C2 = 12, FAST_AFTER_E1 = 18, FAST_STOP = 24 };
+
+/* The next states from READY, CONT, AFTER_C2 and AFTER_E1; STOP stays. */
+#define FAST_ROW(ready, cont, after_c2, after_e1)                                       \
+    ((uint64_t)(ready) << FAST_READY | (uint64_t)(cont) << FAST_CONT |                  \
+     (uint64_t)(after_c2) << FAST_AFTER_C2 | (uint64_t)(after_e1) << FAST_AFTER_E1 |   \
+     (uint64_t)FAST_STOP << FAST_STOP)
+/* ASCII other than the line ends and NUL that feed_cp handles */
+#define AS FAST_ROW(FAST_READY, FAST_STOP, FAST_STOP, FAST_STOP)
+#define LN FAST_ROW(FAST_STOP, FAST_STOP, FAST_STOP, FAST_STOP)
+/* continuation bytes; after C2, 85 A0 AD are spaces and the soft hyphen,
+ * after E1, B8..BB start U+1E00..U+1EFF */
+#define CO FAST_ROW(FAST_STOP, FAST_READY, FAST_READY, FAST_STOP)
+#define C2 FAST_ROW(FAST_STOP, FAST_READY, FAST_STOP, FAST_STOP)
+#define E1 FAST_ROW(FAST_STOP, FAST_READY, FAST_READY, FAST_CONT)
+/* leads: C2 (U+0080..U+00BF), C3..CB (U+00C0..U+02FF), E1 (U+1000..U+1FFF) */
+#define L2 FAST_ROW(FAST_AFTER_C2, FAST_STOP, FAST_STOP, FAST_STOP)
+#define LL FAST_ROW(FAST_CONT, FAST_STOP, FAST_STOP, FAST_STOP)
+#define LE FAST_ROW(FAST_AFTER_E1, FAST_STOP, FAST_STOP, FAST_STOP)
+#define OT FAST_ROW(FAST_STOP, FAST_STOP, FAST_STOP, FAST_STOP)
+static const uint64_t fast_rows[256] = {
+    LN, AS, AS, AS, AS, AS, AS, AS, AS, AS, LN, AS, AS, LN, AS, AS, /* 00 */
+    AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, /* 10 */
+    AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, /* 20 */
+    AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, /* 30 */
+    AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, /* 40 */
+    AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, /* 50 */
+    AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, /* 60 */
+    AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, AS, /* 70 */
+    CO, CO, CO, CO, CO, C2, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, /* 80 */
+    CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, /* 90 */
+    C2, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, CO, C2, CO, CO, /* A0 */
+    CO, CO, CO, CO, CO, CO, CO, CO, E1, E1, E1, E1, CO, CO, CO, CO, /* B0 */
+    OT, OT, L2, LL, LL, LL, LL, LL, LL, LL, LL, LL, OT, OT, OT, OT, /* C0 */
+    OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, /* D0 */
+    OT, LE, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, /* E0 */
+    OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, OT, /* F0 */
+};
+#undef AS
+#undef LN
+#undef CO
+#undef C2
+#undef E1
+#undef L2
+#undef LL
+#undef LE
+#undef OT
+#undef FAST_ROW
+
+static inline uint64_t fast_step(uint64_t state, unsigned char byte)
+{
+    return fast_rows[byte] >> (state & 63); /* the & 63 is free on x86 */
+}
+
+/* The end of the longest run of whole fast characters at in[i..len). */
+static size_t scan_fast(const unsigned char *in, size_t i, size_t len)
+{
+    uint64_t state = FAST_READY;
+    /* 8 bytes per step; STOP is final, so one test per step suffices */
+    for (; len - i >= 8; i += 8) {
+        const unsigned char *p = in + i;
+        uint64_t s = fast_step(state, p[0]);
+        s = fast_step(s, p[1]);
+        s = fast_step(s, p[2]);
+        s = fast_step(s, p[3]);
+        s = fast_step(s, p[4]);
+        s = fast_step(s, p[5]);
+        s = fast_step(s, p[6]);
+        s = fast_step(s, p[7]);
+        if ((s & 63) == FAST_STOP)
+            break;
+        state = s;
+    }
+    /* The run ends in this step (or the last bytes): after its last READY
+     * state, which no STOP is followed by. Without one, it ends before
+     * the sequence open at i. */
+    size_t end = i;
+    if ((state & 63) != FAST_READY)
+        do
+            end--;
+        while ((in[end] & 0xC0) == 0x80);
+    for (size_t stop = len - i >= 8 ? i + 8 : len; i < stop; i++) {
+        state = fast_step(state, in[i]);
+        end = (state & 63) == FAST_READY ? i + 1 : end;
+    }
+    return end;
+}
+
+/* The end of the combining marks U+0300..U+036F at in[i..len) when
+ * what follows them closes a segment for sure: the end, ASCII (line
+ * ends included), or a lead byte C3..CB (a fast letter, or an invalid
+ * sequence, which becomes U+FFFD). Otherwise (or without marks) i. The
+ * grapheme joiner U+034F is left out: it is a starter. */
+static size_t combining_marks_end(const unsigned char *in, size_t i, size_t len)
+{
+    size_t j = i;
+    while (len - j >= 2 && ((in[j] == 0xCC && (in[j + 1] & 0xC0) == 0x80) ||
+                            (in[j] == 0xCD && in[j + 1] >= 0x80 && in[j + 1] <= 0xAF &&
+                             in[j + 1] != 0x8F)))
+        j += 2;
+    if (j == len || in[j] < 0x80 || (in[j] >= 0xC3 && in[j] <= 0xCB))
+        return j;
+    return i;
+}
+
 static void decode_utf8(decoder *d, const unsigned char *in, size_t len, size_t i)
 {
     while (i < len) {
-        size_t run = i, last = i;
-        while (i < len) {
-            unsigned c = in[i];
-            if (c < 0x80) {
-                if (c == '\n' || c == '\r' || c == 0)
-                    break;
-                last = i++;
-                continue;
-            }
+        size_t run = i;
+        for (;;) {
+            i = scan_fast(in, i, len);
+            if (i >= len)
+                break;
+            /* CP_FAST characters the scanner leaves out (Cyrillic, dashes
+             * and quotes, arrows, ...) continue the run too */
             uint32_t cp = 0;
             int k = pm_utf8_next(in + i, len - i, &cp);
-            if (k < 0 || classify(cp) != CP_FAST)
+            if (k < 0 || cp == '\n' || cp == '\r' || cp == 0 || classify(cp) != CP_FAST)
                 break;
-            last = i;
             i += (size_t)k;
+        }
+        size_t last = i - 1; /* the start of the run's last code point */
+        if (i > run)
+            while ((in[last] & 0xC0) == 0x80)
+                last--;
+        size_t marks_end = i > run ? combining_marks_end(in, i, len) : i;
+        if (marks_end > i) {
+            /* Decomposed text: the run's last character and the marks
+             * after it form the segment feed_cp would have built (taking
+             * the starter back), in one group, which the next character
+             * closes; it goes straight to flush_segment. */
+            if (last > run) {
+                size_t before = last - 1;
+                while ((in[before] & 0xC0) == 0x80)
+                    before--;
+                emit_run(d, in + run, last - run, run, before - run);
+            } else {
+                flush_cr(d);
+                flush_segment(d);
+            }
+            d->in_segment = true;
+            pm_buf_reset(&d->seg);
+            d->n_groups = 0;
+            open_group(d, last);
+            pm_buf_append(&d->seg, in + last, marks_end - last);
+            d->has_starter = false;
+            flush_segment(d);
+            i = marks_end;
+            continue;
         }
         if (i > run)
             emit_run(d, in + run, i - run, run, last - run);
@@ -332,6 +513,8 @@ static void decode_utf8(decoder *d, const unsigned char *in, size_t len, size_t 
         uint32_t cp = 0;
         int k = pm_utf8_next(in + i, len - i, &cp);
         size_t n = k < 0 ? (size_t)-k : (size_t)k;
+        if (k < 0 && d->first_bad_utf8 == SIZE_MAX)
+            d->first_bad_utf8 = i;
         feed_cp(d, cp, i, i + n, k < 0);
         i += n;
     }
@@ -429,24 +612,56 @@ static const char *binary_format(const unsigned char *p, size_t n)
     return NULL;
 }
 
-/* UTF-16 without a BOM: ASCII characters put a NUL in every other byte. */
-static bool sniff_utf16(const unsigned char *p, size_t n, encoding *enc)
+/* What the sniffers count in the first SNIFF_BYTES. */
+typedef struct byte_counts {
+    size_t sample;            /* how many bytes were looked at */
+    size_t nul_even, nul_odd; /* NULs at even and odd offsets, in whole 16-bit units */
+    size_t controls;          /* control bytes no text file has (all but \t \n \v \f \r) */
+} byte_counts;
+
+/* Whether any byte of the 8 at p is below 0x20: the classic has-less
+ * test, exact as a whole though not byte by byte. */
+static bool has_control_byte(const unsigned char *p)
 {
-    size_t sample = (n < SNIFF_BYTES ? n : SNIFF_BYTES) & ~(size_t)1;
-    size_t nul_even = 0, nul_odd = 0;
-    for (size_t i = 0; i < sample; i += 2) {
-        nul_even += p[i] == 0;
-        nul_odd += p[i + 1] == 0;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return ((w - ones * 0x20) & ~w & highs) != 0;
+}
+
+/* One pass for both sniffers; words of 8 bytes without a byte below 0x20
+ * (no NUL, no control byte: most of any text) are skipped whole. */
+static void count_bytes(const unsigned char *p, size_t n, byte_counts *c)
+{
+    memset(c, 0, sizeof *c);
+    c->sample = n < SNIFF_BYTES ? n : SNIFF_BYTES;
+    size_t units_end = c->sample & ~(size_t)1;
+    for (size_t i = 0; i < c->sample; i += 8) {
+        size_t m = c->sample - i < 8 ? c->sample - i : 8;
+        if (m == 8 && !has_control_byte(p + i))
+            continue;
+        for (size_t k = i; k < i + m; k++) {
+            c->controls += p[k] < 0x20 && (p[k] < '\t' || p[k] > '\r');
+            if (!p[k] && k < units_end) {
+                c->nul_even += !(k & 1);
+                c->nul_odd += k & 1;
+            }
+        }
     }
-    size_t units = sample / 2;
+}
+
+/* UTF-16 without a BOM: ASCII characters put a NUL in every other byte. */
+static bool sniff_utf16(const byte_counts *c, encoding *enc)
+{
+    size_t units = c->sample / 2;
     if (!units)
         return false;
     /* Plan texts are mostly ASCII (digits, spaces, unaccented letters). */
-    if (nul_odd * 5 >= units * 2 && nul_even * 8 <= nul_odd) {
+    if (c->nul_odd * 5 >= units * 2 && c->nul_even * 8 <= c->nul_odd) {
         *enc = ENC_UTF16LE;
         return true;
     }
-    if (nul_even * 5 >= units * 2 && nul_odd * 8 <= nul_even) {
+    if (c->nul_even * 5 >= units * 2 && c->nul_odd * 8 <= c->nul_even) {
         *enc = ENC_UTF16BE;
         return true;
     }
@@ -469,24 +684,20 @@ static bool looks_like_legacy(const unsigned char *p, size_t n)
     return invalid > valid;
 }
 
-/* Share of control bytes no text file has (all but \t \n \v \f \r). */
-static bool mostly_control_bytes(const unsigned char *p, size_t n, unsigned *percent)
-{
-    size_t sample = n < SNIFF_BYTES ? n : SNIFF_BYTES, controls = 0;
-    for (size_t i = 0; i < sample; i++)
-        controls += p[i] < 0x20 && (p[i] < '\t' || p[i] > '\r');
-    *percent = (unsigned)(controls * 100 / sample);
-    return controls * 10 > sample;
-}
-
+/* Chooses the encoding. *maybe_legacy: the input could be in a legacy
+ * encoding if it is not UTF-8, which pm_text_decode settles after decoding
+ * it as UTF-8 (most input is, and then looks_like_legacy need not run). */
 static pm_status choose_encoding(const unsigned char *p, size_t n, const char *forced,
                                  const pm_legacy *legacy, const pm_legacy_encoding **old,
-                                 encoding *enc, size_t *skip, const char **name,
-                                 pm_error *err)
+                                 encoding *enc, bool *maybe_legacy, size_t *skip,
+                                 const char **name, pm_error *err)
 {
     *old = NULL;
+    *maybe_legacy = false;
     bool bom8 = starts_with(p, n, "\xEF\xBB\xBF", 3);
     bool bom_le = starts_with(p, n, "\xFF\xFE", 2), bom_be = starts_with(p, n, "\xFE\xFF", 2);
+    byte_counts counts;
+    count_bytes(p, n, &counts);
     *skip = 0;
     if (forced) {
         if (!strcasecmp(forced, "utf-8") || !strcasecmp(forced, "utf8")) {
@@ -510,10 +721,9 @@ static pm_status choose_encoding(const unsigned char *p, size_t n, const char *f
         *enc = ENC_UTF16LE;
     } else if (bom_be) {
         *enc = ENC_UTF16BE;
-    } else if (!sniff_utf16(p, n, enc)) {
+    } else if (!sniff_utf16(&counts, enc)) {
         *enc = ENC_UTF8;
-        if (legacy && looks_like_legacy(p, n) && (*old = pm_legacy_guess(legacy, p, n)))
-            *enc = ENC_LEGACY;
+        *maybe_legacy = legacy != NULL;
     }
     switch (*enc) {
     case ENC_UTF8:
@@ -532,14 +742,44 @@ static pm_status choose_encoding(const unsigned char *p, size_t n, const char *f
         *name = pm_legacy_name(*old);
         break;
     }
-    unsigned percent;
-    if (*enc != ENC_UTF16LE && *enc != ENC_UTF16BE && mostly_control_bytes(p, n, &percent))
+    /* Share of control bytes (a legacy encoding would count the same). */
+    if (*enc != ENC_UTF16LE && *enc != ENC_UTF16BE && counts.controls * 10 > counts.sample)
         return pm_fail(err, PM_ERR_INPUT, "", 0,
-                       "not a text file: looks like binary data (%u%% control bytes)", percent);
+                       "not a text file: looks like binary data (%u%% control bytes)",
+                       (unsigned)(counts.controls * 100 / counts.sample));
     return PM_OK;
 }
 
 /* ---- decoding ------------------------------------------------------------ */
+
+static void run_decoder(decoder *d, pm_arena *a, const unsigned char *bytes, size_t len,
+                        encoding enc, const pm_legacy_encoding *old, size_t skip)
+{
+    *d = (decoder){.arena = a, .orig_len = len, .first_bad_utf8 = SIZE_MAX};
+    /* Clean UTF-8 never grows; UTF-16 grows by at most half. */
+    pm_buf_reserve(&d->norm, enc == ENC_UTF8 ? len + len / 16 + 16 : len + len / 2 + 16);
+    push_line_start(d, 0, 0);
+    if (d->nomem)
+        return;
+    if (enc == ENC_UTF8)
+        decode_utf8(d, bytes, len, skip);
+    else if (enc == ENC_LEGACY)
+        decode_legacy(d, old, bytes, len);
+    else
+        decode_utf16(d, bytes, len, skip, enc == ENC_UTF16BE);
+    finish(d);
+}
+
+/* Frees the decoder's heap memory (its arena memory is the text's). */
+static void free_decoder(decoder *d)
+{
+    pm_buf_free(&d->norm);
+    pm_buf_free(&d->seg);
+    free(d->groups);
+    free(d->cps);
+    free(d->group_cps);
+    free(d->memo);
+}
 
 pm_status pm_text_decode(pm_arena *a, const unsigned char *bytes, size_t len,
                          const pm_text_options *opt, pm_text *t, pm_warnings *w,
@@ -558,33 +798,29 @@ pm_status pm_text_decode(pm_arena *a, const unsigned char *bytes, size_t len,
     size_t skip;
     const char *name = "utf-8";
     const pm_legacy_encoding *old = NULL;
+    bool maybe_legacy;
     pm_status st = choose_encoding(bytes, len, opt ? opt->encoding : NULL, legacy, &old, &enc,
-                                   &skip, &name, err);
+                                   &maybe_legacy, &skip, &name, err);
     if (st != PM_OK)
         return st;
 
-    decoder d = {.arena = a, .orig_len = len};
-    /* Clean UTF-8 never grows; UTF-16 grows by at most half. */
-    pm_buf_reserve(&d.norm, enc == ENC_UTF8 ? len + len / 16 + 16 : len + len / 2 + 16);
-    push_line_start(&d, 0, 0);
-    if (!d.nomem) {
-        if (enc == ENC_UTF8)
-            decode_utf8(&d, bytes, len, skip);
-        else if (enc == ENC_LEGACY)
-            decode_legacy(&d, old, bytes, len);
-        else
-            decode_utf16(&d, bytes, len, skip, enc == ENC_UTF16BE);
-        finish(&d);
+    decoder d;
+    run_decoder(&d, a, bytes, len, enc, old, skip);
+    /* Input taken for UTF-8 that is ill-formed in the sample: the rule that
+     * may make it legacy needs an invalid sequence there (looks_like_legacy
+     * meets the same sequences as decode_utf8 up to the first one). */
+    if (maybe_legacy && d.first_bad_utf8 < SNIFF_BYTES && looks_like_legacy(bytes, len) &&
+        (old = pm_legacy_guess(legacy, bytes, len))) {
+        free_decoder(&d); /* what it put in the arena stays there unused */
+        enc = ENC_LEGACY;
+        name = pm_legacy_name(old);
+        run_decoder(&d, a, bytes, len, enc, old, 0);
     }
     char *norm = NULL;
     if (!d.nomem && !d.norm.failed && !d.seg.failed)
         norm = pm_arena_strndup(a, d.norm.data ? d.norm.data : "", d.norm.len);
     size_t norm_len = d.norm.len;
-    pm_buf_free(&d.norm);
-    pm_buf_free(&d.seg);
-    free(d.groups);
-    free(d.cps);
-    free(d.group_cps);
+    free_decoder(&d);
     if (!norm)
         return pm_fail(err, PM_ERR_NOMEM, "", 0, "out of memory decoding %zu bytes", len);
 

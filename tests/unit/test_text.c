@@ -310,6 +310,8 @@ static const char *const fragments[] = {
     "\xED\xA0\x80", "\xE2\x89\xA5 50%", "m\xC2\xB2", "\t", "a\xCC\x81\xCC\x80",
     "\xCC\x81", "\xE1\x84\x80\xE1\x85\xA1", "\xEA\xB0\x80", "\xE2\x80\x9C" "x" "\xE2\x80\x9D",
     "\xEF\x82\xB7", "\xCE\x86", "\xE2\x84\xAB",
+    /* decomposed letters before what may or may not close their segment */
+    "o\xCC\x9B\xCC\xA3", "e\xCC\x82\xC4\x91", "a\xCC\x81\xCD\x8F", "u\xCD\x80", "\xC3\xA2\xCC\x81",
 };
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
@@ -721,6 +723,196 @@ static void utf8_validity_follows_pcre2(void **state)
         assert_int_equal(pm_utf8_valid(cases[i].bytes, strlen(cases[i].bytes)), cases[i].valid);
 }
 
+/* ---- fast paths against general ones --------------------------------------- */
+
+/* Pieces that end the UTF-8 fast scanner's runs, or not, at every offset
+ * modulo 8: ASCII runs, 2-byte letters (C3..CB), C2 signs and the spaces
+ * and soft hyphen behind C2, 3-byte letters from E1 B8..BB and other E1
+ * characters, Cyrillic, combining marks, line ends and NUL. */
+static const char *const scanner_pieces[] = {
+    "a", "ab", "abcdefg", "Kho", "\xC3\xA1", "\xC6\xB0", "\xCB\xBF", "\xC2\xB2", "\xC2\xA0",
+    "\xC2\xAD", "\xC2\x85", "\xE1\xBA\xBF", "\xE1\xBB\x87", "\xE1\xB8\x80",
+    "\xE1\x80\x80", "\xE1\xBC\x80", "\xD0\x96", "\xCC\x81", "\xCC\xA3\xCC\x82",
+    "e\xCC\x82", "\xE2\x80\x93", "\xE2\x80\xA8", "\n", "\r\n", "\r", " ", "\t",
+    "\xCD\x8F", "\xCD\x80", "\xCD\xAF", "\xC4\x91", "\xE1\x84\x80\xE1\x85\xA1",
+};
+
+static size_t random_scanner_text(char *out, size_t cap)
+{
+    const size_t n_pieces = sizeof scanner_pieces / sizeof scanner_pieces[0];
+    size_t len = 0;
+    for (int parts = 1 + (int)(rng() % 60); parts > 0; parts--) {
+        const char *piece = scanner_pieces[rng() % n_pieces];
+        size_t pl = strlen(piece);
+        if (len + pl >= cap)
+            break;
+        memcpy(out + len, piece, pl);
+        len += pl;
+    }
+    out[len] = '\0';
+    return len;
+}
+
+/* decode_utf8 (a DFA over runs, decomposed letters straight to NFC)
+ * against decode_utf16 (code point by code point through feed_cp): the
+ * same normalised text and lines. (Their maps differ inside grown units;
+ * offsets_round_trip_on_random_text checks the UTF-8 map.) */
+static void utf8_fast_path_agrees_with_utf16_path(void **state)
+{
+    fixture *f = *state;
+    for (int round = 0; round < 2000; round++) {
+        char in[512];
+        unsigned char u16[1024];
+        size_t len = random_scanner_text(in, sizeof in);
+        size_t n16 = to_utf16(in, u16, false, false);
+        pm_text a, b;
+        pm_text_options as16 = {.encoding = "utf-16le"};
+        assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)in, len, NULL, &a, NULL,
+                                        &f->err),
+                         PM_OK);
+        assert_int_equal(pm_text_decode(&f->arena, u16, n16, &as16, &b, NULL, &f->err), PM_OK);
+        assert_int_equal(a.norm_len, b.norm_len);
+        assert_memory_equal(a.norm, b.norm, a.norm_len);
+        assert_int_equal(a.n_lines, b.n_lines);
+        for (size_t i = 0; i <= a.n_lines; i++)
+            assert_int_equal(a.line_norm[i], b.line_norm[i]);
+        pm_arena_free(&f->arena);
+        pm_arena_init(&f->arena);
+    }
+}
+
+/* On text without line ends, spaces or dropped characters, the decoder's
+ * text is pm_nfc's (utf8proc on the whole), for every prefix of it (cut
+ * sequences at the end) and with invalid bytes anywhere. */
+static void utf8_fast_path_agrees_with_nfc(void **state)
+{
+    fixture *f = *state;
+    static const char *const pieces[] = {
+        "a", "Kho", "abcdefgh", "\xC3\xA1", "\xC6\xB0", "\xE1\xBA\xBF", "\xE1\xBB\x87",
+        "\xE1\x80\x80", "\xD0\x96", "\xCC\x81", "e\xCC\x82", "\xFF", "\x80", "\xE1\xBA",
+        "\xC0\xAF", "\xED\xA0\x80", "\xE2\x80\x93",
+    };
+    for (int round = 0; round < 400; round++) {
+        char in[256];
+        size_t len = 0;
+        for (int parts = 1 + (int)(rng() % 30); parts > 0; parts--) {
+            const char *piece = pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+            memcpy(in + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+        for (size_t cut = 1; cut <= len; cut++) {
+            pm_text t;
+            assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)in, cut, NULL, &t,
+                                            NULL, &f->err),
+                             PM_OK);
+            pm_buf want = {0};
+            pm_nfc(in, cut, &want);
+            assert_int_equal(t.norm_len, want.len);
+            assert_memory_equal(t.norm, want.data, want.len);
+            pm_buf_free(&want);
+        }
+        pm_arena_free(&f->arena);
+        pm_arena_init(&f->arena);
+    }
+}
+
+/* pm_utf8_valid (a DFA, two halves at a time) against a sequential
+ * pm_utf8_next on random bytes. */
+static void utf8_valid_agrees_with_sequential_decoding(void **state)
+{
+    (void)state;
+    static const unsigned char bytes[] = {'a',  0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0,
+                                          0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED,
+                                          0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF};
+    static const char *const valid[] = {"a", "\xC3\xA1", "\xE1\xBA\xBF", "\xF0\x9F\x98\x80"};
+    for (int round = 0; round < 40000; round++) {
+        unsigned char s[40];
+        size_t len = 0, want_len = rng() % 32;
+        while (len < want_len) { /* mostly well-formed, with stray bytes */
+            if (rng() % 4) {
+                const char *v = valid[rng() % 4];
+                memcpy(s + len, v, strlen(v));
+                len += strlen(v);
+            } else {
+                s[len++] = bytes[rng() % sizeof bytes];
+            }
+        }
+        bool want = true;
+        for (size_t i = 0; i < len && want;) {
+            uint32_t cp;
+            int k = pm_utf8_next(s + i, len - i, &cp);
+            want = k > 0;
+            i += (size_t)(k < 0 ? -k : k);
+        }
+        assert_int_equal(pm_utf8_valid((const char *)s, len), want);
+    }
+}
+
+/* pm_fold_lower and pm_strip_marks (ASCII words, inline letters, cached
+ * tables, reserving room only when a character grows) against utf8proc
+ * code point by code point. */
+static void fold_and_strip_agree_with_utf8proc(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "A", "Hello, World", "KHO B\xE1\xBA\xA0\x43", "\xC3\x81", "\xC4\x90", "\xC4\x91",
+        "\xE1\xBB\x86", "\xC4\xB0",  /* İ: lower case shorter */
+        "\xC8\xBA",                    /* Ⱥ: lower case U+2C65 longer */
+        "\xEA\xB0\x80",                /* 가: strips to two jamo, longer */
+        "\xCE\x86", "\xD0\x96", "e\xCC\x82", "\xFF", "\xE1\xBA", "\xF0\x9F\x98\x80", "0123456789",
+    };
+    for (int round = 0; round < 3000; round++) {
+        char in[256];
+        size_t len = 0;
+        for (int parts = 1 + (int)(rng() % 20); parts > 0; parts--) {
+            const char *piece = pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+            memcpy(in + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+        pm_buf want_lower = {0}, want_bare = {0}, lower = {0}, bare = {0};
+        for (size_t i = 0; i < len;) {
+            uint32_t cp = 0xFFFD;
+            int k = pm_utf8_next((const unsigned char *)in + i, len - i, &cp);
+            if (k < 0)
+                cp = 0xFFFD;
+            i += (size_t)(k < 0 ? -k : k);
+            char u[4];
+            pm_buf_append(&want_lower, u,
+                          (size_t)pm_utf8_put((uint32_t)utf8proc_tolower((utf8proc_int32_t)cp), u));
+            utf8proc_int32_t parts[8];
+            utf8proc_ssize_t np = cp == 0x110 || cp == 0x111
+                                      ? 0
+                                      : utf8proc_decompose_char((utf8proc_int32_t)cp, parts, 8,
+                                                                UTF8PROC_DECOMPOSE, NULL);
+            if (np < 1) {
+                parts[0] = cp == 0x110 ? 'D' : cp == 0x111 ? 'd' : (utf8proc_int32_t)cp;
+                np = 1;
+            }
+            for (utf8proc_ssize_t j = 0; j < np; j++) {
+                utf8proc_category_t cat = utf8proc_category(parts[j]);
+                if (cat != UTF8PROC_CATEGORY_MN && cat != UTF8PROC_CATEGORY_ME)
+                    pm_buf_append(&want_bare, u, (size_t)pm_utf8_put((uint32_t)parts[j], u));
+            }
+        }
+        /* Appends after what is there, into buffers with no room to spare
+         * (as ASan would see an overflow). */
+        lower = (pm_buf){.data = malloc(len + 2), .len = 1, .cap = len + 2};
+        bare = (pm_buf){.data = malloc(len + 2), .len = 1, .cap = len + 2};
+        assert_true(lower.data && bare.data);
+        lower.data[0] = bare.data[0] = '<';
+        pm_fold_lower(in, len, &lower);
+        pm_strip_marks(in, len, &bare);
+        assert_int_equal(lower.len, want_lower.len + 1);
+        assert_memory_equal(lower.data + 1, pm_buf_cstr(&want_lower), want_lower.len);
+        assert_int_equal(bare.len, want_bare.len + 1);
+        assert_memory_equal(bare.data + 1, pm_buf_cstr(&want_bare), want_bare.len);
+        pm_buf_free(&want_lower);
+        pm_buf_free(&want_bare);
+        pm_buf_free(&lower);
+        pm_buf_free(&bare);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -752,6 +944,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(spans_join_lines_and_map_back, setup, teardown),
         cmocka_unit_test(folding),
         cmocka_unit_test(utf8_validity_follows_pcre2),
+        cmocka_unit_test_setup_teardown(utf8_fast_path_agrees_with_utf16_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(utf8_fast_path_agrees_with_nfc, setup, teardown),
+        cmocka_unit_test(utf8_valid_agrees_with_sequential_decoding),
+        cmocka_unit_test(fold_and_strip_agree_with_utf8proc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
