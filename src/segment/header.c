@@ -27,6 +27,9 @@ struct pm_header_patterns {
     const pcre2_code *doctype, *number, *date, *date_value, *issuer, *province_ref,
         *committee_ref, *admin_word, *docref, *citation, *recipients, *on_behalf,
         *signer_title, *signer_name, *placeholder;
+    /* the regexes tried on every line */
+    pm_first_bytes doctype_first, recipients_first, on_behalf_first, signer_title_first,
+        signer_name_first;
     pm_arena arena;
     province *provinces;
     size_t n_provinces, cap_provinces;
@@ -119,6 +122,19 @@ pm_status pm_header_init(pm_segmenter *s, pm_error *err)
     for (size_t i = 0; i < sizeof wanted / sizeof *wanted; i++)
         if (!(*wanted[i].slot = pm_patterns_regex(s->patterns, wanted[i].name, err)))
             return PM_ERR_PATTERN;
+    struct {
+        const pcre2_code *re;
+        pm_first_bytes *first;
+    } filtered[] = {
+        {hp->doctype, &hp->doctype_first},         {hp->recipients, &hp->recipients_first},
+        {hp->on_behalf, &hp->on_behalf_first},     {hp->signer_title, &hp->signer_title_first},
+        {hp->signer_name, &hp->signer_name_first},
+    };
+    for (size_t i = 0; i < sizeof filtered / sizeof *filtered; i++) {
+        pm_status st = pm_first_bytes_of(filtered[i].re, filtered[i].first, err);
+        if (st != PM_OK)
+            return st;
+    }
     return load_provinces(s, hp, err);
 }
 
@@ -144,18 +160,23 @@ pm_line_kind pm_header_line_kind(const pm_segmenter *s, const char *line, size_t
                                  pcre2_match_data *md)
 {
     const struct pm_header_patterns *hp = s->header;
-    if (match(s, hp->doctype, line, len, 0, md))
+    if (pm_may_match(&hp->doctype_first, line, len) && match(s, hp->doctype, line, len, 0, md))
         return PM_LINE_DOCTYPE;
-    if (match(s, hp->recipients, line, len, 0, md))
+    if (pm_may_match(&hp->recipients_first, line, len) &&
+        match(s, hp->recipients, line, len, 0, md))
         return PM_LINE_RECIPIENTS;
-    if (match(s, hp->on_behalf, line, len, 0, md) || match(s, hp->signer_title, line, len, 0, md))
+    if ((pm_may_match(&hp->on_behalf_first, line, len) &&
+         match(s, hp->on_behalf, line, len, 0, md)) ||
+        (pm_may_match(&hp->signer_title_first, line, len) &&
+         match(s, hp->signer_title, line, len, 0, md)))
         return PM_LINE_SIGNATURE;
     return PM_LINE_TEXT;
 }
 
 bool pm_header_is_name(const pm_segmenter *s, const char *line, size_t len, pcre2_match_data *md)
 {
-    return match(s, s->header->signer_name, line, len, 0, md);
+    return pm_may_match(&s->header->signer_name_first, line, len) &&
+           match(s, s->header->signer_name, line, len, 0, md);
 }
 
 /* ---- small helpers --------------------------------------------------------- */

@@ -21,15 +21,37 @@ struct pm_segmenter {
  * fragments in cells, pipe rows). Sets line_used[i] = 1 (i 0-based) for every
  * line that belongs to a table, including dropped repeated headers and blank
  * lines inside it, so the caller never turns them into paragraphs.
+ * Sets line_plain[i] to 1 when line i is plain (pm_next_break finds nothing
+ * between its first and last non-blank byte), else 0: it reads every line
+ * once anyway, and most lines are plain.
  * Tables are returned in document order with section = -1, block = -1 and
  * title = NULL (the caller fills those). */
 pm_status pm_tables_init(pm_segmenter *s, pm_error *err);
 void pm_tables_free(pm_segmenter *s);
 pm_status pm_find_tables(const pm_segmenter *s, pm_arena *a, const pm_text *t,
-                         unsigned char *line_used, pm_table **tables, size_t *n_tables,
-                         pm_warnings *w, pm_error *err);
+                         unsigned char *line_used, unsigned char *line_plain,
+                         pm_table **tables, size_t *n_tables, pm_warnings *w, pm_error *err);
 
 /* Lines, layout and the shared helpers of segment.c, outline.c, header.c ---- */
+
+/* The bytes a subject can start with when an anchored regex matches it from
+ * offset 0: bit b of bits[b / 8]. Most lines are prose, and a line whose
+ * first byte is not in the set is not given to the regex at all (each
+ * pcre2_match call costs more than the failing match itself). */
+typedef struct pm_first_bytes {
+    unsigned char bits[32];
+} pm_first_bytes;
+
+/* Derives the set from the compiled regex (every byte when it is not
+ * anchored). */
+pm_status pm_first_bytes_of(const pcre2_code *re, pm_first_bytes *out, pm_error *err);
+
+/* False only when re, matched from offset 0 of s[0, n), cannot match. */
+static inline bool pm_may_match(const pm_first_bytes *f, const char *s, size_t n)
+{
+    unsigned char c = n ? (unsigned char)s[0] : 0;
+    return n == 0 || (f->bits[c >> 3] >> (c & 7)) & 1;
+}
 
 typedef enum pm_line_kind {
     PM_LINE_BLANK,      /* nothing but spaces */
@@ -45,9 +67,10 @@ typedef enum pm_line_kind {
     PM_LINE_SIGNATURE   /* `TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`, `PHÓ CHỦ TỊCH` */
 } pm_line_kind;
 
-/* One line of the text, classified once. Offsets are into pm_text.norm. */
+/* One line of the text, classified once. Offsets are into pm_text.norm.
+ * There is one per line of the text: the one-byte fields come last, together,
+ * so that no padding is spent between them. */
 typedef struct pm_line {
-    pm_line_kind kind;
     size_t text_start, text_end; /* without surrounding spaces: what blocks show */
     size_t start, end;           /* also without markdown emphasis: what patterns see;
                                     the first column of a line laid out in tab columns */
@@ -57,12 +80,13 @@ typedef struct pm_line {
     const char *style;           /* HEADING: the label style ("roman", "dotted", ...) */
     const char *word;            /* HEADING with a word label (`Phần`, `Phụ lục`), else NULL */
     size_t word_len;
-    int depth;                   /* HEADING: components of a dotted label, else 1 */
-    int ordinal;                 /* HEADING: value of the label, 0 when unknown */
-    bool appendix;
-    char marker;                 /* BULLET: '-', '+', '*' */
     size_t indent;               /* leading spaces (a tab counts 4) */
     size_t chars, first_word;    /* code points of the line and of its first word */
+    int depth;                   /* HEADING: components of a dotted label, else 1 */
+    int ordinal;                 /* HEADING: value of the label, 0 when unknown */
+    unsigned char kind;          /* pm_line_kind */
+    char marker;                 /* BULLET: '-', '+', '*' */
+    bool appendix;
     bool upper;                  /* letters (at least three) almost all capitals */
     bool starts_lower;           /* the first character is a lower-case letter */
     bool starts_capital;         /* the first character is a capital letter */
@@ -90,6 +114,17 @@ pm_zone pm_zone_of(const pm_layout *lay, size_t line);
 char *pm_sentence_case(pm_arena *a, const char *s, size_t n);
 /* Code points in s. */
 size_t pm_utf8_count(const char *s, size_t n);
+/* The first byte at or after `from` that is a tab, a '|', or a space
+ * followed by a space or a tab; n when none. Everything before it is text
+ * and single spaces, which no column or gap rule looks at. */
+size_t pm_next_break(const char *s, size_t n, size_t from);
+/* True only when a text of `upper` capitals and `lower` small letters
+ * followed by s[0, n) has more than a tenth as many small letters as
+ * capitals (outline.c's is_upper_case then says no): most lines are prose,
+ * settled eight bytes at a time. s starts at a code point. */
+bool pm_surely_not_upper(const char *s, size_t n, size_t upper, size_t lower);
+/* Whether s holds two spaces in a row. */
+bool pm_has_space_pair(const char *s, size_t n);
 
 /* Columns of a line laid out side by side: a tab, a pipe (a markdown export
  * of the layout table), or a gap of three or more spaces before a capital
@@ -102,9 +137,10 @@ size_t pm_column_end(const char *s, size_t n, size_t from, size_t *next);
 /* outline.c: line shapes (headings.pcre), the outline and the blocks. */
 pm_status pm_outline_init(pm_segmenter *s, pm_error *err);
 void pm_outline_free(pm_segmenter *s);
-/* Classifies every line; line_used marks table lines. */
+/* Classifies every line of lines (n_lines zeroed entries); line_used marks
+ * table lines, line_plain the plain ones (pm_find_tables). */
 void pm_classify_lines(const pm_segmenter *s, const pm_text *t, const unsigned char *line_used,
-                       pm_line *lines, pcre2_match_data *md);
+                       const unsigned char *line_plain, pm_line *lines, pcre2_match_data *md);
 /* Finds front matter, closing and appendices, and the wrap width; demotes
  * header-shaped lines found where they cannot be (a second `KẾ HOẠCH`, a
  * `CHỦ TỊCH` line in the front matter) to TEXT. */

@@ -33,7 +33,24 @@ static const char *const vn_letters[] = {"a", "b", "c", "d", "đ", "e", "g", "h"
 struct pm_outline_patterns {
     const pcre2_code *label[N_STYLES];
     const pcre2_code *noise, *footnote, *bullet, *field;
+    pm_first_bytes label_first[N_STYLES], noise_first, footnote_first, bullet_first,
+        field_first;
+    /* numbers of the named groups (negative when absent), looked up once */
+    int label_group[N_STYLES], rest_group[N_STYLES], word_group[N_STYLES], bullet_rest;
+    /* letter_case of U+0000..U+07FF (two bytes) and U+1000..U+1FFF (E1 and two
+     * bytes: the Vietnamese letters with two marks), read from utf8proc once:
+     * the case of every letter of a line is asked for. */
+    unsigned char case2[0x800], case_e1[0x1000];
 };
+
+enum { CASE_OTHER, CASE_UPPER, CASE_LOWER };
+
+static unsigned char case_of_category(utf8proc_category_t c)
+{
+    return c == UTF8PROC_CATEGORY_LU   ? CASE_UPPER
+           : c == UTF8PROC_CATEGORY_LL ? CASE_LOWER
+                                       : CASE_OTHER;
+}
 
 static const pcre2_code *need(const pm_segmenter *s, const char *key, pm_status *st,
                               pm_error *err)
@@ -59,6 +76,28 @@ pm_status pm_outline_init(pm_segmenter *s, pm_error *err)
     op->footnote = need(s, "footnote", &st, err);
     op->bullet = need(s, "bullet", &st, err);
     op->field = need(s, "field", &st, err);
+    for (utf8proc_int32_t cp = 0; cp < 0x800; cp++)
+        op->case2[cp] = case_of_category(utf8proc_category(cp));
+    for (utf8proc_int32_t cp = 0; cp < 0x1000; cp++)
+        op->case_e1[cp] = case_of_category(utf8proc_category(0x1000 + cp));
+    if (st != PM_OK)
+        return st;
+    for (size_t i = 0; i < N_STYLES; i++) {
+        op->label_group[i] = pcre2_substring_number_from_name(op->label[i], (PCRE2_SPTR)"label");
+        op->rest_group[i] = pcre2_substring_number_from_name(op->label[i], (PCRE2_SPTR)"rest");
+        op->word_group[i] = pcre2_substring_number_from_name(op->label[i], (PCRE2_SPTR)"word");
+    }
+    op->bullet_rest = pcre2_substring_number_from_name(op->bullet, (PCRE2_SPTR)"rest");
+    for (size_t i = 0; i < N_STYLES && st == PM_OK; i++)
+        st = pm_first_bytes_of(op->label[i], &op->label_first[i], err);
+    if (st == PM_OK)
+        st = pm_first_bytes_of(op->noise, &op->noise_first, err);
+    if (st == PM_OK)
+        st = pm_first_bytes_of(op->footnote, &op->footnote_first, err);
+    if (st == PM_OK)
+        st = pm_first_bytes_of(op->bullet, &op->bullet_first, err);
+    if (st == PM_OK)
+        st = pm_first_bytes_of(op->field, &op->field_first, err);
     return st;
 }
 
@@ -71,11 +110,13 @@ void pm_outline_free(pm_segmenter *s)
 /* ---- classification ------------------------------------------------------ */
 
 /* str is a line of the normalised text, valid UTF-8 (pm_extract checks it
- * once): PCRE2's own check would rescan the line for each of its regexes. */
-static bool matches(const pm_segmenter *s, const pcre2_code *re, const char *str, size_t n,
-                    pcre2_match_data *md)
+ * once): PCRE2's own check would rescan the line for each of its regexes.
+ * A line that cannot start a match is not given to the regex. */
+static bool matches(const pm_segmenter *s, const pcre2_code *re, const pm_first_bytes *first,
+                    const char *str, size_t n, pcre2_match_data *md)
 {
-    return pm_regex_match(s->patterns, re, str, n, 0, PCRE2_NO_UTF_CHECK, md) > 0;
+    return pm_may_match(first, str, n) &&
+           pm_regex_match(s->patterns, re, str, n, 0, PCRE2_NO_UTF_CHECK, md) > 0;
 }
 
 static int roman_value(const char *s, size_t n)
@@ -117,35 +158,59 @@ static int label_ordinal(const char *style, const char *s, size_t n)
     return roman_value(s, n);
 }
 
+static bool is_continuation(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
+
+/* The case (CASE_*) of the code point at norm[i] (before `to`) and its length
+ * in *k; *k = 0 for an invalid sequence. Two-byte and E1 sequences are
+ * decoded here and looked up in the tables, others go to utf8proc. */
+static unsigned char letter_case(const struct pm_outline_patterns *op, const char *norm, size_t i,
+                                 size_t to, size_t *k)
+{
+    unsigned char b = (unsigned char)norm[i];
+    if (b < 0x80) {
+        *k = 1;
+        return op->case2[b];
+    }
+    if (b >= 0xC2 && b < 0xE0 && i + 1 < to && is_continuation(norm[i + 1])) {
+        *k = 2;
+        return op->case2[(b & 0x1Fu) << 6 | ((unsigned char)norm[i + 1] & 0x3Fu)];
+    }
+    if (b == 0xE1 && i + 2 < to && is_continuation(norm[i + 1]) && is_continuation(norm[i + 2])) {
+        *k = 3;
+        return op->case_e1[((unsigned char)norm[i + 1] & 0x3Fu) << 6 |
+                           ((unsigned char)norm[i + 2] & 0x3Fu)];
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)norm + i,
+                                          (utf8proc_ssize_t)(to - i), &cp);
+    *k = n > 0 ? (size_t)n : 0;
+    return n > 0 ? case_of_category(utf8proc_category(cp)) : CASE_OTHER;
+}
+
 /* Whether norm[from, to) is written in capitals; sets the case of its first
  * character when ln is given. */
-static bool is_upper_case(const char *norm, size_t from, size_t to, pm_line *ln)
+static bool is_upper_case(const struct pm_outline_patterns *op, const char *norm, size_t from,
+                          size_t to, pm_line *ln)
 {
     size_t upper = 0, lower = 0;
     bool first = true;
     for (size_t i = from; i < to;) {
-        utf8proc_int32_t cp = (unsigned char)norm[i];
-        utf8proc_ssize_t k = 1;
-        if (cp >= 0x80)
-            k = utf8proc_iterate((const utf8proc_uint8_t *)norm + i, (utf8proc_ssize_t)(to - i),
-                                 &cp);
-        if (k <= 0) {
+        size_t k;
+        unsigned char c = letter_case(op, norm, i, to, &k);
+        if (k == 0) {
             i++;
             continue;
         }
-        /* ASCII, most of a line, needs no table. */
-        utf8proc_category_t c = cp >= 0x80                 ? utf8proc_category(cp)
-                                : cp >= 'A' && cp <= 'Z' ? UTF8PROC_CATEGORY_LU
-                                : cp >= 'a' && cp <= 'z' ? UTF8PROC_CATEGORY_LL
-                                                         : UTF8PROC_CATEGORY_CN;
         if (first && ln) {
-            ln->starts_lower = c == UTF8PROC_CATEGORY_LL;
-            ln->starts_capital = c == UTF8PROC_CATEGORY_LU;
+            ln->starts_lower = c == CASE_LOWER;
+            ln->starts_capital = c == CASE_UPPER;
         }
+        upper += c == CASE_UPPER;
+        lower += c == CASE_LOWER;
+        i += k;
+        if (first && pm_surely_not_upper(norm + i, to - i, upper, lower))
+            return false;
         first = false;
-        upper += c == UTF8PROC_CATEGORY_LU;
-        lower += c == UTF8PROC_CATEGORY_LL;
-        i += (size_t)k;
         /* Settled once even a capital in every byte left cannot outweigh
          * the small letters: most lines are prose. */
         if (lower * 10 > upper + (to - i))
@@ -155,7 +220,7 @@ static bool is_upper_case(const char *norm, size_t from, size_t to, pm_line *ln)
     return upper >= 3 && lower * 10 <= upper;
 }
 
-static void measure(pm_line *ln, const char *norm)
+static void measure(const struct pm_outline_patterns *op, pm_line *ln, const char *norm)
 {
     const char *s = norm + ln->text_start;
     size_t n = ln->text_end - ln->text_start;
@@ -164,7 +229,7 @@ static void measure(pm_line *ln, const char *norm)
     while (w < n && s[w] != ' ' && s[w] != '\t')
         w++;
     ln->first_word = pm_utf8_count(s, w);
-    ln->upper = is_upper_case(norm, ln->start, ln->end, ln);
+    ln->upper = is_upper_case(op, norm, ln->start, ln->end, ln);
 
     size_t e = ln->text_end;
     while (e > ln->text_start && (norm[e - 1] == '*' || norm[e - 1] == '"' || norm[e - 1] == ' '))
@@ -209,13 +274,13 @@ static void trim_line(pm_line *ln, const char *norm, size_t start, size_t end)
 
 size_t pm_column_end(const char *s, size_t n, size_t from, size_t *next)
 {
-    for (size_t i = from; i < n; i++) {
+    /* pm_next_break passes over text and single spaces, which never end a
+     * column; it stops at a tab, a '|' or a run of two spaces or more. */
+    for (size_t i = pm_next_break(s, n, from); i < n; i = pm_next_break(s, n, i)) {
         if (s[i] == '\t' || s[i] == '|') {
             *next = i + 1;
             return i;
         }
-        if (s[i] != ' ')
-            continue;
         size_t j = i;
         while (j < n && s[j] == ' ')
             j++;
@@ -226,7 +291,7 @@ size_t pm_column_end(const char *s, size_t n, size_t from, size_t *next)
             *next = j;
             return i;
         }
-        i = j - 1;
+        i = j;
     }
     *next = n;
     return n;
@@ -269,13 +334,13 @@ static bool classify_heading(const pm_segmenter *s, pm_line *ln, const char *nor
     size_t n = ln->end - ln->start;
     for (size_t k = 0; k < N_STYLES; k++) {
         const pcre2_code *re = op->label[k];
-        if (!matches(s, re, str, n, md))
+        if (!matches(s, re, &op->label_first[k], str, n, md))
             continue;
         size_t ls = 0, le = 0, rs = n, re_ = n, ws, we;
-        pm_regex_named(re, md, "label", &ls, &le);
-        if (!pm_regex_named(re, md, "rest", &rs, &re_))
+        pm_regex_group(md, op->label_group[k], &ls, &le);
+        if (!pm_regex_group(md, op->rest_group[k], &rs, &re_))
             rs = n;
-        bool worded = pm_regex_named(re, md, "word", &ws, &we);
+        bool worded = pm_regex_group(md, op->word_group[k], &ws, &we);
         bool appendix = strcmp(label_styles[k], "appendix") == 0;
         /* `Phụ lục kèm theo …` is a sentence, not a heading. */
         if (appendix && rs < n) {
@@ -299,19 +364,18 @@ static bool classify_heading(const pm_segmenter *s, pm_line *ln, const char *nor
         ln->ordinal = label_ordinal(ln->style, str + ls, le - ls);
         /* the case of the title, not of the label word: `Phần III. TỔ CHỨC` */
         if (ln->rest < ln->end)
-            ln->upper = is_upper_case(norm, ln->rest, ln->end, NULL);
+            ln->upper = is_upper_case(op, norm, ln->rest, ln->end, NULL);
         return true;
     }
     return false;
 }
 
 void pm_classify_lines(const pm_segmenter *s, const pm_text *t, const unsigned char *line_used,
-                       pm_line *lines, pcre2_match_data *md)
+                       const unsigned char *line_plain, pm_line *lines, pcre2_match_data *md)
 {
     const struct pm_outline_patterns *op = s->outline;
     for (size_t i = 0; i < t->n_lines; i++) {
-        pm_line *ln = &lines[i];
-        memset(ln, 0, sizeof *ln);
+        pm_line *ln = &lines[i]; /* zeroed by the caller */
         size_t len;
         pm_text_line_str(t, i + 1, &len);
         size_t base = t->line_norm[i];
@@ -324,28 +388,32 @@ void pm_classify_lines(const pm_segmenter *s, const pm_text *t, const unsigned c
             ln->kind = PM_LINE_BLANK;
             continue;
         }
-        split_side_column(s, ln, t->norm, md);
-        measure(ln, t->norm);
+        /* A plain line has one column: split_side_column looks inside its
+         * text range, where there is no break to find. */
+        if (!line_plain[i])
+            split_side_column(s, ln, t->norm, md);
+        measure(op, ln, t->norm);
         const char *str = t->norm + ln->start;
         size_t n = ln->end - ln->start;
         size_t ms, me;
-        if (matches(s, op->noise, t->norm + ln->text_start, ln->text_end - ln->text_start, md))
+        if (matches(s, op->noise, &op->noise_first, t->norm + ln->text_start,
+                    ln->text_end - ln->text_start, md))
             ln->kind = PM_LINE_NOISE;
         else if ((ln->kind = pm_header_line_kind(s, str, n, md)) != PM_LINE_TEXT)
             ;
-        else if (matches(s, op->footnote, str, n, md))
+        else if (matches(s, op->footnote, &op->footnote_first, str, n, md))
             ln->kind = PM_LINE_FOOTNOTE;
         else if (classify_heading(s, ln, t->norm, md))
             ;
-        else if (matches(s, op->bullet, str, n, md) &&
-                 pm_regex_named(op->bullet, md, "rest", &ms, &me)) {
+        else if (matches(s, op->bullet, &op->bullet_first, str, n, md) &&
+                 pm_regex_group(md, op->bullet_rest, &ms, &me)) {
             ln->kind = PM_LINE_BULLET;
             ln->rest = ln->start + ms;
             /* markers are ASCII: '+', '*' (also for •), '-' for every dash */
             ln->marker = str[0] == '+'                                        ? '+'
                          : str[0] == '*' || strncmp(str, "\xE2\x80\xA2", 3) == 0 ? '*'
                                                                               : '-';
-        } else if (matches(s, op->field, str, n, md))
+        } else if (matches(s, op->field, &op->field_first, str, n, md))
             ln->kind = PM_LINE_FIELD;
         else
             ln->kind = PM_LINE_TEXT;

@@ -37,6 +37,46 @@ void pm_segmenter_free(pm_segmenter *s)
     free(s);
 }
 
+/* The set is found by asking PCRE2 itself: a one-character subject c
+ * matched with PCRE2_PARTIAL_HARD gives PCRE2_ERROR_NOMATCH only when no
+ * subject starting with c can match. Up to the first time the matcher
+ * inspects what follows c it takes the same steps as on any longer subject
+ * starting with c, and at that moment hard partial matching stops with
+ * PCRE2_ERROR_PARTIAL; the two optimisations that look at the whole subject
+ * (minimum length, a required code unit) are off for partial matching.
+ * Every code point of U+0000..U+01FF is tried: ASCII, and the leads C2..C7
+ * of Latin letters with marks (Đ, Ơ, Ư, Â ...). The other leads always stay
+ * in the set: lines rarely start with them, and trying all their code points
+ * would cost more at start than it saves. Anything but NOMATCH (a match, a
+ * partial match, an error) keeps the byte. */
+pm_status pm_first_bytes_of(const pcre2_code *re, pm_first_bytes *out, pm_error *err)
+{
+    memset(out->bits, 0xFF, sizeof out->bits);
+    uint32_t options = 0;
+    if (pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &options) != 0 ||
+        !(options & PCRE2_ANCHORED))
+        return PM_OK; /* a match may start anywhere: no first byte */
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    if (!md)
+        return pm_fail(err, PM_ERR_NOMEM, "segmenter", 0, "out of memory");
+    for (unsigned lead = 0; lead < 0xC8; lead++) {
+        if (lead >= 0x80 && lead < 0xC2)
+            continue; /* continuation bytes and overlong leads: never a valid start */
+        bool may = false;
+        unsigned char s[2] = {(unsigned char)lead, 0};
+        if (lead < 0x80)
+            may = pcre2_match(re, s, 1, 0, PCRE2_PARTIAL_HARD, md, NULL) != PCRE2_ERROR_NOMATCH;
+        for (unsigned cont = 0x80; lead >= 0x80 && cont < 0xC0 && !may; cont++) {
+            s[1] = (unsigned char)cont;
+            may = pcre2_match(re, s, 2, 0, PCRE2_PARTIAL_HARD, md, NULL) != PCRE2_ERROR_NOMATCH;
+        }
+        if (!may)
+            out->bits[lead >> 3] &= (unsigned char)~(1u << (lead & 7));
+    }
+    pcre2_match_data_free(md);
+    return PM_OK;
+}
+
 pm_zone pm_zone_of(const pm_layout *lay, size_t line)
 {
     if (line >= lay->closing_start && line < lay->closing_end)
@@ -47,12 +87,107 @@ pm_zone pm_zone_of(const pm_layout *lay, size_t line)
     return line < lay->front_end ? PM_ZONE_FRONT : PM_ZONE_BODY;
 }
 
+/* Eight bytes at a time (SWAR): most of a line is plain text. */
+enum { WORD = 8 };
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static uint64_t load_word(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+/* Code points starting in w: every byte but a continuation byte 10xxxxxx;
+ * the flags (one per byte, at most 8) are summed by the multiplication. */
+static size_t starts_in_word(uint64_t w)
+{
+    return (size_t)(((((~w | (w << 1)) & HIGHS) >> 7) * ONES) >> 56);
+}
+
 size_t pm_utf8_count(const char *s, size_t n)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t count = 0, i = 0;
+    for (; i + WORD <= n; i += WORD) {
+        uint64_t w = load_word(s + i);
+        count += starts_in_word(w);
+    }
+    for (; i < n; i++)
         count += ((unsigned char)s[i] & 0xC0) != 0x80;
     return count;
+}
+
+/* Bytes 'a'..'z' in w: the low seven bits of each byte plus an offset carry
+ * into its high bit at 'a' and again past 'z'; bytes >= 0x80 are left out. */
+static size_t ascii_small_in_word(uint64_t w)
+{
+    uint64_t low = w & ~HIGHS;
+    uint64_t from_a = low + ONES * (0x80 - 'a'), past_z = low + ONES * (0x80 - 'z' - 1);
+    return (size_t)((((from_a & ~past_z & ~w & HIGHS) >> 7) * ONES) >> 56);
+}
+
+bool pm_surely_not_upper(const char *s, size_t n, size_t upper, size_t lower)
+{
+    /* lower only grows by letters that are surely small; upper counts every
+     * other code point starting in a word, and the bytes not read yet could
+     * all be capitals: both bounds hold for the whole text */
+    for (size_t i = 0; i + WORD <= n; i += WORD) {
+        uint64_t w = load_word(s + i);
+        size_t small = ascii_small_in_word(w);
+        lower += small;
+        upper += starts_in_word(w) - small;
+        if (lower * 10 > upper + (n - i - WORD))
+            return true;
+    }
+    return false;
+}
+
+static bool is_blank_byte(char c) { return c == ' ' || c == '\t'; }
+
+/* Whether some byte of x is 0: exact as a whole, though the flags above
+ * the lowest 0 byte may be wrong. */
+static bool has_zero_byte(uint64_t x) { return ((x - ONES) & ~x & HIGHS) != 0; }
+
+/* Whether the word at s holds two spaces in a row: byte k of x is 0 when
+ * bytes k and k + 1 (in value order, which is adjacent in memory in either
+ * byte order) are both spaces; the top byte has no successor in the word and
+ * is set to 0xFF. Callers step by WORD - 1 so that every pair lies inside a
+ * word. */
+static bool word_has_space_pair(uint64_t w)
+{
+    uint64_t y = w ^ (ONES * ' ');
+    return has_zero_byte(y | (y >> 8) | (UINT64_C(0xFF) << 56));
+}
+
+bool pm_has_space_pair(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + WORD <= n; i += WORD - 1)
+        if (word_has_space_pair(load_word(s + i)))
+            return true;
+    for (; i + 1 < n; i++)
+        if (s[i] == ' ' && s[i + 1] == ' ')
+            return true;
+    return false;
+}
+
+size_t pm_next_break(const char *s, size_t n, size_t from)
+{
+    size_t i = from;
+    /* Skip words without a tab, a '|' or two spaces in a row (a space
+     * before a tab shows as the tab); the byte-by-byte loop finds the break
+     * in the word that holds one. */
+    for (; i + WORD <= n; i += WORD - 1) {
+        uint64_t w = load_word(s + i);
+        if (has_zero_byte(w ^ (ONES * '\t')) || has_zero_byte(w ^ (ONES * '|')) ||
+            word_has_space_pair(w))
+            break;
+    }
+    for (; i < n; i++)
+        if (s[i] == '\t' || s[i] == '|' || (s[i] == ' ' && i + 1 < n && is_blank_byte(s[i + 1])))
+            return i;
+    return n;
 }
 
 char *pm_sentence_case(pm_arena *a, const char *s, size_t n)
@@ -89,18 +224,18 @@ pm_status pm_segment(const pm_segmenter *s, pm_arena *a, const pm_text *t, pm_tr
 {
     memset(out, 0, sizeof *out);
     size_t n = t->n_lines;
-    unsigned char *line_used = calloc(n + 1, 1);
+    unsigned char *line_used = calloc(n + 1, 1), *line_plain = calloc(n + 1, 1);
     pm_line *lines = calloc(n + 1, sizeof *lines);
     pcre2_match_data *md = pcre2_match_data_create(32, NULL);
     pm_status st = PM_OK;
-    if (!line_used || !lines || !md) {
+    if (!line_used || !line_plain || !lines || !md) {
         st = pm_fail(err, PM_ERR_NOMEM, "segment", 0, "out of memory");
         goto done;
     }
-    st = pm_find_tables(s, a, t, line_used, &out->tables, &out->n_tables, w, err);
+    st = pm_find_tables(s, a, t, line_used, line_plain, &out->tables, &out->n_tables, w, err);
     if (st != PM_OK)
         goto done;
-    pm_classify_lines(s, t, line_used, lines, md);
+    pm_classify_lines(s, t, line_used, line_plain, lines, md);
     pm_layout lay;
     pm_find_layout(s, t, lines, n, md, &lay);
     st = pm_build_outline(s, a, t, lines, &lay, out, err);
@@ -110,5 +245,6 @@ done:
     pcre2_match_data_free(md);
     free(lines);
     free(line_used);
+    free(line_plain);
     return st;
 }

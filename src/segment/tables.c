@@ -15,12 +15,18 @@
 
 #include "segment/internal.h"
 
+/* A regex and the bytes its subject can start with (cells are tried
+ * against several regexes each, most of which cannot match them). */
+typedef struct table_regex {
+    const pcre2_code *code;
+    pm_first_bytes first;
+} table_regex;
+
 struct pm_table_patterns {
     const pm_patterns *patterns;
-    const pcre2_code *header_cell, *subheader_cell, *row_label, *group_label, *label_title,
-        *time_cell, *time_column, *open_range, *continuation, *bullet, *page_number,
-        *pipe_rule, *html_markup, *html_break_tag, *html_list_tag, *html_list_split,
-        *number_column, *layout_cell;
+    table_regex header_cell, subheader_cell, row_label, group_label, label_title, time_cell,
+        time_column, open_range, continuation, bullet, page_number, pipe_rule, html_markup,
+        html_break_tag, html_list_tag, html_list_split, number_column, layout_cell;
 };
 
 static const struct {
@@ -54,12 +60,14 @@ pm_status pm_tables_init(pm_segmenter *s, pm_error *err)
         return pm_fail(err, PM_ERR_NOMEM, NULL, 0, "out of memory");
     tp->patterns = s->patterns;
     for (size_t i = 0; i < sizeof regex_slots / sizeof regex_slots[0]; i++) {
-        const pcre2_code *re = pm_patterns_regex(s->patterns, regex_slots[i].name, err);
-        if (!re) {
+        table_regex *slot = (table_regex *)((char *)tp + regex_slots[i].offset);
+        slot->code = pm_patterns_regex(s->patterns, regex_slots[i].name, err);
+        pm_status st = slot->code ? pm_first_bytes_of(slot->code, &slot->first, err)
+                                  : PM_ERR_PATTERN;
+        if (st != PM_OK) {
             free(tp);
-            return PM_ERR_PATTERN;
+            return st;
         }
-        memcpy((char *)tp + regex_slots[i].offset, &re, sizeof re);
     }
     s->tables = tp;
     return PM_OK;
@@ -126,6 +134,7 @@ typedef struct scanner {
     const pm_text *text;
     pm_warnings *warnings;
     unsigned char *line_used;
+    unsigned char *line_plain;
     unsigned char *kind; /* line_kind of line i (0-based) */
     size_t n_lines;
     pcre2_match_data *md;
@@ -146,24 +155,35 @@ static void cell_sep(cell *c, sep_kind k)
         c->pending = k;
 }
 
+/* A new last fragment of c. Most cells hold one fragment: their array starts
+ * at two, not at PM_PUSH's eight. */
+static frag *push_frag(scanner *sc, cell *c)
+{
+    if (!c->cap_frags) {
+        enum { FIRST_FRAGS = 2 };
+        c->frags = pm_arena_alloc(sc->arena, FIRST_FRAGS * sizeof *c->frags);
+        c->cap_frags = c->frags ? FIRST_FRAGS : 0;
+    }
+    frag *f = c->frags ? PM_PUSH(sc->arena, c->frags, c->n_frags, c->cap_frags) : NULL;
+    if (!f)
+        sc->nomem = true;
+    return f;
+}
+
 static void cell_push(scanner *sc, cell *c, size_t start, size_t end, const char *lit, size_t line)
 {
     if (!lit && end <= start)
         return;
     if (!cell_empty(c) && c->pending != SEP_NONE) {
-        frag *sep = PM_PUSH(sc->arena, c->frags, c->n_frags, c->cap_frags);
-        if (!sep) {
-            sc->nomem = true;
+        frag *sep = push_frag(sc, c);
+        if (!sep)
             return;
-        }
         *sep = (frag){.lit = sep_text(c->pending)};
     }
     c->pending = SEP_NONE;
-    frag *f = PM_PUSH(sc->arena, c->frags, c->n_frags, c->cap_frags);
-    if (!f) {
-        sc->nomem = true;
+    frag *f = push_frag(sc, c);
+    if (!f)
         return;
-    }
     *f = (frag){.start = start, .end = end, .lit = lit};
     if (!c->line)
         c->line = line;
@@ -188,12 +208,16 @@ static const char *cell_string(scanner *sc, const cell *c, pm_buf *buf)
     return s ? s : "";
 }
 
-static bool matches(scanner *sc, const pcre2_code *re, const char *s, size_t n)
+/* s is a piece of the normalised text (valid UTF-8, pm_extract checks it)
+ * cut at ASCII bytes or at a match's bounds, or a cell assembled from such
+ * pieces and valid literals: PCRE2 need not check it again. */
+static bool matches(scanner *sc, const table_regex *re, const char *s, size_t n)
 {
-    return pm_regex_match(sc->re->patterns, re, s, n, 0, 0, sc->md) > 0;
+    return pm_may_match(&re->first, s, n) &&
+           pm_regex_match(sc->re->patterns, re->code, s, n, 0, PCRE2_NO_UTF_CHECK, sc->md) > 0;
 }
 
-static bool cell_matches(scanner *sc, const cell *c, const pcre2_code *re)
+static bool cell_matches(scanner *sc, const cell *c, const table_regex *re)
 {
     if (cell_empty(c))
         return false;
@@ -300,7 +324,8 @@ static void html_text_run(scanner *sc, cell *c, size_t s, size_t e, bool in_list
     if (ts == te)
         return;
     while (in_list &&
-           pm_regex_match(sc->re->patterns, sc->re->html_list_split, norm, te, ts, 0, sc->md) > 0) {
+           pm_regex_match(sc->re->patterns, sc->re->html_list_split.code, norm, te, ts, 0,
+                          sc->md) > 0) {
         size_t ms, me;
         pm_regex_group(sc->md, 0, &ms, &me);
         cell_push(sc, c, ts, ms + 1, NULL, line); /* keeps the ';' */
@@ -320,20 +345,22 @@ static void html_cell_text(scanner *sc, cell *c, size_t s, size_t e, size_t line
     const char *norm = sc->text->norm;
     bool in_list = false;
     size_t pos = s;
-    while (pos < e && pm_regex_match(re->patterns, re->html_markup, norm, e, pos, 0, sc->md) > 0) {
+    while (pos < e &&
+           pm_regex_match(re->patterns, re->html_markup.code, norm, e, pos, 0, sc->md) > 0) {
         size_t ms, me, ns, ne;
         pm_regex_group(sc->md, 0, &ms, &me);
         html_text_run(sc, c, pos, ms, in_list, line);
-        if (pm_regex_named(re->html_markup, sc->md, "tag", &ns, &ne)) {
+        if (pm_regex_named(re->html_markup.code, sc->md, "tag", &ns, &ne)) {
             size_t cs, ce;
-            bool closing = pm_regex_named(re->html_markup, sc->md, "close", &cs, &ce) && ce > cs;
-            bool is_list = matches(sc, re->html_list_tag, norm + ns, ne - ns);
-            bool is_break = matches(sc, re->html_break_tag, norm + ns, ne - ns);
+            bool closing =
+                pm_regex_named(re->html_markup.code, sc->md, "close", &cs, &ce) && ce > cs;
+            bool is_list = matches(sc, &re->html_list_tag, norm + ns, ne - ns);
+            bool is_break = matches(sc, &re->html_break_tag, norm + ns, ne - ns);
             if (is_list)
                 in_list = !closing;
             if (is_break)
                 cell_sep(c, SEP_LINE);
-        } else if (pm_regex_named(re->html_markup, sc->md, "entity", &ns, &ne)) {
+        } else if (pm_regex_named(re->html_markup.code, sc->md, "entity", &ns, &ne)) {
             const char *text = entity_text(sc, norm + ns, ne - ns);
             if (!text)
                 cell_push(sc, c, ms, me, NULL, line);
@@ -483,7 +510,8 @@ enum { MAX_HEADER_CELL = 120 };
  * it starts with a column name, not a row label. */
 static bool is_header(scanner *sc, const draft *d)
 {
-    if (!d->n_cells || cell_empty(&d->cells[0]) || cell_matches(sc, &d->cells[0], sc->re->row_label))
+    if (!d->n_cells || cell_empty(&d->cells[0]) ||
+        cell_matches(sc, &d->cells[0], &sc->re->row_label))
         return false;
     size_t filled = 0, named = 0;
     for (size_t i = 0; i < d->n_cells; i++) {
@@ -493,7 +521,7 @@ static bool is_header(scanner *sc, const draft *d)
         if (cell_length(c) > MAX_HEADER_CELL)
             return false;
         filled++;
-        named += cell_matches(sc, c, sc->re->header_cell);
+        named += cell_matches(sc, c, &sc->re->header_cell);
     }
     return named >= 2 && 3 * named >= 2 * filled;
 }
@@ -509,8 +537,8 @@ static bool is_subheader(scanner *sc, const draft *d)
         const cell *c = &d->cells[i];
         if (cell_empty(c))
             continue;
-        if (cell_length(c) > MAX_HEADER_CELL || !(cell_matches(sc, c, sc->re->subheader_cell) ||
-                                      cell_matches(sc, c, sc->re->header_cell)))
+        if (cell_length(c) > MAX_HEADER_CELL || !(cell_matches(sc, c, &sc->re->subheader_cell) ||
+                                      cell_matches(sc, c, &sc->re->header_cell)))
             return false;
         filled++;
     }
@@ -526,9 +554,9 @@ static bool split_label_title(scanner *sc, cell *c, cell *label_out)
     const struct pm_table_patterns *re = sc->re;
     frag f = c->frags[0];
     size_t ls, le, ts, te;
-    if (!matches(sc, re->label_title, sc->text->norm + f.start, f.end - f.start) ||
-        !pm_regex_named(re->label_title, sc->md, "label", &ls, &le) ||
-        !pm_regex_named(re->label_title, sc->md, "title", &ts, &te))
+    if (!matches(sc, &re->label_title, sc->text->norm + f.start, f.end - f.start) ||
+        !pm_regex_named(re->label_title.code, sc->md, "label", &ls, &le) ||
+        !pm_regex_named(re->label_title.code, sc->md, "title", &ts, &te))
         return false;
     size_t line = c->line;
     *label_out = (cell){.last_line = line};
@@ -664,13 +692,13 @@ static void add_delimited_row(scanner *sc, builder *b, draft *d, bool after_brea
                 return;
             }
         }
-        if (cell_empty(first) && lead && cell_matches(sc, lead, sc->re->continuation)) {
+        if (cell_empty(first) && lead && cell_matches(sc, lead, &sc->re->continuation)) {
             merge_continuation(sc, prev, d);
             return;
         }
         if (!after_break && prev->n_cells < b->n_columns &&
             prev->n_cells + d->n_cells - 1 <= b->n_columns &&
-            !cell_matches(sc, first, sc->re->row_label)) {
+            !cell_matches(sc, first, &sc->re->row_label)) {
             merge_wrapped(sc, prev, d);
             return;
         }
@@ -728,10 +756,10 @@ static void name_columns(scanner *sc, builder *b, pm_table *out)
             names[c] = *head ? head : below[c];
         if (!names[c])
             sc->nomem = true;
-        if (*names[c] && matches(sc, sc->re->time_column, names[c], strlen(names[c])))
+        if (*names[c] && matches(sc, &sc->re->time_column, names[c], strlen(names[c])))
             b->time_column = (int)c;
     }
-    b->label_column = n > 1 && m && matches(sc, sc->re->number_column, top[0], strlen(top[0]));
+    b->label_column = n > 1 && m && matches(sc, &sc->re->number_column, top[0], strlen(top[0]));
     out->columns = names;
     out->n_columns = n;
 }
@@ -778,7 +806,7 @@ static void fit_irregular(scanner *sc, const builder *b, draft *d)
     size_t content_col = b->label_column ? 1 : 0;
     if (first < nc && b->label_column) {
         cell label;
-        if (cell_matches(sc, &d->cells[first], sc->re->row_label))
+        if (cell_matches(sc, &d->cells[first], &sc->re->row_label))
             out[0] = d->cells[first++];
         else if (split_label_title(sc, &d->cells[first], &label))
             out[0] = label;
@@ -786,7 +814,7 @@ static void fit_irregular(scanner *sc, const builder *b, draft *d)
     size_t time_at = nc;
     if (b->time_column >= 0 && (size_t)b->time_column != content_col)
         for (size_t i = nc; i-- > first;)
-            if (cell_matches(sc, &d->cells[i], sc->re->time_cell)) {
+            if (cell_matches(sc, &d->cells[i], &sc->re->time_cell)) {
                 time_at = i;
                 out[b->time_column] = d->cells[i];
                 break;
@@ -801,7 +829,7 @@ static void fit_irregular(scanner *sc, const builder *b, draft *d)
         if (!content) {
             out[content_col] = *x;
             content = chain = true;
-        } else if (x->sub || (chain && (after_empty || cell_matches(sc, x, sc->re->bullet)))) {
+        } else if (x->sub || (chain && (after_empty || cell_matches(sc, x, &sc->re->bullet)))) {
             cell_append(sc, &out[content_col], x, SEP_LINE);
         } else {
             chain = false;
@@ -839,9 +867,9 @@ static bool is_group_row(scanner *sc, const builder *b, size_t r)
 {
     const draft *d = &b->rows[r];
     if (d->unparsed || b->n_columns < 3 || draft_filled(d) != 2 || cell_empty(&d->cells[1]) ||
-        !cell_matches(sc, &d->cells[0], sc->re->row_label))
+        !cell_matches(sc, &d->cells[0], &sc->re->row_label))
         return false;
-    if (cell_matches(sc, &d->cells[0], sc->re->group_label))
+    if (cell_matches(sc, &d->cells[0], &sc->re->group_label))
         return true;
     for (size_t next = r + 1; next < b->n_rows; next++)
         if (!b->rows[next].unparsed)
@@ -877,7 +905,7 @@ static bool is_page_number(scanner *sc, size_t i)
         s++;
     while (e > s && is_space(sc->text->norm[e - 1]))
         e--;
-    return matches(sc, sc->re->page_number, sc->text->norm + s, e - s);
+    return matches(sc, &sc->re->page_number, sc->text->norm + s, e - s);
 }
 
 /* Builds the pm_table of lines [start, end) and claims them (page numbers
@@ -1005,12 +1033,13 @@ static size_t interlude_lines(scanner *sc, const builder *b, size_t i, char deli
  * numbers, its other cells are short, and the next row starts with a label. */
 static bool is_header_by_shape(scanner *sc, const draft *d, const draft *next)
 {
-    if (d->n_cells < 2 || !next->n_cells || !cell_matches(sc, &d->cells[0], sc->re->number_column) ||
-        !cell_matches(sc, &next->cells[0], sc->re->row_label))
+    if (d->n_cells < 2 || !next->n_cells ||
+        !cell_matches(sc, &d->cells[0], &sc->re->number_column) ||
+        !cell_matches(sc, &next->cells[0], &sc->re->row_label))
         return false;
     for (size_t i = 1; i < d->n_cells; i++)
         if (cell_length(&d->cells[i]) > MAX_HEADER_CELL / 2 ||
-            cell_matches(sc, &d->cells[i], sc->re->row_label))
+            cell_matches(sc, &d->cells[i], &sc->re->row_label))
             return false;
     return true;
 }
@@ -1020,7 +1049,7 @@ static bool is_header_by_shape(scanner *sc, const draft *d, const draft *next)
 static bool is_layout_row(scanner *sc, const draft *d)
 {
     for (size_t i = 0; i < d->n_cells; i++)
-        if (!cell_empty(&d->cells[i]) && cell_matches(sc, &d->cells[i], sc->re->layout_cell))
+        if (!cell_empty(&d->cells[i]) && cell_matches(sc, &d->cells[i], &sc->re->layout_cell))
             return true;
     return false;
 }
@@ -1112,7 +1141,7 @@ static bool parse_delimited(scanner *sc, size_t start, size_t *next)
             while (s < e && is_space(sc->text->norm[s]))
                 s++;
             cell *target = last->n_cells < b.n_columns ? &last->cells[last->n_cells - 1]
-                           : matches(sc, sc->re->continuation, sc->text->norm + s, e - s)
+                           : matches(sc, &sc->re->continuation, sc->text->norm + s, e - s)
                                ? last_filled(last)
                                : NULL;
             if (target) {
@@ -1170,7 +1199,7 @@ static void read_block(scanner *sc, size_t i, block *bl)
             sep_kind sep = SEP_SPACE;
             while (s < e && is_space(sc->text->norm[s]))
                 s++;
-            if (!cell_empty(last) && matches(sc, sc->re->bullet, sc->text->norm + s, e - s))
+            if (!cell_empty(last) && matches(sc, &sc->re->bullet, sc->text->norm + s, e - s))
                 sep = SEP_LINE;
             cell_text(sc, last, s, e, sep, i + 1);
             continue;
@@ -1198,7 +1227,7 @@ static void read_block(scanner *sc, size_t i, block *bl)
 static bool is_label_only(scanner *sc, const draft *d)
 {
     const cell *c = first_filled(d);
-    return c && draft_filled(d) == 1 && cell_matches(sc, c, sc->re->row_label);
+    return c && draft_filled(d) == 1 && cell_matches(sc, c, &sc->re->row_label);
 }
 
 /* Where a row of a Word export starts: at a label after a blank line, after
@@ -1210,14 +1239,14 @@ static void feed_cell(scanner *sc, builder *b, draft *cur, const cell *c, bool g
     if (cur->n_cells) {
         cell *tail = last_filled(cur);
         char lead = cell_first_byte(sc, c);
-        if (tail && lead >= '0' && lead <= '9' && cell_matches(sc, tail, sc->re->open_range)) {
+        if (tail && lead >= '0' && lead <= '9' && cell_matches(sc, tail, &sc->re->open_range)) {
             cell_append(sc, tail, c, SEP_SPACE);
             cur->spaced |= gap_before;
             if (c->last_line > cur->line_end)
                 cur->line_end = c->last_line;
             return;
         }
-        bool label = cell_matches(sc, c, sc->re->row_label), new_row;
+        bool label = cell_matches(sc, c, &sc->re->row_label), new_row;
         if (c->sub)
             new_row = false;
         else if (gap_before)
@@ -1297,7 +1326,7 @@ static bool parse_cells(scanner *sc, size_t start, size_t *next)
             if (!block_continues(sc, &b, skip_gap(sc, bl.end)))
                 break;
             cell *loose = &bl.cells.cells[0], *tail = last_filled(&cur);
-            if (tail && cell_matches(sc, loose, sc->re->bullet)) {
+            if (tail && cell_matches(sc, loose, &sc->re->bullet)) {
                 cell_append(sc, tail, loose, SEP_LINE);
                 cur.line_end = bl.end;
                 from = 1;
@@ -1416,9 +1445,35 @@ static bool same_columns(const segment *a, size_t na, const segment *b, size_t n
  * a line with its first column empty continues the row above (wrapped
  * cells), a blank line or page number is a gap when the table goes on after
  * it, and a line of one unindented segment or of page layout ends it. */
+/* Whether line i (LINE_TEXT) has fewer than two gaps after its first text,
+ * so fewer than MIN_ALIGNED_COLUMNS segments, without walking it byte by
+ * byte: every segment but the first starts after a run of two blanks or
+ * more, and each such run starts with a break of pm_next_break (a pair of
+ * blanks or a tab); a break at a '|' stands for the run after it. A plain
+ * line has no such run before its trailing blanks: one segment. */
+static bool few_gaps(const scanner *sc, size_t i)
+{
+    if (sc->line_plain[i])
+        return true;
+    size_t s, e, k = 0, gaps = 0;
+    line_range(sc, i, &s, &e);
+    const char *p = sc->text->norm + s;
+    size_t n = e - s;
+    while (k < n && is_space(p[k]))
+        k++;
+    for (k = pm_next_break(p, n, k); k < n && gaps < 2; k = pm_next_break(p, n, k)) {
+        gaps++;
+        for (k++; k < n && is_space(p[k]); k++)
+            ;
+    }
+    return gaps < 2;
+}
+
 static bool parse_aligned(scanner *sc, size_t start, size_t *next)
 {
     segment head[MAX_SEGMENTS], g[MAX_SEGMENTS];
+    if (few_gaps(sc, start))
+        return false;
     size_t nh = line_segments(sc, start, head);
     if (nh < MIN_ALIGNED_COLUMNS)
         return false;
@@ -1479,44 +1534,49 @@ static bool parse_aligned(scanner *sc, size_t start, size_t *next)
 
 /* ---- entry ------------------------------------------------------------------ */
 
+/* The kind of line i; sets line_plain[i] (no tab after the leading blanks,
+ * so plain when it has no '|' and no two spaces in a row before the
+ * trailing blanks). */
 static line_kind classify(scanner *sc, size_t i)
 {
     size_t s, e;
     line_range(sc, i, &s, &e);
     const char *p = sc->text->norm + s;
     size_t len = e - s, lead = 0, tabs = 0;
+    sc->line_plain[i] = 0;
     while (lead < len && is_space(p[lead]))
         tabs += p[lead++] == '\t';
     if (lead == len)
         return tabs == 0 ? LINE_BLANK : tabs == 1 ? LINE_CELL : LINE_TABS;
     if (memchr(p + lead, '\t', len - lead))
         return LINE_DELIM;
-    if (tabs)
-        return tabs == 1 ? LINE_CELL : LINE_SUB;
     size_t end = len;
     while (end > lead && is_space(p[end - 1]))
         end--;
+    const char *bar = memchr(p + lead, '|', end - lead);
+    sc->line_plain[i] = !bar && !pm_has_space_pair(p + lead, end - lead);
+    if (tabs)
+        return tabs == 1 ? LINE_CELL : LINE_SUB;
     if (p[lead] == '|') {
-        if (matches(sc, sc->re->pipe_rule, p + lead, end - lead))
+        if (matches(sc, &sc->re->pipe_rule, p + lead, end - lead))
             return LINE_PIPE_RULE;
         if (memchr(p + lead + 1, '|', end - lead - 1))
             return LINE_PIPE;
     }
     /* `TT | Tên đồ án | Thời gian`: pipes between three cells or more, none outside */
-    const char *bar = memchr(p + lead, '|', end - lead);
     if (bar && memchr(bar + 1, '|', (size_t)(p + end - bar - 1)))
         return LINE_PIPE;
     return LINE_TEXT;
 }
 
 pm_status pm_find_tables(const pm_segmenter *s, pm_arena *a, const pm_text *t,
-                         unsigned char *line_used, pm_table **tables, size_t *n_tables,
-                         pm_warnings *w, pm_error *err)
+                         unsigned char *line_used, unsigned char *line_plain,
+                         pm_table **tables, size_t *n_tables, pm_warnings *w, pm_error *err)
 {
     *tables = NULL;
     *n_tables = 0;
     scanner sc = {.re = s->tables, .arena = a, .text = t, .warnings = w,
-                  .line_used = line_used, .n_lines = t->n_lines};
+                  .line_used = line_used, .line_plain = line_plain, .n_lines = t->n_lines};
     sc.kind = malloc(t->n_lines ? t->n_lines : 1);
     sc.md = pcre2_match_data_create(16, NULL);
     if (!sc.kind || !sc.md)

@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "scratch.h"
-#include "segment/segment.h"
+#include "segment/internal.h"
 
 static pm_patterns *patterns;
 static pm_segmenter *segmenter;
@@ -606,6 +607,182 @@ static void empty_text(void **state)
     done(&d);
 }
 
+/* ---- fast paths: they must agree with the slow ones ------------------------ */
+
+/* Every regex the segmenter skips by the first byte of its subject. */
+static const char *const filtered[] = {
+    "headings.appendix", "headings.part", "headings.chapter", "headings.section",
+    "headings.article", "headings.dotted", "headings.roman", "headings.arabic",
+    "headings.arabic-paren", "headings.letter", "headings.alpha", "headings.noise",
+    "headings.footnote", "headings.bullet", "headings.field", "header.doctype",
+    "header.recipients", "header.on_behalf", "header.signer_title", "header.signer_name",
+    "tables.header-cell", "tables.subheader-cell", "tables.row-label", "tables.group-label",
+    "tables.label-title", "tables.time-cell", "tables.time-column", "tables.open-range",
+    "tables.continuation", "tables.bullet", "tables.page-number", "tables.pipe-rule",
+    "tables.html-markup", "tables.html-break-tag", "tables.html-list-tag",
+    "tables.html-list-split", "tables.number-column", "tables.layout-cell"};
+
+/* A subject the set rules out must not match. */
+static void assert_filter_sound(const pcre2_code *re, const pm_first_bytes *first,
+                                pcre2_match_data *md, const char *s, size_t n)
+{
+    if (!pm_may_match(first, s, n))
+        assert_true(pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) <= 0);
+}
+
+static void first_bytes_never_skip_a_match(void **state)
+{
+    (void)state;
+    static const char *const tails[] = {
+        "", " ", ".", ")", ". ", ") x", ". Ab", " Ab", "I. MỤC TIÊU", "1.2. Nội dung",
+        "ần I. TỔ CHỨC", "hụ lục II", "ỤC LỤC", "M. ỦY BAN", "HỦ TỊCH", "ơi nhận:",
+        "ế HOẠCH", " - 3 -", "3 /12", "¹ chú thích", "ổng số", "ăm 2025", "|---|---|"};
+    static const char *const starts[] = {
+        "Đ", "đ", "Ơ", "ư", "Ủ", "ạ", "•", "–", "—", "·", "−", "¹", "²", "Ⅰ", "K", "ſ", "ﬁ"};
+    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+    assert_non_null(md);
+    char subject[128];
+    for (size_t r = 0; r < sizeof filtered / sizeof *filtered; r++) {
+        pm_error err = {0};
+        const pcre2_code *re = pm_patterns_regex(patterns, filtered[r], &err);
+        assert_non_null(re);
+        pm_first_bytes first;
+        assert_int_equal(pm_first_bytes_of(re, &first, &err), PM_OK);
+        for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
+            size_t tl = strlen(tails[t]);
+            for (unsigned b = 0; b < 256; b++) { /* every first byte, valid or not */
+                subject[0] = (char)b;
+                memcpy(subject + 1, tails[t], tl);
+                assert_filter_sound(re, &first, md, subject, tl + 1);
+            }
+            for (size_t k = 0; k < sizeof starts / sizeof *starts; k++) {
+                size_t sl = strlen(starts[k]);
+                memcpy(subject, starts[k], sl);
+                memcpy(subject + sl, tails[t], tl);
+                assert_filter_sound(re, &first, md, subject, sl + tl);
+            }
+        }
+        assert_true(pm_may_match(&first, "", 0)); /* an empty subject is always tried */
+    }
+    /* and the sets do rule lines out */
+    pm_error err = {0};
+    pm_first_bytes roman, letter;
+    assert_int_equal(pm_first_bytes_of(pm_patterns_regex(patterns, "headings.roman", &err), &roman,
+                                       &err),
+                     PM_OK);
+    assert_int_equal(pm_first_bytes_of(pm_patterns_regex(patterns, "headings.letter", &err),
+                                       &letter, &err),
+                     PM_OK);
+    assert_true(pm_may_match(&roman, "IV. A", 5));
+    assert_false(pm_may_match(&roman, "Thực hiện", 3));
+    assert_true(pm_may_match(&letter, "đ) x", 5));
+    assert_false(pm_may_match(&letter, "1. x", 4));
+    pcre2_match_data_free(md);
+}
+
+/* Every line of the corpus, trimmed as the segmenter sees it, against every
+ * filtered regex. */
+static void first_bytes_agree_on_the_corpus(void **state)
+{
+    (void)state;
+    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+    assert_non_null(md);
+    pm_first_bytes first[sizeof filtered / sizeof *filtered];
+    const pcre2_code *re[sizeof filtered / sizeof *filtered];
+    for (size_t r = 0; r < sizeof filtered / sizeof *filtered; r++) {
+        pm_error err = {0};
+        re[r] = pm_patterns_regex(patterns, filtered[r], &err);
+        assert_non_null(re[r]);
+        assert_int_equal(pm_first_bytes_of(re[r], &first[r], &err), PM_OK);
+    }
+    static const char *const files[] = {"corpus/000_5ed95dafb3202056.txt",
+                                        "corpus/001_68122e8daa613bf5.txt",
+                                        "corpus/002_04e47bc683c89453.txt",
+                                        "corpus/003_bd6398dc606c56db.txt",
+                                        "corpus/004_1db30e8e436d538f.txt"};
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        doc d = {0};
+        load(&d, files[f]);
+        for (size_t i = 1; i <= d.text.n_lines; i++) {
+            size_t n;
+            const char *line = pm_text_line_str(&d.text, i, &n);
+            while (n && (*line == ' ' || *line == '\t' || *line == '*')) {
+                line++;
+                n--;
+            }
+            for (size_t r = 0; r < sizeof filtered / sizeof *filtered; r++)
+                assert_filter_sound(re[r], &first[r], md, line, n);
+        }
+        done(&d);
+    }
+    pcre2_match_data_free(md);
+}
+
+static size_t naive_next_break(const char *s, size_t n, size_t from)
+{
+    for (size_t i = from; i < n; i++)
+        if (s[i] == '\t' || s[i] == '|' ||
+            (s[i] == ' ' && i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t')))
+            return i;
+    return n;
+}
+
+static bool naive_space_pair(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == ' ' && s[i + 1] == ' ')
+            return true;
+    return false;
+}
+
+/* Random strings of spaces, tabs, bars, letters, multibyte characters and
+ * invalid bytes, of every length up to 40, against byte-by-byte versions:
+ * pairs across the 8-byte words and characters cut at the end included. */
+static void word_scans_agree_with_byte_scans(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {" ",  " ", "\t", "|", "a",    "Z",   "á",
+                                         "ệ",  "Đ", "Ệ",  "z", "\xFF", "\x80"};
+    unsigned long seed = 148;
+    char s[64];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0, want = (size_t)round % 41;
+        while (n < want) {
+            seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+            const char *p = pieces[(seed >> 33) % (sizeof pieces / sizeof *pieces)];
+            size_t k = strlen(p);
+            if (n + k > want) /* cut the character: its bytes alone */
+                k = want - n;
+            memcpy(s + n, p, k);
+            n += k;
+        }
+        size_t cps = 0;
+        for (size_t i = 0; i < n; i++)
+            cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+        assert_int_equal(pm_utf8_count(s, n), cps);
+        assert_int_equal(pm_has_space_pair(s, n), naive_space_pair(s, n));
+        for (size_t from = 0; from <= n; from++)
+            assert_int_equal(pm_next_break(s, n, from), naive_next_break(s, n, from));
+        /* a sure "not upper case" must be right for the letters utf8proc sees */
+        size_t upper = 0, lower = 0;
+        for (size_t i = 0; i < n;) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                                  (utf8proc_ssize_t)(n - i), &cp);
+            if (k <= 0) {
+                i++;
+                continue;
+            }
+            upper += utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+            lower += utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+            i += (size_t)k;
+        }
+        size_t prior = (size_t)round % 3;
+        if (pm_surely_not_upper(s, n, prior, prior))
+            assert_true((lower + prior) * 10 > upper + prior);
+    }
+}
+
 /* ---- failures --------------------------------------------------------------- */
 
 static char tmpdir[64];
@@ -671,6 +848,9 @@ int main(void)
         cmocka_unit_test(markdown_header_table),
         cmocka_unit_test(leftovers_are_paragraphs),
         cmocka_unit_test(empty_text),
+        cmocka_unit_test(first_bytes_never_skip_a_match),
+        cmocka_unit_test(first_bytes_agree_on_the_corpus),
+        cmocka_unit_test(word_scans_agree_with_byte_scans),
         cmocka_unit_test(missing_headings_pattern_fails),
         cmocka_unit_test(bad_province_row_fails),
     };

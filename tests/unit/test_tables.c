@@ -45,7 +45,7 @@ typedef struct doc {
     pm_warnings warnings;
     pm_text text;
     unsigned char *bytes;
-    unsigned char *used;
+    unsigned char *used, *plain;
     pm_table *tables;
     size_t n_tables;
 } doc;
@@ -63,9 +63,11 @@ static doc *doc_from_bytes(const char *bytes, size_t len)
     assert_int_equal(pm_text_decode(&d->arena, d->bytes, len, NULL, &d->text, &d->warnings, &err),
                      PM_OK);
     d->used = calloc(d->text.n_lines + 1, 1);
+    d->plain = calloc(d->text.n_lines + 1, 1);
     assert_non_null(d->used);
-    assert_int_equal(pm_find_tables(&segmenter, &d->arena, &d->text, d->used, &d->tables,
-                                    &d->n_tables, &d->warnings, &err),
+    assert_non_null(d->plain);
+    assert_int_equal(pm_find_tables(&segmenter, &d->arena, &d->text, d->used, d->plain,
+                                    &d->tables, &d->n_tables, &d->warnings, &err),
                      PM_OK);
     return d;
 }
@@ -88,6 +90,7 @@ static void doc_free(doc *d)
     pm_arena_free(&d->arena);
     free(d->bytes);
     free(d->used);
+    free(d->plain);
     free(d);
 }
 
@@ -512,7 +515,8 @@ static void lone_lines_are_not_tables(void **state)
     pm_table *tables = NULL;
     size_t n_tables = 1;
     pm_error err = {0};
-    assert_int_equal(pm_find_tables(&segmenter, NULL, &empty, NULL, &tables, &n_tables, NULL, &err),
+    assert_int_equal(pm_find_tables(&segmenter, NULL, &empty, NULL, NULL, &tables, &n_tables, NULL,
+                                    &err),
                      PM_OK);
     assert_int_equal(n_tables, 0);
     static const char *inputs[] = {
