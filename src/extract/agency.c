@@ -172,8 +172,9 @@ enum { LATIN_END = 0x250, LATIN_EXT = 0x1E00, LATIN_EXT_END = 0x1F00,
        N_LATIN = LATIN_END - 0x80 + LATIN_EXT_END - LATIN_EXT };
 
 typedef struct latin_letter {
-    bool word, upper;  /* is_word_cp, utf8proc_isupper */
+    bool word, upper, space; /* is_word_cp, utf8proc_isupper, is_space_cp */
     bool cached;       /* fold and ascii hold what pm_fold_lower and pm_strip_marks make */
+    bool plain;        /* cached, and both the same */
     uint8_t fold_len, ascii_len;
     char fold[4], ascii[8];
 } latin_letter;
@@ -246,13 +247,26 @@ static bool is_space_cp(int32_t cp)
            c == UTF8PROC_CATEGORY_CF;
 }
 
-/* The code point at s[i] (-1 for an invalid byte) and its length. */
-static size_t cp_at(const char *s, size_t n, size_t i, int32_t *cp)
+/* The code point at s[i] (-1 for an invalid byte) and its length. Two-
+ * and three-byte sequences that are valid whatever follows (no overlong
+ * form, no surrogate: leads C2-DF, E1-EC, EE-EF) are decoded here, as
+ * utf8proc_iterate would (checked over every such sequence); the rest by
+ * utf8proc. */
+static inline size_t cp_at(const char *s, size_t n, size_t i, int32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s + i;
     if (u[0] < 0x80) {
         *cp = u[0];
         return 1;
+    }
+    if (u[0] >= 0xC2 && u[0] < 0xE0 && n - i >= 2 && (u[1] & 0xC0) == 0x80) {
+        *cp = (int32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+        return 2;
+    }
+    if (u[0] >= 0xE1 && u[0] < 0xF0 && u[0] != 0xED && n - i >= 3 && (u[1] & 0xC0) == 0x80 &&
+        (u[2] & 0xC0) == 0x80) {
+        *cp = (int32_t)(u[0] & 0x0F) << 12 | (int32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+        return 3;
     }
     utf8proc_ssize_t k =
         utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
@@ -303,6 +317,15 @@ static bool word_cp(const struct pm_agency_lexicon *lex, int32_t cp)
     return l ? l->word : is_word_cp(cp);
 }
 
+/* is_space_cp through the table. */
+static bool space_cp(const struct pm_agency_lexicon *lex, int32_t cp)
+{
+    if (cp < 0x80)
+        return is_space_cp(cp);
+    const latin_letter *l = latin_of(lex, cp);
+    return l ? l->space : is_space_cp(cp);
+}
+
 static pm_status latin_init(struct pm_agency_lexicon *lex)
 {
     pm_buf fold = {0}, ascii = {0};
@@ -316,12 +339,14 @@ static pm_status latin_init(struct pm_agency_lexicon *lex)
         pm_strip_marks(fold.data ? fold.data : "", fold.len, &ascii);
         l->word = is_word_cp(cp);
         l->upper = utf8proc_isupper(cp);
+        l->space = is_space_cp(cp);
         l->cached = fold.len <= sizeof l->fold && ascii.len <= sizeof l->ascii;
         if (l->cached) {
             l->fold_len = (uint8_t)fold.len;
             l->ascii_len = (uint8_t)ascii.len;
             memcpy(l->fold, fold.data, fold.len);
             memcpy(l->ascii, ascii.data, ascii.len);
+            l->plain = fold.len == ascii.len && memcmp(fold.data, ascii.data, fold.len) == 0;
         }
     }
     bool failed = fold.failed || ascii.failed;
@@ -330,23 +355,44 @@ static pm_status latin_init(struct pm_agency_lexicon *lex)
     return failed ? PM_ERR_NOMEM : PM_OK;
 }
 
+static const uint64_t FNV_BASIS = 1469598103934665603u, FNV_PRIME = 1099511628211u;
+
+/* FNV-1a of a word. */
+static uint64_t word_hash(const char *s, size_t n)
+{
+    uint64_t h = FNV_BASIS;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+    return h;
+}
+
+/* A word's fold and its fold without diacritics, with their word_hash. */
+typedef struct folded {
+    uint64_t fold_hash, ascii_hash;
+    bool plain; /* both the same */
+} folded;
+
 /* pm_fold_lower and pm_strip_marks of a word, letter by letter (both map
- * each code point on its own) from the table; false when a letter is not
- * in it. The word is valid UTF-8 (tokenize cut it). */
+ * each code point on its own) from the table, hashed on the way; false
+ * when a letter is not in it. The word is valid UTF-8 (tokenize cut it). */
 static bool fold_word_fast(const struct pm_agency_lexicon *lex, const char *w, size_t len,
-                           pm_buf *fold, pm_buf *ascii)
+                           pm_buf *fold, pm_buf *ascii, folded *out)
 {
     pm_buf_reset(fold);
     pm_buf_reset(ascii);
     if (!pm_buf_reserve(fold, 4 * len) || !pm_buf_reserve(ascii, 8 * len))
         return false;
     char *f = fold->data, *a = ascii->data;
+    uint64_t hf = FNV_BASIS, ha = FNV_BASIS;
+    bool plain = true;
     for (size_t i = 0; i < len;) {
         unsigned char b = (unsigned char)w[i];
         if (b < 0x80) {
-            char c = (char)(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
-            *f++ = c;
-            *a++ = c;
+            unsigned char c = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+            *f++ = (char)c;
+            *a++ = (char)c;
+            hf = (hf ^ c) * FNV_PRIME;
+            ha = (ha ^ c) * FNV_PRIME;
             i++;
             continue;
         }
@@ -364,31 +410,25 @@ static bool fold_word_fast(const struct pm_agency_lexicon *lex, const char *w, s
         const latin_letter *l = latin_of(lex, cp);
         if (!l || !l->cached)
             return false;
-        memcpy(f, l->fold, l->fold_len);
-        f += l->fold_len;
-        memcpy(a, l->ascii, l->ascii_len);
-        a += l->ascii_len;
+        for (size_t q = 0; q < l->fold_len; q++)
+            hf = (hf ^ (unsigned char)(*f++ = l->fold[q])) * FNV_PRIME;
+        for (size_t q = 0; q < l->ascii_len; q++)
+            ha = (ha ^ (unsigned char)(*a++ = l->ascii[q])) * FNV_PRIME;
+        plain &= l->plain;
         i += k;
     }
     fold->len = (size_t)(f - fold->data);
     ascii->len = (size_t)(a - ascii->data);
+    *out = (folded){hf, ha, plain};
     return true;
 }
 
-/* FNV-1a of a word. */
-static uint64_t word_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
 
-static uint32_t word_find(const word_table *w, const char *s, size_t n)
+/* The id of the word s[0, n) whose word_hash is h, 0 if it has none. */
+static uint32_t word_find_hashed(const word_table *w, const char *s, size_t n, uint64_t h)
 {
     if (!w->cap)
         return 0;
-    uint64_t h = word_hash(s, n);
     for (size_t i = h & (w->cap - 1);; i = (i + 1) & (w->cap - 1)) {
         uint64_t v = w->slots[i];
         if (!v)
@@ -396,9 +436,19 @@ static uint32_t word_find(const word_table *w, const char *s, size_t n)
         if ((v ^ h) >> 32)
             continue;
         const word_info *e = &w->info[(uint32_t)v];
-        if (e->len == n && memcmp(e->s, s, n) == 0)
+        if (e->len != n)
+            continue;
+        size_t k = 0; /* words are short: no call to memcmp */
+        while (k < n && e->s[k] == s[k])
+            k++;
+        if (k == n)
             return (uint32_t)v;
     }
+}
+
+static uint32_t word_find(const word_table *w, const char *s, size_t n)
+{
+    return word_find_hashed(w, s, n, word_hash(s, n));
 }
 
 static void word_place(word_table *w, uint32_t id)
@@ -488,7 +538,9 @@ static pm_status word_id(tokenizer *tz, const char *s, size_t n, uint32_t *id)
 /* A word of the text. */
 static pm_status fill_word(tokenizer *tz, tok *t, const char *w, size_t len)
 {
-    if (!fold_word_fast(tz->lex, w, len, &tz->fold, &tz->ascii)) {
+    folded h;
+    bool fast = fold_word_fast(tz->lex, w, len, &tz->fold, &tz->ascii, &h);
+    if (!fast) {
         pm_buf_reset(&tz->fold);
         pm_buf_reset(&tz->ascii);
         pm_fold_lower(w, len, &tz->fold);
@@ -498,11 +550,19 @@ static pm_status fill_word(tokenizer *tz, tok *t, const char *w, size_t len)
         return PM_ERR_NOMEM;
     const char *fold = tz->fold.data, *ascii = tz->ascii.data;
     size_t fold_len = tz->fold.len, ascii_len = tz->ascii.len;
-    t->plain = fold_len == ascii_len && memcmp(fold, ascii, fold_len) == 0;
-    pm_status st = word_id(tz, fold, fold_len, &t->fold_id);
-    t->ascii_id = t->fold_id;
-    if (st == PM_OK && !t->plain)
-        st = word_id(tz, ascii, ascii_len, &t->ascii_id);
+    pm_status st = PM_OK;
+    if (fast && !tz->intern) {
+        t->plain = h.plain;
+        t->fold_id = word_find_hashed(&tz->lex->words, fold, fold_len, h.fold_hash);
+        t->ascii_id = t->plain ? t->fold_id
+                               : word_find_hashed(&tz->lex->words, ascii, ascii_len, h.ascii_hash);
+    } else {
+        t->plain = fold_len == ascii_len && memcmp(fold, ascii, fold_len) == 0;
+        st = word_id(tz, fold, fold_len, &t->fold_id);
+        t->ascii_id = t->fold_id;
+        if (st == PM_OK && !t->plain)
+            st = word_id(tz, ascii, ascii_len, &t->ascii_id);
+    }
     if (st != PM_OK)
         return st;
     t->fold = t->fold_id ? tz->lex->words.info[t->fold_id].s : NULL;
@@ -526,7 +586,7 @@ static pm_status tokenize(tokenizer *tz, pm_arena *a, const char *s, size_t n, t
     for (size_t i = 0; i < n;) {
         int32_t cp;
         size_t k = cp_at(s, n, i, &cp);
-        if (cp >= 0 && is_space_cp(cp)) {
+        if (cp >= 0 && space_cp(tz->lex, cp)) {
             line_start |= cp == '\n';
             prev = cp;
             i += k;

@@ -244,8 +244,20 @@ bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t
     pm_strip_marks(s + b, e - b, &key);
     pcre2_match_data *md = pcre2_match_data_create(x->deadline->max_groups + 1, NULL);
     if (md && !key.failed && pm_buf_cstr(&key) && !key.failed) {
-        blank_references(x, key.data, key.len, md);
-        for (int r = 0; r < N_RULES; r++) {
+        /* Exact prefilters: a reference needs a digit (\d: ASCII or, under
+         * UCP, a non-ASCII one), and every rule before `annual` a year
+         * `(?:19|20)\d\d`. Most phrases have neither and only the
+         * recurrence rules run. */
+        bool digit = false, year = false;
+        for (size_t i = 0; i < key.len; i++) {
+            unsigned char c = (unsigned char)key.data[i];
+            digit |= (c >= '0' && c <= '9') || c >= 0x80;
+            year |= i + 1 < key.len && ((c == '1' && key.data[i + 1] == '9') ||
+                                        (c == '2' && key.data[i + 1] == '0'));
+        }
+        if (digit)
+            blank_references(x, key.data, key.len, md);
+        for (int r = year ? 0 : RULE_ANNUAL; r < N_RULES; r++) {
             if (pm_regex_match(x->patterns, x->deadline->rules[r], key.data, key.len, 0, 0, md) >
                     0 &&
                 apply_rule(x, (enum rule)r, key.data, key.len, md, out))

@@ -143,11 +143,33 @@ static pm_deadline parse_phrase(task_ctx *c, const char *s, size_t n)
     return d;
 }
 
+/* Does s name a year `(?:19|20)\d\d`? Every year phrase (target-cues.year)
+ * has one: without it pm_find_year_phrases finds none. */
+static bool has_year(const char *s, size_t n)
+{
+    for (const char *p = s, *end = s + n; n > 1 && (p = memchr(p, '1', (size_t)(end - 1 - p)));
+         p++)
+        if (p[1] == '9')
+            return true;
+    for (const char *p = s, *end = s + n; n > 1 && (p = memchr(p, '2', (size_t)(end - 1 - p)));
+         p++)
+        if (p[1] == '0')
+            return true;
+    return false;
+}
+
+/* pm_find_year_phrases, skipped where it cannot find one. */
+static size_t year_phrases(task_ctx *c, const char *s, size_t n, pm_year_phrase *out,
+                           size_t max)
+{
+    return has_year(s, n) ? pm_find_year_phrases(c->x, c->md, s, n, out, max) : 0;
+}
+
 /* The first time phrase of s that is not a document's vision year. */
 static pm_deadline phrase_in(task_ctx *c, const char *s, size_t n)
 {
     pm_year_phrase yp[16];
-    size_t ny = pm_find_year_phrases(c->x, c->md, s, n, yp, 16);
+    size_t ny = year_phrases(c, s, n, yp, 16);
     for (size_t k = 0; k < ny; k++)
         if (!yp[k].vision)
             return parse_phrase(c, s + yp[k].start, yp[k].end - yp[k].start);
@@ -161,7 +183,7 @@ static pm_deadline first_sentence_deadline(task_ctx *c, const char *s, size_t n)
     pm_deadline none = {0};
     size_t end = pm_sentence_end(s, n, 0);
     pm_year_phrase yp[4];
-    size_t ny = pm_find_year_phrases(c->x, c->md, s, end, yp, 4);
+    size_t ny = year_phrases(c, s, end, yp, 4);
     if (ny != 1 || yp[0].vision)
         return none;
     pm_quantity q[32];
@@ -199,12 +221,15 @@ static pm_deadline closing_deadline(task_ctx *c, const char *s, size_t n)
 {
     pm_deadline none = {0};
     pm_year_phrase yp[16];
-    size_t ny = pm_find_year_phrases(c->x, c->md, s, n, yp, 16);
     pm_quantity q[32];
-    size_t nq = pm_find_quantities(c->x, s, n, q, 32);
+    size_t ny = 0, nq = 0;
     const pcre2_code *re = pm_cue(c->x, "task-fields.deadline_phrase");
     size_t at = 0, ms, me, best_start = 0, best_end = 0;
     while (pm_cue_find(c->x, re, s, n, at, c->md, &ms, &me)) {
+        if (at == 0) { /* what dates a phrase, read once there is one */
+            ny = year_phrases(c, s, n, yp, 16);
+            nq = pm_find_quantities(c->x, s, n, q, 32);
+        }
         at = me > ms ? me : ms + 1;
         bool vision = false;
         for (size_t k = 0; k < ny; k++)

@@ -188,6 +188,18 @@ static void letters_inside_and_outside_the_tables(void **state)
          "0 dai-phat-thanh-truyen-hinh-tinh 73-91 Đài PT-TH tỉnh\n"},
         {"ÐÀI PHÁT THANH VÀ TRUYỀN HÌNH TỈNH phối hợp với CÔNG AN TỈNH",
          "1 cong-an-tinh 63-78 CÔNG AN TỈNH\n"},
+        /* the two- and three-byte decoder: at its edges (U+D7FF, U+0800 and
+         * U+FFFF/U+FFFE; U+00A0, U+0085 and U+2028 separate words) and with a
+         * character cut at the end */
+        {"Sở\xc2\xa0Y tế chủ trì, phối hợp với Sở Tài chính\xc3",
+         "0 so-y-te 0-12 Sở\xc2\xa0Y tế\n1 so-tai-chinh 44-60 Sở Tài chính\n"},
+        {"\xed\x9f\xbf Sở Y tế\xe0\xa0\x80 chủ trì\xef\xbf\xbf, Sở Tài chính \xef\xbf\xbe "
+         "phối hợp\xe1",
+         "0 so-y-te 4-18 Sở Y tế\xe0\xa0\x80\n0 so-tai-chinh 34-50 Sở Tài chính\n"},
+        {"Sở Xây dựng\xc2\x85phối hợp với Ủy ban nhân dân tỉnh\xe2\x80\xa8"
+         "Công an tỉnh\xe1\xbb",
+         "0 so-xay-dung 0-16 Sở Xây dựng\n1 ubnd-tinh 37-63 Ủy ban nhân dân tỉnh\n"
+         "1 cong-an-tinh 66-81 Công an tỉnh\n"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         pm_mention m[16];

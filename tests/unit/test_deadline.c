@@ -102,6 +102,33 @@ static void text_is_the_trimmed_input(void **state)
     assert_int_equal(d.kind, PM_DEADLINE_UNSPECIFIED);
 }
 
+/* The rules that need a year are skipped without one, references without
+ * a digit: what is left must read as before. */
+static void text_without_a_year(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *text;
+        pm_deadline_kind kind;
+    } cases[] = {
+        {"Hằng năm", PM_DEADLINE_ANNUAL},
+        {"định kỳ 6 tháng", PM_DEADLINE_ONGOING},
+        {"Thường xuyên (theo Kế hoạch số 58-KH/UBND)", PM_DEADLINE_ONGOING},
+        {"Theo tiến độ dự án", PM_DEADLINE_UNSPECIFIED},
+        {"Quý II/2O24", PM_DEADLINE_UNSPECIFIED},
+        {"hằng năm, từ 2025", PM_DEADLINE_ONGOING},
+        {"Năm 1999", PM_DEADLINE_YEAR},
+        {"mỗi năm\xd9\xa2", PM_DEADLINE_UNSPECIFIED},     /* an Arabic-Indic digit: no \b */
+        {"Hằng năm (Luật năm ٢٠٢٠)", PM_DEADLINE_ANNUAL}, /* digits outside ASCII */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pm_deadline d;
+        assert_true(pm_parse_deadline(&fx->x, &fx->arena, cases[i].text, strlen(cases[i].text),
+                                      &d));
+        assert_int_equal(d.kind, cases[i].kind);
+    }
+}
+
 static void months_end_on_their_last_day(void **state)
 {
     fixture *fx = *state;
@@ -155,6 +182,7 @@ int main(void)
         cmocka_unit_test(parses_the_examples),
         cmocka_unit_test(empty_text_names_no_time),
         cmocka_unit_test(text_is_the_trimmed_input),
+        cmocka_unit_test(text_without_a_year),
         cmocka_unit_test(months_end_on_their_last_day),
         cmocka_unit_test(missing_pattern_is_reported),
     };
