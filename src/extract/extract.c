@@ -172,12 +172,35 @@ bool pm_cue_find(const pm_extractor *x, const pcre2_code *re, const char *s, siz
     return pm_regex_group(md, 0, start, end);
 }
 
+size_t pm_next_ascii_digit(const char *s, size_t n, size_t i)
+{
+    /* x ^ '0' turns exactly the digits into bytes below 10, which the
+     * classic "has a byte less than" test finds. */
+    const uint64_t ones = 0x0101010101010101u;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        w ^= ones * '0';
+        if ((w - ones * 10) & ~w & ones * 0x80)
+            break;
+    }
+    while (i < n && (s[i] < '0' || s[i] > '9'))
+        i++;
+    return i;
+}
+
+uint32_t pm_anchored(const pcre2_code *re)
+{
+    uint32_t all = 0;
+    pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &all);
+    return all & PCRE2_ANCHORED ? 0 : PCRE2_ANCHORED;
+}
+
 bool pm_cue_at(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n, size_t at,
                pcre2_match_data *md, size_t *end)
 {
     size_t start;
     if (!re || at > n ||
-        pm_regex_match(x->patterns, re, s, n, at, PCRE2_ANCHORED | utf_check(s, n, at), md) <= 0)
+        pm_regex_match(x->patterns, re, s, n, at, pm_anchored(re) | utf_check(s, n, at), md) <= 0)
         return false;
     return pm_regex_group(md, 0, &start, end);
 }
@@ -392,18 +415,135 @@ static int group_year(const pcre2_code *re, pcre2_match_data *md, const char *s,
     return pm_regex_named(re, md, name, &gs, &ge) ? atoi(s + gs) : 0;
 }
 
+/* ASCII 9-13 and 32, NEL, NBSP and the Unicode spaces: PCRE2's \s under
+ * UCP (checked against PCRE2 10.42 for every code point). */
+size_t pm_space_before(const char *s, size_t lo, size_t i)
+{
+    unsigned char c = (unsigned char)s[i - 1];
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    size_t k = 1;
+    while (k < 4 && i - k > lo && ((unsigned char)s[i - k] & 0xC0) == 0x80)
+        k++;
+    const unsigned char *u = (const unsigned char *)s + i - k;
+    uint32_t cp = k == 2 ? (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)
+                : k == 3 ? (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+                               (u[2] & 0x3F)
+                         : 0;
+    bool space = cp == 0x85 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
+                 (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+                 cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    return space ? k : 0;
+}
+
+static bool ascii_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool ascii_alnum(unsigned char c)
+{
+    return ascii_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* A year phrase (target-cues.year) is `(?<![\p{L}\d])` + at most four
+ * words (`tầm nhìn`/`định hướng`, then `giai đoạn`, `thời kỳ`, `từ (năm)`,
+ * `đến (năm)` … or `năm`), each followed by \s+, then its first year
+ * (19|20)\d\d. So the text before the first year holds letters and \s
+ * only — no ASCII byte that is neither — and starts at most four \s-cut
+ * words back. Could a phrase start at s[p] (a character boundary)? Its
+ * first word is one of those above, caseless: it starts with a non-ASCII
+ * character (`đ`, `Đ`, `ſ` of `sau`), or its ASCII letters run up to a
+ * non-ASCII character (`t|ầm`, `th|ời`, `t|ừ`, `t|ới`, `v|ào`, `cu|ối`,
+ * `h|ết`, `n|ăm`) or are a whole word (`giai`, `trong`, `sau`) before a
+ * space; no ASCII letter of these words has a non-ASCII caseless twin but
+ * `s` (U+017F), which only starts `sau`. A letter or digit before s[p]
+ * fails the look-behind. */
+static bool may_open_year_phrase(const char *s, size_t p, size_t y)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (p > 0 && ascii_alnum(u[p - 1]))
+        return false;
+    if (u[p] >= 0x80)
+        return true;
+    char w[6];
+    size_t k = 0;
+    while (p + k < y && k < sizeof w && ascii_alpha(u[p + k])) {
+        w[k] = (char)(u[p + k] | 0x20);
+        k++;
+    }
+    if (k == 0 || k == sizeof w)
+        return false;
+    unsigned char after = u[p + k]; /* p + k <= y < n */
+    if (after >= 0x80) {
+        static const char *const stems[] = {"t", "th", "cu", "h", "n", "v", "giai", "trong", "sau"};
+        for (size_t i = 0; i < sizeof stems / sizeof *stems; i++)
+            if (strlen(stems[i]) == k && memcmp(stems[i], w, k) == 0)
+                return true;
+        return false;
+    }
+    bool space = after == ' ' || (after >= '\t' && after <= '\r');
+    return space && ((k == 4 && memcmp(w, "giai", 4) == 0) ||
+                     (k == 5 && memcmp(w, "trong", 5) == 0) ||
+                     (k == 3 && memcmp(w, "sau", 3) == 0));
+}
+
+/* The first year phrase of s that starts at or after `at` (a character
+ * boundary), anchored only where one can start: before each (19|20)\d\d
+ * that follows a space, at the places of the at most four words before it
+ * (see may_open_year_phrase) after the last ASCII byte that is neither a
+ * letter nor a space. Every start the unanchored search would try is
+ * either one of these or cannot match, and the phrases of one year come
+ * before those of the next, so this finds the same (leftmost) match. */
+static bool next_year_phrase(const pm_extractor *x, const pcre2_code *re, pcre2_match_data *md,
+                             const char *s, size_t n, size_t at, int *valid)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t anchored = pm_anchored(re);
+    for (size_t y = pm_next_ascii_digit(s, n, at); y + 4 <= n;
+         y = pm_next_ascii_digit(s, n, y + 1)) {
+        bool year = ((u[y] == '1' && u[y + 1] == '9') || (u[y] == '2' && u[y + 1] == '0')) &&
+                    u[y + 2] >= '0' && u[y + 2] <= '9' && u[y + 3] >= '0' && u[y + 3] <= '9';
+        if (!year || y <= at || !pm_space_before(s, at, y))
+            continue;
+        /* Back over four words and the spaces after each, a whole
+         * character at a time, stopping after an ASCII byte that is
+         * neither a letter nor a space (a digit, a punctuation mark). */
+        size_t w = y;
+        bool hard = false;
+        for (int words = 0; words < 4 && w > at && !hard; words++) {
+            for (size_t k; w > at && (k = pm_space_before(s, at, w)) != 0;)
+                w -= k;
+            while (w > at && !hard && !pm_space_before(s, at, w)) {
+                hard = u[w - 1] < 0x80 && !ascii_alpha(u[w - 1]);
+                if (!hard)
+                    while (--w > at && (u[w] & 0xC0) == 0x80)
+                        ;
+            }
+        }
+        for (size_t p = w; p < y; p++) {
+            if ((u[p] & 0xC0) == 0x80 || !may_open_year_phrase(s, p, y))
+                continue;
+            /* PCRE2 would refuse invalid UTF-8 at the first search. */
+            if (*valid < 0)
+                *valid = pm_utf8_valid(s, n);
+            if (!*valid)
+                return false;
+            if (pm_regex_match(x->patterns, re, s, n, p, anchored | PCRE2_NO_UTF_CHECK, md) > 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 size_t pm_find_year_phrases(const pm_extractor *x, pcre2_match_data *md, const char *s,
                             size_t n, pm_year_phrase *out, size_t max)
 {
     const pcre2_code *re = pm_cue(x, "target-cues.year");
     size_t found = 0, at = 0, ms, me;
-    /* The first search, from 0, has PCRE2 check that s is UTF-8; the later
-     * ones need not check the rest of s again. */
-    uint32_t check = 0;
-    while (found < max && re && at <= n &&
-           pm_regex_match(x->patterns, re, s, n, at, check, md) > 0 &&
+    int valid = -1; /* s is UTF-8: checked once, when a phrase may start */
+    while (found < max && re && next_year_phrase(x, re, md, s, n, at, &valid) &&
            pm_regex_group(md, 0, &ms, &me)) {
-        check = PCRE2_NO_UTF_CHECK;
         size_t vs, ve;
         pm_year_phrase *yp = &out[found++];
         yp->start = ms;

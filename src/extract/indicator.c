@@ -42,8 +42,24 @@ typedef struct ocr_fix {
     const char *from, *to; /* " w w " keys */
 } ocr_fix;
 
+/* A character as word_key writes it: lowered, and whether it is kept. */
+typedef struct lowered_char {
+    uint8_t len; /* bytes of the lowered character */
+    bool word;   /* a letter, mark or number */
+    char bytes[4];
+} lowered_char;
+
+typedef struct stripped_char {
+    uint8_t len; /* > sizeof bytes: not kept */
+    char bytes[7];
+} stripped_char;
+
 struct pm_indicator_lexicon {
     pm_arena arena;
+    /* U+0080..U+07FF and U+1E00..U+1EFF (the Vietnamese letters) lowered */
+    lowered_char lower2[0x800 - 0x80], lower3[0x100];
+    /* the same characters without their marks (pm_strip_marks) */
+    stripped_char strip2[0x800 - 0x80], strip3[0x100];
     indicator_form *forms;
     size_t n_forms, cap_forms;
     ocr_fix *fixes;
@@ -59,7 +75,7 @@ static bool is_word_cp(utf8proc_int32_t cp)
 }
 
 /* " w w w ": the lower-case words of s; anything else is a space. */
-static void word_key(const char *s, size_t n, pm_buf *out)
+static void word_key_lowered(const char *s, size_t n, pm_buf *out)
 {
     pm_buf lower = {0};
     pm_fold_lower(s, n, &lower);
@@ -87,6 +103,145 @@ static void word_key(const char *s, size_t n, pm_buf *out)
     if (lower.failed)
         out->failed = true;
     pm_buf_free(&lower);
+}
+
+static void lower_char(lowered_char *lc, utf8proc_int32_t cp)
+{
+    utf8proc_int32_t lower = utf8proc_tolower(cp);
+    utf8proc_uint8_t enc[4];
+    lc->len = (uint8_t)utf8proc_encode_char(lower, enc);
+    memcpy(lc->bytes, enc, sizeof lc->bytes);
+    lc->word = is_word_cp(lower);
+}
+
+static void strip_char(stripped_char *sc, utf8proc_int32_t cp)
+{
+    utf8proc_uint8_t enc[4];
+    utf8proc_ssize_t len = utf8proc_encode_char(cp, enc);
+    pm_buf out = {0};
+    pm_strip_marks((const char *)enc, (size_t)len, &out);
+    sc->len = 0xFF;
+    if (!out.failed && out.len <= sizeof sc->bytes) {
+        if (out.len)
+            memcpy(sc->bytes, out.data, out.len);
+        sc->len = (uint8_t)out.len;
+    }
+    pm_buf_free(&out);
+}
+
+static void fill_tables(struct pm_indicator_lexicon *lex)
+{
+    for (utf8proc_int32_t cp = 0x80; cp < 0x800; cp++) {
+        lower_char(&lex->lower2[cp - 0x80], cp);
+        strip_char(&lex->strip2[cp - 0x80], cp);
+    }
+    for (utf8proc_int32_t cp = 0x1E00; cp < 0x1F00; cp++) {
+        lower_char(&lex->lower3[cp - 0x1E00], cp);
+        strip_char(&lex->strip3[cp - 0x1E00], cp);
+    }
+}
+
+/* pm_strip_marks of a key (valid UTF-8: word_key writes whole characters),
+ * the common characters through the tables. */
+static void strip_key(const struct pm_indicator_lexicon *lex, const char *s, size_t n,
+                      pm_buf *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (u[i] < 0x80) {
+            size_t k = i + 1;
+            while (k < n && u[k] < 0x80)
+                k++;
+            pm_buf_append(out, s + i, k - i);
+            i = k;
+            continue;
+        }
+        const stripped_char *sc = NULL;
+        size_t k = u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : 2;
+        if (u[i] >= 0xC2 && u[i] <= 0xDF && i + 1 < n)
+            sc = &lex->strip2[((u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F)) - 0x80];
+        else if (u[i] == 0xE1 && i + 2 < n && u[i + 1] >= 0xB8 && u[i + 1] <= 0xBB)
+            sc = &lex->strip3[(u[i + 1] & 0x03) << 6 | (u[i + 2] & 0x3F)];
+        if (sc && sc->len <= sizeof sc->bytes)
+            pm_buf_append(out, sc->bytes, sc->len);
+        else
+            pm_strip_marks(s + i, k < n - i ? k : n - i, out);
+        i += k;
+    }
+}
+
+/* The lowered form of the valid character at s[i] from the tables, its
+ * length in *k; NULL when it has none there. */
+static const lowered_char *table_lowered(const struct pm_indicator_lexicon *lex, const char *s,
+                                         size_t n, size_t i, size_t *k)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (u[0] >= 0xC2 && u[0] <= 0xDF && i + 1 < n) {
+        *k = 2;
+        return &lex->lower2[((u[0] & 0x1F) << 6 | (u[1] & 0x3F)) - 0x80];
+    }
+    if (u[0] == 0xE1 && i + 2 < n && u[1] >= 0xB8 && u[1] <= 0xBB) {
+        *k = 3;
+        return &lex->lower3[(u[1] & 0x03) << 6 | (u[2] & 0x3F)];
+    }
+    return NULL;
+}
+
+/* The same key in one pass over valid UTF-8: each character lowered as
+ * pm_fold_lower does (ASCII by hand, the rest by utf8proc_tolower, through
+ * the tables for the common ones) and kept when a letter, mark or number. */
+static void word_key(const struct pm_indicator_lexicon *lex, const char *s, size_t n,
+                     pm_buf *out)
+{
+    size_t start = out->len;
+    if (!pm_utf8_valid(s, n) || !pm_buf_reserve(out, n + 2)) {
+        word_key_lowered(s, n, out);
+        return;
+    }
+    out->data[out->len++] = ' ';
+    bool space = true;
+    for (size_t i = 0, k; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        const lowered_char *lc;
+        if (c < 0x80) {
+            i++;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+                pm_buf_putc(out, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+                space = false;
+                continue;
+            }
+        } else if ((lc = table_lowered(lex, s, n, i, &k)) != NULL) {
+            i += k;
+            if (lc->word) {
+                pm_buf_append(out, lc->bytes, lc->len);
+                space = false;
+                continue;
+            }
+        } else {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t used = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                                     (utf8proc_ssize_t)(n - i), &cp);
+            if (used < 1) { /* not expected of valid UTF-8: the long way */
+                out->len = start;
+                word_key_lowered(s, n, out);
+                return;
+            }
+            i += (size_t)used;
+            utf8proc_int32_t lower = utf8proc_tolower(cp);
+            if (is_word_cp(lower)) {
+                utf8proc_uint8_t enc[4];
+                pm_buf_append(out, enc, (size_t)utf8proc_encode_char(lower, enc));
+                space = false;
+                continue;
+            }
+        }
+        if (!space) {
+            pm_buf_putc(out, ' ');
+            space = true;
+        }
+    }
+    if (!space)
+        pm_buf_putc(out, ' ');
 }
 
 /* Replaces every OCR confusion in key (whole words) with what was meant. */
@@ -117,12 +272,12 @@ static bool keys_of(const struct pm_indicator_lexicon *lex, const char *s, size_
                     pm_buf *fold, pm_buf *ascii)
 {
     pm_buf tmp = {0};
-    word_key(s, n, fold);
+    word_key(lex, s, n, fold);
     apply_fixes(lex, fold, &tmp);
     pm_buf_free(&tmp);
     if (fold->failed)
         return false;
-    pm_strip_marks(fold->data, fold->len, ascii);
+    strip_key(lex, fold->data, fold->len, ascii);
     return !ascii->failed && pm_buf_cstr(ascii) && pm_buf_cstr(fold);
 }
 
@@ -142,8 +297,8 @@ static pm_status load_fixes(struct pm_indicator_lexicon *lex, const pm_patterns 
         }
         pm_buf_reset(&a);
         pm_buf_reset(&b);
-        word_key(row->fields[0], strlen(row->fields[0]), &a);
-        word_key(row->fields[1], strlen(row->fields[1]), &b);
+        word_key(lex, row->fields[0], strlen(row->fields[0]), &a);
+        word_key(lex, row->fields[1], strlen(row->fields[1]), &b);
         ocr_fix *fix = PM_PUSH(&lex->arena, lex->fixes, lex->n_fixes, lex->cap_fixes);
         if (!fix || a.failed || b.failed || !(fix->from = pm_arena_strdup(&lex->arena, pm_buf_cstr(&a))) ||
             !(fix->to = pm_arena_strdup(&lex->arena, pm_buf_cstr(&b))))
@@ -304,6 +459,7 @@ pm_status pm_indicator_init(pm_extractor *x, pm_error *err)
     if (!lex)
         return pm_fail(err, PM_ERR_NOMEM, "indicators.tsv", 0, "out of memory");
     pm_arena_init(&lex->arena);
+    fill_tables(lex);
     x->indicator = lex;
     pm_status st = load_fixes(lex, x->patterns, err);
     if (st == PM_OK)
@@ -381,6 +537,19 @@ static size_t gapped_match_end(const word_list *text, const word_list *form)
     return 0;
 }
 
+/* mark[f] = 1 for every form whose first word is one of t's first
+ * MAX_KEY_WORDS (mark is all 0 before). */
+static void mark_first_words(const struct pm_indicator_lexicon *lex, const first_words *fw,
+                             bool ascii, const word_list *t, size_t *mark)
+{
+    size_t nt = t->n < MAX_KEY_WORDS ? t->n : MAX_KEY_WORDS;
+    for (size_t at = 0; at < nt; at++)
+        for (int32_t f = forms_starting(fw, t->w[at]); f >= 0 && !mark[f];) {
+            mark[f] = 1;
+            f = ascii ? lex->forms[f].next_ascii : lex->forms[f].next_fold;
+        }
+}
+
 /* The best form: the longest, then the one that ends later, then one
  * matched with its diacritics. fold_end/ascii_end: each form's end in the
  * text's keys, 0 when absent. */
@@ -430,9 +599,18 @@ const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
             contiguous_ends(lex, &lex->first_ascii, true, &ta, ascii_end);
             best = best_form(lex, fold_end, ascii_end);
             if (!best) {
+                /* A gapped match starts at one of the first MAX_KEY_WORDS
+                 * words: only forms whose first word is among them (found
+                 * through the first-word tables, marked 1 in the zeroed
+                 * ends) can have one. */
+                mark_first_words(lex, &lex->first_fold, false, &tf, fold_end);
+                mark_first_words(lex, &lex->first_ascii, true, &ta, ascii_end);
                 for (size_t f = 0; f < lex->n_forms; f++) {
-                    fold_end[f] = gapped_match_end(&tf, &lex->forms[f].fold);
-                    ascii_end[f] = fold_end[f] ? 0 : gapped_match_end(&ta, &lex->forms[f].ascii);
+                    bool ascii_may = ascii_end[f] != 0;
+                    fold_end[f] = fold_end[f] ? gapped_match_end(&tf, &lex->forms[f].fold) : 0;
+                    ascii_end[f] = !fold_end[f] && ascii_may
+                                       ? gapped_match_end(&ta, &lex->forms[f].ascii)
+                                       : 0;
                 }
                 best = best_form(lex, fold_end, ascii_end);
             }

@@ -20,6 +20,20 @@ typedef struct unit_form {
     const char *unit; /* what is reported (a string of the table) */
 } unit_form;
 
+typedef struct folded_char {
+    uint8_t len; /* > sizeof bytes: not cached */
+    bool digit;  /* a decimal digit among bytes (see next_digit) */
+    char bytes[6];
+} folded_char;
+
+/* The first words of the `value` regex (value_openers): how many, and the
+ * most letters one has. */
+enum { N_OPENERS = 16, MAX_OPENER = 8 };
+
+/* What a byte says about a digit in the key: none, one (an ASCII digit),
+ * or look at the character it leads. */
+enum { DIGIT_NONE, DIGIT_ASCII, DIGIT_LOOK, DIGIT_LATIN3 /* 0xE1: look unless U+1Exx */ };
+
 struct pm_quantity_lexicon {
     const pcre2_code *value;           /* comparator? from? number (range)? */
     const pcre2_code *excluded_before; /* `năm`, `số`, `loại` ... + number */
@@ -33,8 +47,21 @@ struct pm_quantity_lexicon {
     const pcre2_code *rate_tail;       /* `bệnh/vạn dân` after a counted noun */
     const pcre2_code *attained;        /* `đạt (khoảng)` before the number */
     const pcre2_code *time_noun;       /* `tuổi`, `năm` after an attained value */
+    uint8_t digit_class[256];    /* of a byte, for key_may_have_digit */
+    uint64_t openers[N_OPENERS]; /* value_openers, packed as may_open_value reads words */
+    /* group numbers, looked up once: the `value` comparator groups in the
+     * order of comparator_ops, then its other groups, and one of each of
+     * range_tail (n2), bound_suffix (ge) and time_noun (unit) */
+    int g_ops[6], g_from, g_n1, g_pct1, g_n2, g_pct2, g_gt, g_tail_n2, g_bound_ge, g_time_unit;
     unit_form *units;
     size_t n_units;
+    /* The units that may match at a byte, in table order: unit_order[
+     * unit_first[b] .. unit_first[b + 1]) for byte b (see match_unit). */
+    size_t unit_first[257];
+    size_t *unit_order;
+    /* pm_strip_marks of each two-byte character (U+0080..U+07FF) and of
+     * U+1E00..U+1EFF (the Vietnamese letters), computed once */
+    folded_char fold2[0x800 - 0x80], fold3[0x100];
     unit_form *magnitudes; /* `triệu` -> 1e6: unit is the factor, as text */
     double *factors;       /* factors[i] of magnitudes[i] */
     size_t n_magnitudes;
@@ -122,7 +149,27 @@ static size_t utf8_char_len(const char *s, size_t n, size_t i)
     return k;
 }
 
-static bool fold_text(const char *s, size_t n, folded *f)
+/* The cached fold of the valid character at s[i], its length in *k; NULL
+ * when it has none. */
+static inline const folded_char *cached_fold(const struct pm_quantity_lexicon *lx, const char *s,
+                                      size_t n, size_t i, size_t *k)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    const folded_char *fc = NULL;
+    if (u[0] >= 0xC2 && u[0] <= 0xDF && i + 1 < n && (u[1] & 0xC0) == 0x80) {
+        fc = &lx->fold2[((u[0] & 0x1F) << 6 | (u[1] & 0x3F)) - 0x80];
+        *k = 2;
+    } else if (u[0] == 0xE1 && i + 2 < n && u[1] >= 0xB8 && u[1] <= 0xBB &&
+               (u[2] & 0xC0) == 0x80) {
+        fc = &lx->fold3[(u[1] & 0x03) << 6 | (u[2] & 0x3F)];
+        *k = 3;
+    }
+    return fc && fc->len <= sizeof fc->bytes ? fc : NULL;
+}
+
+enum { FOLD_SLACK = 64 };
+
+static bool fold_text(const struct pm_quantity_lexicon *lx, const char *s, size_t n, folded *f)
 {
     memset(f, 0, sizeof *f);
     size_t i = 0;
@@ -134,40 +181,67 @@ static bool fold_text(const char *s, size_t n, folded *f)
         f->match_options = PCRE2_NO_UTF_CHECK;
         return true;
     }
-    size_t cap = n + 1;
+    bool checked = true; /* every piece of the key is known to be valid UTF-8 */
+    /* The key gets room for the rest of the text and FOLD_SLACK bytes, more
+     * than one character's fold can add (a cached one copies all of its
+     * bytes), so a fold is written without a check. */
+    size_t cap = n + FOLD_SLACK;
     f->orig = malloc(cap * sizeof *f->orig);
-    if (!f->orig || !pm_buf_reserve(&f->buf, n))
+    if (!f->orig || !pm_buf_reserve(&f->buf, cap))
         goto fail;
+    /* key, orig and len stay in locals: stores through the char pointer
+     * would otherwise make the compiler reload f->buf at every byte */
+    char *key = f->buf.data;
+    size_t *orig = f->orig, len = 0;
     for (i = 0; i < n;) {
-        /* A run of ASCII is its own key, byte for byte. */
-        size_t k = 0;
-        while (i + k < n && (unsigned char)s[i + k] < 0x80)
-            k++;
-        bool ascii = k > 0;
-        size_t before = f->buf.len;
-        if (ascii) {
-            pm_buf_append(&f->buf, s + i, k);
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            /* ASCII is its own key, byte for byte. */
+            orig[len] = i;
+            key[len++] = (char)c;
+            i++;
+            continue;
+        }
+        size_t k, before = len;
+        const folded_char *fc = cached_fold(lx, s, n, i, &k);
+        if (fc) {
+            /* the room kept takes all of fc->bytes */
+            memcpy(key + len, fc->bytes, sizeof fc->bytes);
+            len += fc->len;
         } else {
+            f->buf.len = len;
             k = utf8_char_len(s, n, i);
             pm_strip_marks(s + i, k, &f->buf);
-        }
-        if (f->buf.failed)
-            goto fail;
-        if (f->buf.len + 1 > cap) {
-            cap = 2 * (f->buf.len + 1);
-            size_t *grown = realloc(f->orig, cap * sizeof *grown);
-            if (!grown)
+            checked = false;
+            if (f->buf.failed)
                 goto fail;
-            f->orig = grown;
+            key = f->buf.data;
+            len = f->buf.len;
         }
-        for (size_t b = before; b < f->buf.len; b++)
-            f->orig[b] = ascii ? i + (b - before) : i;
+        for (size_t b = before; b < len; b++)
+            orig[b] = i;
         i += k;
+        /* ASCII keeps the room, and so does a fold no longer than its
+         * character */
+        size_t need = len + (n - i) + FOLD_SLACK;
+        if (need > cap) {
+            cap = 2 * need;
+            f->buf.len = len;
+            size_t *grown = realloc(orig, cap * sizeof *grown);
+            if (!grown || !pm_buf_reserve(&f->buf, cap - len)) {
+                free(grown ? grown : orig);
+                f->orig = NULL;
+                goto fail;
+            }
+            f->orig = orig = grown;
+            key = f->buf.data;
+        }
     }
+    f->buf.len = len;
     f->orig[f->buf.len] = n;
     f->key = pm_buf_cstr(&f->buf);
     f->len = f->buf.len;
-    if (pm_utf8_valid(f->key, f->len))
+    if (checked || pm_utf8_valid(f->key, f->len))
         f->match_options = PCRE2_NO_UTF_CHECK;
     if (!f->buf.failed)
         return true;
@@ -309,6 +383,136 @@ static pm_status load_magnitudes(const pm_patterns *p, struct pm_quantity_lexico
     return PM_OK;
 }
 
+/* Offset of the first decimal digit (\d: any Unicode Nd) at or after i, or n. */
+static size_t next_digit(const char *key, size_t n, size_t i)
+{
+    /* Eight bytes of ASCII without a digit hold none. */
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, key + i, 8);
+        if ((w & 0x8080808080808080u) || pm_next_ascii_digit(key, i + 8, i) < i + 8)
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (c >= '0' && c <= '9')
+            return i;
+        utf8proc_int32_t cp;
+        if (c >= 0xC0 &&
+            utf8proc_iterate((const utf8proc_uint8_t *)key + i, (utf8proc_ssize_t)(n - i),
+                             &cp) > 0 &&
+            utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
+            return i;
+    }
+    return n;
+}
+
+/* One character's pm_strip_marks, kept when it is short and valid UTF-8
+ * (so a key made of ASCII and cached folds needs no check). */
+static void fill_fold(folded_char *fc, uint32_t cp)
+{
+    char enc[3];
+    size_t len = cp < 0x800 ? 2 : 3;
+    if (len == 2) {
+        enc[0] = (char)(0xC0 | cp >> 6);
+        enc[1] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        enc[0] = (char)(0xE0 | cp >> 12);
+        enc[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        enc[2] = (char)(0x80 | (cp & 0x3F));
+    }
+    pm_buf out = {0};
+    pm_strip_marks(enc, len, &out);
+    fc->len = 0xFF;
+    if (!out.failed && out.len <= sizeof fc->bytes && pm_utf8_valid(out.data, out.len)) {
+        if (out.len)
+            memcpy(fc->bytes, out.data, out.len);
+        fc->len = (uint8_t)out.len;
+        fc->digit = next_digit(fc->bytes, out.len, 0) < out.len;
+    }
+    pm_buf_free(&out);
+}
+
+static void fill_folds(struct pm_quantity_lexicon *lx)
+{
+    for (uint32_t cp = 0x80; cp < 0x800; cp++)
+        fill_fold(&lx->fold2[cp - 0x80], cp);
+    for (uint32_t cp = 0x1E00; cp < 0x1F00; cp++)
+        fill_fold(&lx->fold3[cp - 0x1E00], cp);
+    for (unsigned b = 0; b < 256; b++) {
+        uint8_t cls = b >= '0' && b <= '9' ? DIGIT_ASCII : b < 0xC2 ? DIGIT_NONE : DIGIT_LOOK;
+        for (unsigned c = 0; b >= 0xC2 && b <= 0xDF && c < 64; c++) {
+            const folded_char *fc = &lx->fold2[((b & 0x1F) << 6 | c) - 0x80];
+            if (fc->len > sizeof fc->bytes || fc->digit)
+                break;
+            cls = c == 63 ? DIGIT_NONE : cls;
+        }
+        lx->digit_class[b] = cls;
+    }
+    /* U+2000..U+2FFF (dashes, quotes, symbols) hold no digit nor fold to one */
+    bool e2_plain = true;
+    for (uint32_t cp = 0x2000; cp < 0x3000 && e2_plain; cp++) {
+        folded_char fc;
+        fill_fold(&fc, cp);
+        e2_plain = fc.len <= sizeof fc.bytes && !fc.digit;
+    }
+    if (e2_plain)
+        lx->digit_class[0xE2] = DIGIT_NONE;
+    bool latin3_plain = true;
+    for (size_t i = 0; i < sizeof lx->fold3 / sizeof *lx->fold3; i++)
+        latin3_plain &= lx->fold3[i].len <= sizeof lx->fold3[i].bytes && !lx->fold3[i].digit;
+    if (latin3_plain)
+        lx->digit_class[0xE1] = DIGIT_LATIN3;
+}
+
+/* The first words of `value` (comparators and `từ`), folded: the words
+ * may_open_value accepts, at most MAX_OPENER letters each. */
+static const char *const value_openers[N_OPENERS] = {
+    "toi", "it", "khong", "cao", "lon", "nhieu", "hon", "tren",
+    "duoi", "thap", "nho", "khoang", "xap", "gan", "dat", "tu"};
+/* Can unit u match where the key has byte b? match_form reads its first
+ * character as the key's, lowered, or `²`/`³` (led by 0xC2) for `2`/`3`. */
+static bool unit_may_start(const unit_form *u, unsigned char b)
+{
+    char first = u->key[0];
+    return first == ascii_lower((char)b) ||
+           (b == 0xC2 && (first == '2' || first == '3'));
+}
+
+/* unit_first and unit_order: the units of each first byte, in table order. */
+static bool index_units(struct pm_quantity_lexicon *lx)
+{
+    size_t total = 0;
+    for (unsigned b = 0; b < 256; b++)
+        for (size_t u = 0; u < lx->n_units; u++)
+            total += unit_may_start(&lx->units[u], (unsigned char)b);
+    lx->unit_order = malloc((total ? total : 1) * sizeof *lx->unit_order);
+    if (!lx->unit_order)
+        return false;
+    size_t k = 0;
+    for (unsigned b = 0; b < 256; b++) {
+        lx->unit_first[b] = k;
+        for (size_t u = 0; u < lx->n_units; u++)
+            if (unit_may_start(&lx->units[u], (unsigned char)b))
+                lx->unit_order[k++] = u;
+    }
+    lx->unit_first[256] = k;
+    return true;
+}
+
+/* The comparators of `value` by group name, in the order they are tried. */
+static const struct {
+    const char *group;
+    pm_op op;
+} comparator_ops[] = {{"ge", PM_OP_GE}, {"le", PM_OP_LE},         {"gt", PM_OP_GT},
+                      {"lt", PM_OP_LT}, {"approx", PM_OP_APPROX}, {"eq", PM_OP_EQ}};
+
+/* The number of a named group, -1 (never set) when the pattern has none. */
+static int group_number(const pcre2_code *re, const char *name)
+{
+    int n = pcre2_substring_number_from_name(re, (PCRE2_SPTR)name);
+    return n >= 0 ? n : -1;
+}
+
 pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
 {
     struct pm_quantity_lexicon *lx = calloc(1, sizeof *lx);
@@ -352,6 +556,23 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
         u->unit = row->fields[1];
         lx->n_units++;
     }
+    fill_folds(lx);
+    if (!index_units(lx))
+        return pm_fail(err, PM_ERR_NOMEM, t->path, 0, "out of memory");
+    for (size_t i = 0; i < sizeof value_openers / sizeof *value_openers; i++)
+        for (size_t k = 0; value_openers[i][k]; k++)
+            lx->openers[i] |= (uint64_t)(unsigned char)value_openers[i][k] << 8 * k;
+    for (size_t i = 0; i < sizeof comparator_ops / sizeof *comparator_ops; i++)
+        lx->g_ops[i] = group_number(lx->value, comparator_ops[i].group);
+    lx->g_from = group_number(lx->value, "from");
+    lx->g_n1 = group_number(lx->value, "n1");
+    lx->g_pct1 = group_number(lx->value, "pct1");
+    lx->g_n2 = group_number(lx->value, "n2");
+    lx->g_pct2 = group_number(lx->value, "pct2");
+    lx->g_gt = group_number(lx->value, "gt");
+    lx->g_tail_n2 = group_number(lx->range_tail, "n2");
+    lx->g_bound_ge = group_number(lx->bound_suffix, "ge");
+    lx->g_time_unit = group_number(lx->time_noun, "unit");
     return load_magnitudes(p, lx, err);
 }
 
@@ -363,6 +584,7 @@ void pm_quantity_free(pm_extractor *x)
     for (size_t i = 0; i < lx->n_units; i++)
         free(lx->units[i].key);
     free(lx->units);
+    free(lx->unit_order);
     for (size_t i = 0; i < lx->n_magnitudes; i++)
         free(lx->magnitudes[i].key);
     free(lx->magnitudes);
@@ -412,11 +634,13 @@ static const unit_form *match_unit(const struct pm_quantity_lexicon *lx, const c
 {
     const unit_form *best = NULL;
     size_t best_end = 0;
-    for (size_t u = 0; u < lx->n_units; u++) {
-        size_t e = match_form(key, n, i, &lx->units[u]);
+    unsigned char b = i < n ? (unsigned char)key[i] : 0;
+    for (size_t k = lx->unit_first[b]; k < lx->unit_first[b + 1]; k++) {
+        const unit_form *u = &lx->units[lx->unit_order[k]];
+        size_t e = match_form(key, n, i, u);
         if (e > best_end) {
             best_end = e;
-            best = &lx->units[u];
+            best = u;
         }
     }
     *end = best_end;
@@ -457,11 +681,29 @@ typedef struct span {
     bool set;
 } span;
 
-static span group(const pcre2_code *re, pcre2_match_data *md, const char *name)
+static span group(pcre2_match_data *md, int number)
 {
     span g = {0};
-    g.set = pm_regex_named(re, md, name, &g.start, &g.end);
+    g.set = pm_regex_group(md, number, &g.start, &g.end);
     return g;
+}
+
+/* The groups of a match, read from its ovector (fetched once: a dozen
+ * groups are read per candidate). */
+typedef struct groups {
+    const PCRE2_SIZE *ov;
+    uint32_t pairs;
+} groups;
+
+static span group_of(groups g, int number)
+{
+    span sp = {0};
+    if (number >= 0 && (uint32_t)number < g.pairs && g.ov[2 * number] != PCRE2_UNSET) {
+        sp.start = g.ov[2 * number];
+        sp.end = g.ov[2 * number + 1];
+        sp.set = true;
+    }
+    return sp;
 }
 
 typedef struct number_token {
@@ -489,19 +731,101 @@ static bool anchored_match(const pm_extractor *x, const pcre2_code *re, const fo
                            size_t at, pcre2_match_data *md)
 {
     return pm_regex_match(x->patterns, re, f->key, f->len, at,
-                          PCRE2_ANCHORED | f->match_options, md) > 0;
+                          pm_anchored(re) | f->match_options, md) > 0;
+}
+
+/* What a look at the text before a number says of a regex matched at its
+ * end: it cannot match, it matches, or only the regex can tell. */
+typedef enum verdict { NO_MATCH, MATCH, ASK } verdict;
+
+static bool in_list(const char *w, size_t len, const char *const *words)
+{
+    for (; *words; words++)
+        if (strlen(*words) == len && memcmp(*words, w, len) == 0)
+            return true;
+    return false;
+}
+
+/* The run of ASCII letters that ends at key[end], after `\b`: a word of
+ * `whole` (lower case) matches, one of `parts` (the last word of a longer
+ * entry) asks, others do not match. A run that reaches `from` or follows a
+ * non-ASCII character (a letter, or a caseless twin: U+212A for k, U+017F
+ * for s) asks; after a digit or `_` there is no word boundary. */
+static verdict last_word(const char *key, size_t from, size_t end, const char *const *whole,
+                         const char *const *parts)
+{
+    size_t i = end;
+    while (i > from && ascii_letter(key[i - 1]))
+        i--;
+    if (i == from || (unsigned char)key[i - 1] >= 0x80)
+        return ASK;
+    char w[8];
+    size_t len = end - i;
+    if (len == 0 || len > sizeof w || is_digit(key[i - 1]) || key[i - 1] == '_')
+        return NO_MATCH;
+    for (size_t k = 0; k < len; k++)
+        w[k] = ascii_lower(key[i + k]);
+    return in_list(w, len, whole) ? MATCH : in_list(w, len, parts) ? ASK : NO_MATCH;
+}
+
+/* Spaces (\s) before key[i], back to `from` at most: where they start. */
+static size_t spaces_back(const char *key, size_t from, size_t i)
+{
+    for (size_t k; i > from && (k = pm_space_before(key, from, i)) != 0;)
+        i -= k;
+    return i;
+}
+
+/* quantities.excluded_before (`\b` entry `\s*[.:]?\s*\z`, or `[#№]\s*\z`)
+ * before key[at], searched from `from`. Read backwards: spaces, then `#`,
+ * or an optional `.` or `:` and spaces, then the last word of an entry
+ * (none of them ends in k or s). Keep the lists in step with the pattern. */
+static verdict excluded_verdict(const char *key, size_t from, size_t at)
+{
+    static const char *const whole[] = {"nam",  "ngay", "thang", "quy",  "so",     "loai",
+                                        "thu",  "km",   "khoa",  "tcvn", "qcvn",   "iso",
+                                        "dieu", "khoan", "chuong", "bang", "hinh", "ql",
+                                        "dt",   "tl",   NULL};
+    static const char *const parts[] = {"luc", "lo", NULL}; /* phu luc, quoc lo … */
+    size_t i = spaces_back(key, from, at);
+    if (i == from || (unsigned char)key[i - 1] >= 0x80)
+        return ASK;
+    if (key[i - 1] == '#')
+        return MATCH;
+    if (key[i - 1] == '.' || key[i - 1] == ':') {
+        i = spaces_back(key, from, i - 1);
+        if (i == from || (unsigned char)key[i - 1] >= 0x80)
+            return ASK;
+    }
+    return last_word(key, from, i, whole, parts);
+}
+
+/* quantities.attained (`\bdat` and comparator words, `\s*\z`) before
+ * key[at], searched from `from`: `đạt` right before matches; a comparator
+ * word asks whether `đạt` comes before it. */
+static verdict attained_verdict(const char *key, size_t from, size_t at)
+{
+    static const char *const whole[] = {"dat", NULL};
+    static const char *const parts[] = {"khoang", "xi",  "gan", "thieu", "da",   "nhat", "tren",
+                                        "duoi",   "hon", "muc", "quan",  "binh", NULL};
+    size_t i = spaces_back(key, from, at);
+    if (i == from || (unsigned char)key[i - 1] >= 0x80)
+        return ASK;
+    return last_word(key, from, i, whole, parts);
 }
 
 /* Does re, anchored at the end of its text (`\z`), match the few words right
  * before key[at]? */
 static bool words_before(const pm_extractor *x, const pcre2_code *re, const char *key,
-                         size_t at, pcre2_match_data *md)
+                         size_t at, pcre2_match_data *md,
+                         verdict (*look)(const char *key, size_t from, size_t at))
 {
     /* A few words back is enough; start on a character boundary. */
     size_t from = at > 40 ? at - 40 : 0;
     while (from < at && ((unsigned char)key[from] & 0xC0) == 0x80)
         from++;
-    return pm_regex_match(x->patterns, re, key, at, from, 0, md) > 0;
+    verdict v = look(key, from, at);
+    return v == MATCH || (v == ASK && pm_regex_match(x->patterns, re, key, at, from, 0, md) > 0);
 }
 
 /* `1)`, `3.1.` opening a line, or a reference `(2)`. */
@@ -538,16 +862,25 @@ typedef struct aspiration_scan {
     size_t scanned_to; /* boundaries are known up to here */
 } aspiration_scan;
 
+/* The next `phấn đấu` (quantities.aspiration, `\G\bphan\s*dau\b`): tried
+ * only where `phan` stands, in any case (no letter of it has a non-ASCII
+ * caseless twin), in text order: the leftmost match. */
 static void find_next_aspiration(const pm_extractor *x, const folded *f, aspiration_scan *a,
                                  pcre2_match_data *md)
 {
+    const pcre2_code *re = x->quantity->aspiration;
+    uint32_t options = pm_anchored(re) | f->match_options;
     a->next.set = false;
-    if (a->searched <= f->len &&
-        pm_regex_match(x->patterns, x->quantity->aspiration, f->key, f->len, a->searched,
-                       f->match_options, md) > 0) {
+    for (size_t p = a->searched; p + 4 <= f->len; p++) {
+        const unsigned char *k = (const unsigned char *)f->key + p;
+        if ((k[0] | 0x20) != 'p' || (k[1] | 0x20) != 'h' || (k[2] | 0x20) != 'a' ||
+            (k[3] | 0x20) != 'n' ||
+            pm_regex_match(x->patterns, re, f->key, f->len, p, options, md) <= 0)
+            continue;
         pm_regex_group(md, 0, &a->next.start, &a->next.end);
         a->next.set = true;
         a->searched = a->next.end > a->next.start ? a->next.end : a->next.start + 1;
+        return;
     }
 }
 
@@ -584,17 +917,12 @@ static bool is_whole_cell(const folded *f, const aspiration_scan *a, size_t star
            only_filler(f->key, a->last.end, start);
 }
 
-static pm_op comparator_op(const pcre2_code *re, pcre2_match_data *md, bool *found)
+static pm_op comparator_op(const struct pm_quantity_lexicon *lx, groups g, bool *found)
 {
-    static const struct {
-        const char *group;
-        pm_op op;
-    } ops[] = {{"ge", PM_OP_GE}, {"le", PM_OP_LE},         {"gt", PM_OP_GT},
-               {"lt", PM_OP_LT}, {"approx", PM_OP_APPROX}, {"eq", PM_OP_EQ}};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        if (group(re, md, ops[i].group).set) {
+    for (size_t i = 0; i < sizeof comparator_ops / sizeof *comparator_ops; i++) {
+        if (group_of(g, lx->g_ops[i]).set) {
             *found = true;
-            return ops[i].op;
+            return comparator_ops[i].op;
         }
     }
     *found = false;
@@ -611,7 +939,7 @@ static size_t read_range_tail(const pm_extractor *x, const folded *f, pcre2_matc
     size_t unit_end;
     if (!anchored_match(x, re, f, end, md))
         return end;
-    g = group(re, md, "n2");
+    g = group(md, x->quantity->g_tail_n2);
     if (!g.set || !read_number(f->key, g, t2) || t2->year_like)
         return end;
     const unit_form *u = match_unit(x->quantity, f->key, f->len,
@@ -644,10 +972,11 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     span whole = {0};
     pm_regex_group(md, 0, &whole.start, &whole.end);
     bool has_cmp;
-    pm_op op = comparator_op(lx->value, md, &has_cmp);
-    span from = group(lx->value, md, "from"), n1 = group(lx->value, md, "n1"),
-         pct1 = group(lx->value, md, "pct1"), n2 = group(lx->value, md, "n2"),
-         pct2 = group(lx->value, md, "pct2"), gt = group(lx->value, md, "gt");
+    groups g = {pcre2_get_ovector_pointer(md), pcre2_get_ovector_count(md)};
+    pm_op op = comparator_op(lx, g, &has_cmp);
+    span from = group_of(g, lx->g_from), n1 = group_of(g, lx->g_n1),
+         pct1 = group_of(g, lx->g_pct1), n2 = group_of(g, lx->g_n2),
+         pct2 = group_of(g, lx->g_pct2), gt = group_of(g, lx->g_gt);
     bool said_tren = gt.set && ascii_lower(key[gt.start]) == 't'; /* not `hơn`, `>` */
 
     number_token t1, t2 = {0};
@@ -663,7 +992,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
 
     if (t1.code_like || (n2.set && t2.code_like))
         return false;
-    if (words_before(x, lx->excluded_before, key, n1.start, md) ||
+    if (words_before(x, lx->excluded_before, key, n1.start, md, excluded_verdict) ||
         anchored_match(x, lx->excluded_after, f, last_digit, md) ||
         is_label(key, n, n1.start, n1.end))
         return false;
@@ -671,7 +1000,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     const char *unit = NULL;
     size_t unit_start = 0, rate_end;
     double factor = 1; /* of a magnitude word before counted things */
-    bool attained = words_before(x, lx->attained, key, n1.start, md);
+    bool attained = words_before(x, lx->attained, key, n1.start, md, attained_verdict);
     if (pct1.set || pct2.set) {
         unit = "%";
     } else {
@@ -726,7 +1055,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
             }
         } else if (attained && anchored_match(x, lx->time_noun, f, end, md)) {
             /* `tuổi thọ đạt khoảng 71 tuổi`: the age is what is measured */
-            span word = group(lx->time_noun, md, "unit");
+            span word = group(md, lx->g_time_unit);
             unit = pm_unit_written;
             unit_start = word.start;
             end = word.end;
@@ -738,7 +1067,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     span bound = {0};
     if (anchored_match(x, lx->bound_suffix, f, end, md)) {
         bound.set = true;
-        op = group(lx->bound_suffix, md, "ge").set ? PM_OP_GE : PM_OP_LE;
+        op = group(md, lx->g_bound_ge).set ? PM_OP_GE : PM_OP_LE;
         pm_regex_group(md, 0, &bound.start, &end);
     } else if (from.set && op == PM_OP_EQ) {
         op = PM_OP_GE; /* `(đạt) từ 40%`: from 40% up */
@@ -789,58 +1118,144 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     return true;
 }
 
-/* How far before a number the search for a value starts. The `value`
- * regex has no literal to skip to, so PCRE2 would try it at every byte of
- * the prose; but a value is a number, with at most a few words before it
- * (comparator, `đạt`, `từ`) and no digit among them. */
+/* How far before a number the search for a value starts: a value is a
+ * number, with at most a few words before it (comparator, `đạt`, `từ`)
+ * and no digit among them. */
 enum { VALUE_LOOKBACK = 96 };
 
-/* Offset of the first decimal digit (\d: any Unicode Nd) at or after i, or n. */
-static size_t next_digit(const char *key, size_t n, size_t i)
+/* Could a `value` match start at key[p], a character boundary before the
+ * number's first digit d? Its first character opens a comparator, `từ` or
+ * the number: `>`, `<`, `=`, `~`; a character led by 0xE2 (`≥`, `⩾`, `≤`,
+ * `⩽`, `≈`, and U+212A, the Kelvin sign, which `(?i)` takes for `k`); or,
+ * after a word boundary, a first word of the pattern as the whole run of
+ * ASCII letters (each is followed by \s or \b, and no letter of them has
+ * another caseless twin: `s` would, U+017F, but none of them holds one). */
+static inline bool may_open_value(const struct pm_quantity_lexicon *lx, const char *key,
+                                  size_t p, size_t d)
 {
-    for (; i < n; i++) {
-        unsigned char c = (unsigned char)key[i];
-        if (c >= '0' && c <= '9')
-            return i;
-        utf8proc_int32_t cp;
-        if (c >= 0xC0 &&
-            utf8proc_iterate((const utf8proc_uint8_t *)key + i, (utf8proc_ssize_t)(n - i),
-                             &cp) > 0 &&
-            utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
-            return i;
+    unsigned char c = (unsigned char)key[p];
+    if (c == '>' || c == '<' || c == '=' || c == '~' || c == 0xE2)
+        return true;
+    if (!ascii_letter((char)c) || (p > 0 && (is_ascii_alnum(key[p - 1]) || key[p - 1] == '_')))
+        return false;
+    uint64_t w = 0;
+    for (size_t k = 0; p + k < d && ascii_letter(key[p + k]); k++) {
+        if (k == MAX_OPENER)
+            return false;
+        w |= (uint64_t)(unsigned char)ascii_lower(key[p + k]) << 8 * k;
     }
-    return n;
+    for (size_t i = 0; i < sizeof value_openers / sizeof *value_openers; i++)
+        if (w == lx->openers[i])
+            return true;
+    return false;
+}
+
+/* The first `value` match at or after `from` (the key is valid UTF-8).
+ * The pattern starts with `\G` and is tried only where a match can start:
+ * before a number, a match holds no ASCII digit, `;` or `.` (comparators,
+ * filler words, `từ`, and `[^0-9;.]` in `tối thiểu mỗi … có`), so its
+ * number is the first after its start, which lies after the last of those
+ * bytes before the number; there it starts as may_open_value says, or at
+ * the number's first digit, whose look-behind excludes a letter, a digit
+ * and `.,/:+_` before it. Numbers are tried in order and, for each, every
+ * possible start from the left: the leftmost match, as an unanchored
+ * search from `from` finds. */
+static bool next_value(const pm_extractor *x, const folded *f, size_t from,
+                       pcre2_match_data *md)
+{
+    /* The first characters may_open_value can accept. */
+    static const bool opener[256] = {
+        ['t'] = true, ['i'] = true, ['k'] = true, ['c'] = true, ['l'] = true, ['n'] = true,
+        ['h'] = true, ['d'] = true, ['x'] = true, ['g'] = true, ['T'] = true, ['I'] = true,
+        ['K'] = true, ['C'] = true, ['L'] = true, ['N'] = true, ['H'] = true, ['D'] = true,
+        ['X'] = true, ['G'] = true, ['>'] = true, ['<'] = true, ['='] = true, ['~'] = true,
+        [0xE2] = true};
+    const pcre2_code *re = x->quantity->value;
+    uint32_t options = pm_anchored(re) | PCRE2_NO_UTF_CHECK;
+    const char *key = f->key;
+    size_t n = f->len, lo = from; /* no match starts before lo */
+    for (size_t d = pm_next_ascii_digit(key, n, from); d < n;
+         lo = d + 1, d = pm_next_ascii_digit(key, n, d + 1)) {
+        for (size_t i = d; i > lo; i--)
+            if (key[i - 1] == ';' || key[i - 1] == '.') {
+                lo = i;
+                break;
+            }
+        if (d > 0 && (is_digit(key[d - 1]) || ascii_letter(key[d - 1]) ||
+                      memchr(".,/:+_", key[d - 1], 6)))
+            continue; /* inside a number or glued: no number starts here */
+        for (size_t p = lo; p < d; p++)
+            if (opener[(unsigned char)key[p]] && may_open_value(x->quantity, key, p, d) &&
+                pm_regex_match(x->patterns, re, key, n, p, options, md) > 0)
+                return true;
+        if (pm_regex_match(x->patterns, re, key, n, d, options, md) > 0)
+            return true;
+    }
+    return false;
+}
+
+/* Can the key of s hold a decimal digit? Not when s has no ASCII digit and
+ * each of its other characters has a cached fold without one. Bytes are
+ * read through digit_class: a continuation byte, and a lead byte all of
+ * whose characters fold without a digit, need no look; nor does an invalid
+ * sequence, whose U+FFFD is no digit. */
+static bool key_may_have_digit(const struct pm_quantity_lexicon *lx, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (pm_next_ascii_digit(s, n, 0) < n)
+        return true;
+    /* Most texts need no look at all: one pass without branches says so. */
+    unsigned look = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned cls = lx->digit_class[u[i]];
+        look |= (cls == DIGIT_LOOK) |
+                ((cls == DIGIT_LATIN3) & ((unsigned)(u[i + 1] - 0xB8) > 3));
+    }
+    if (!look && (n == 0 || lx->digit_class[u[n - 1]] == DIGIT_NONE))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t cls = lx->digit_class[u[i]];
+        if (cls == DIGIT_NONE)
+            continue;
+        /* U+1E00..U+1EFF fold without a digit (checked once), valid or not */
+        if (cls == DIGIT_LATIN3 && i + 1 < n && u[i + 1] >= 0xB8 && u[i + 1] <= 0xBB)
+            continue;
+        size_t k;
+        const folded_char *fc = cls != DIGIT_ASCII ? cached_fold(lx, s, n, i, &k) : NULL;
+        if (!fc || fc->digit)
+            return true;
+        i += k - 1;
+    }
+    return false;
 }
 
 size_t pm_find_quantities(const pm_extractor *x, const char *s, size_t n, pm_quantity *out,
                           size_t max)
 {
-    if (!s || n == 0 || max == 0)
+    /* A value is a number: no digit in the key, nothing to find. */
+    if (!s || n == 0 || max == 0 || !key_may_have_digit(x->quantity, s, n))
         return 0;
     folded f;
     /* Out of memory: nothing can be read, which is what is reported. */
-    if (!fold_text(s, n, &f))
+    if (!fold_text(x->quantity, s, n, &f))
         return 0;
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(x->quantity->value, NULL);
     size_t found = 0;
-    if (md) {
+    /* PCRE2 refuses a key that is not UTF-8: nothing is found in it. */
+    if (md && f.match_options) {
         aspiration_scan asp = {0};
         find_next_aspiration(x, &f, &asp, md);
         for (size_t pos = 0; found < max && pos < f.len;) {
-            /* Invalid UTF-8 is searched as before: PCRE2 reports it. */
+            size_t digit = next_digit(f.key, f.len, pos);
+            if (digit == f.len)
+                break;
             size_t from = pos;
-            if (f.match_options) {
-                size_t digit = next_digit(f.key, f.len, pos);
-                if (digit == f.len)
-                    break;
-                if (digit - pos > VALUE_LOOKBACK) {
-                    from = digit - VALUE_LOOKBACK;
-                    while (((unsigned char)f.key[from] & 0xC0) == 0x80)
-                        from++;
-                }
+            if (digit - pos > VALUE_LOOKBACK) {
+                from = digit - VALUE_LOOKBACK;
+                while (((unsigned char)f.key[from] & 0xC0) == 0x80)
+                    from++;
             }
-            if (pm_regex_match(x->patterns, x->quantity->value, f.key, f.len, from,
-                               f.match_options, md) <= 0)
+            if (!next_value(x, &f, from, md))
                 break;
             /* resume is past the first digit of the match, so this ends. */
             size_t resume;
@@ -848,8 +1263,8 @@ size_t pm_find_quantities(const pm_extractor *x, const char *s, size_t n, pm_qua
                 found++;
             pos = resume;
         }
-        pcre2_match_data_free(md);
     }
+    pcre2_match_data_free(md);
     folded_free(&f);
     return found;
 }

@@ -24,7 +24,26 @@
 
 #include "extract/internal.h"
 
-enum { MAX_ITEMS = 16 };
+enum { MAX_ITEMS = 16, YEAR_UNKNOWN = -1 };
+
+/* What a paragraph inherits: the indicator and year of its lead-in
+ * (`Số lượng đô thị … toàn tỉnh:` over `+ Đến năm 2025 toàn tỉnh có 17 đô thị`). */
+typedef struct inherited {
+    const char *indicator, *indicator_id;
+    int year;
+} inherited;
+
+typedef struct id_memo_slot {
+    uint64_t hash;
+    const char *text; /* NULL: free */
+    size_t len;
+    const char *id;
+} id_memo_slot;
+
+typedef struct id_memo {
+    id_memo_slot *slots;
+    size_t cap, n; /* cap: a power of two, or 0 */
+} id_memo;
 
 typedef struct target_ctx {
     const pm_extractor *x;
@@ -44,10 +63,20 @@ typedef struct target_ctx {
     bool *opens; /* per kept year phrase: it opens its sentence */
     size_t cap_years;
     bool scratch_failed;
+    /* pm_indicator_id of the texts asked so far: the same subjects,
+     * list items and row names come back value after value */
+    id_memo ids;
+    /* section_year of each section, YEAR_UNKNOWN until asked (NULL when
+     * out of memory: then asked each time) */
+    int *section_years;
     /* The walk back from the bullet block run_last to the start of its run
      * ended at run_start, so the next bullet of the run stops there instead
      * of walking the whole run again. */
     size_t run_last, run_start;
+    /* What the lead-in block lead_block gives, once read. */
+    bool lead_read;
+    size_t lead_block;
+    inherited lead;
 } target_ctx;
 
 /* Runs a finder that fills at most cap items until one pass finds fewer
@@ -104,22 +133,84 @@ static size_t find_year_phrases(target_ctx *c, const char *s, size_t n)
     }
 }
 
-/* What a paragraph inherits: the indicator and year of its lead-in
- * (`Số lượng đô thị … toàn tỉnh:` over `+ Đến năm 2025 toàn tỉnh có 17 đô thị`). */
-typedef struct inherited {
-    const char *indicator, *indicator_id;
-    int year;
-} inherited;
+static uint64_t text_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+/* pm_indicator_id through the document's memo. A text that cannot be
+ * remembered (out of memory) is looked up every time. */
+static const char *indicator_id(target_ctx *c, const char *s, size_t n)
+{
+    id_memo *m = &c->ids;
+    uint64_t h = text_hash(s, n);
+    size_t i = 0;
+    for (i = m->cap ? h & (m->cap - 1) : 0; m->cap && m->slots[i].text;
+         i = (i + 1) & (m->cap - 1)) {
+        const id_memo_slot *sl = &m->slots[i];
+        if (sl->hash == h && sl->len == n && memcmp(sl->text, s, n) == 0)
+            return sl->id;
+    }
+    const char *id = pm_indicator_id(c->x, s, n);
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 64;
+        id_memo_slot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return id;
+        for (size_t k = 0; k < m->cap; k++) {
+            if (!m->slots[k].text)
+                continue;
+            size_t j = m->slots[k].hash & (cap - 1);
+            while (slots[j].text)
+                j = (j + 1) & (cap - 1);
+            slots[j] = m->slots[k];
+        }
+        free(m->slots);
+        m->slots = slots;
+        m->cap = cap;
+        for (i = h & (cap - 1); slots[i].text; i = (i + 1) & (cap - 1))
+            ;
+    }
+    const char *text = pm_arena_strndup(c->a, s, n);
+    if (text) {
+        m->slots[i] = (id_memo_slot){h, text, n, id};
+        m->n++;
+    }
+    return id;
+}
+
+/* The monitoring agencies of a table row: its lead cell, read when a
+ * record first needs them (most rows of a task table state no target). */
+typedef struct row_lead {
+    const pm_span *cell; /* NULL or blank: none */
+    pm_agency_set *set;  /* NULL until read */
+} row_lead;
 
 /* Where found records go: section, table, and the monitoring agencies. */
 typedef struct place {
     int section, table;
-    const pm_agency_set *lead;
+    row_lead *lead;
 } place;
 
 static bool is_ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool only_space(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (!is_ws(s[i]))
+            return false;
+    return true;
+}
+
+static bool cell_blank(const pm_span *sp)
+{
+    return !sp || only_space(sp->s, 0, sp->len);
 }
 
 static char *dup_trim(pm_arena *a, const char *s, size_t n)
@@ -150,6 +241,38 @@ static size_t count_words(const char *s)
     return count_words_n(s, strlen(s));
 }
 
+static bool is_ascii_letter(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+/* Where target-cues.subject_tail (filler tokens up to the end) can start
+ * in s[0, n) at the earliest: after the last ASCII byte that is in no
+ * token (neither a letter nor one of the marks and spaces), and after the
+ * last whole word of ASCII letters — every filler word holds a letter
+ * that is not ASCII, nor caselessly one. A word next to a non-ASCII
+ * character may be part of a longer one, so it does not count. */
+static size_t filler_tail_bound(const char *s, size_t n)
+{
+    size_t i = n;
+    while (i > 0) {
+        unsigned char c = (unsigned char)s[i - 1];
+        if (c >= 0x80 || c == ' ' || (c >= '\t' && c <= '\r') || (c && strchr(",:;-+*", c))) {
+            i--;
+            continue;
+        }
+        if (!is_ascii_letter(c))
+            return i;
+        size_t a = i;
+        while (a > 0 && is_ascii_letter((unsigned char)s[a - 1]))
+            a--;
+        if ((a == 0 || (unsigned char)s[a - 1] < 0x80) && (i == n || (unsigned char)s[i] < 0x80))
+            return i;
+        i = a;
+    }
+    return 0;
+}
+
 /* Filler trimmed off both ends of a subject candidate, in place. */
 static void trim_filler(const target_ctx *c, pm_buf *b)
 {
@@ -161,8 +284,9 @@ static void trim_filler(const target_ctx *c, pm_buf *b)
         b->len -= me;
         s = pm_buf_cstr(b);
     }
-    if (pm_cue_find(c->x, pm_cue(c->x, "target-cues.subject_tail"), s, b->len, 0, c->md, &ms,
-                    &me) && me == b->len)
+    if (pm_cue_find(c->x, pm_cue(c->x, "target-cues.subject_tail"), s, b->len,
+                    filler_tail_bound(s, b->len), c->md, &ms, &me) &&
+        me == b->len)
         b->len = ms;
     pm_buf_cstr(b);
 }
@@ -202,10 +326,21 @@ typedef struct list_item {
     const char *id;
 } list_item;
 
+/* Can target-cues.list_head start at s[at]? Its words (`quy`, `chương`,
+ * `đề`, `kế`) start with q, c, đ or k, in either case, or with U+212A (the
+ * Kelvin sign, which (?i) takes for k, led by 0xE2). */
+static bool may_open_list(const char *s, size_t n, size_t at)
+{
+    unsigned char c = at < n ? (unsigned char)s[at] : 0;
+    return (c | 0x20) == 'q' || (c | 0x20) == 'c' || (c | 0x20) == 'k' || c == 0xE2 ||
+           (c == 0xC4 && at + 1 < n && ((unsigned char)s[at + 1] | 1) == 0x91);
+}
+
 static size_t head_len(const target_ctx *c, const char *s, size_t n, size_t at)
 {
     size_t me;
-    if (pm_cue_at(c->x, pm_cue(c->x, "target-cues.list_head"), s, n, at, c->md, &me))
+    if (may_open_list(s, n, at) &&
+        pm_cue_at(c->x, pm_cue(c->x, "target-cues.list_head"), s, n, at, c->md, &me))
         return me - at;
     return 0;
 }
@@ -263,7 +398,7 @@ static size_t split_list(target_ctx *c, const char *s, size_t n, size_t *prefix_
         pm_buf_reset(&key);
         pm_buf_append(&key, s, first);
         pm_buf_append(&key, s + items[i].start, items[i].end - items[i].start);
-        items[i].id = key.failed ? NULL : pm_indicator_id(c->x, key.data, key.len);
+        items[i].id = key.failed ? NULL : indicator_id(c, key.data, key.len);
         size_t h = head_len(c, s, n, items[i].start);
         const list_item *before = merged > 0 ? &items[merged - 1] : NULL;
         bool same_id = before && items[i].id && before->id && strcmp(before->id, items[i].id) == 0;
@@ -287,10 +422,28 @@ static size_t split_list(target_ctx *c, const char *s, size_t n, size_t *prefix_
 
 /* ---- records --------------------------------------------------------------- */
 
+/* Does s hold `loại` in some case (l, o, ạ U+1EA1 or Ạ U+1EA0, i: none of
+ * them has another caseless twin)? Every target-cues.scope does. */
+static bool has_loai(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (const unsigned char *p = u + 2; p + 3 < u + n;) {
+        p = memchr(p, 0xE1, (size_t)(u + n - 3 - p));
+        if (!p)
+            return false;
+        if (p[1] == 0xBA && (p[2] | 1) == 0xA1 && (p[-1] | 0x20) == 'o' &&
+            (p[-2] | 0x20) == 'l' && (p[3] | 0x20) == 'i')
+            return true;
+        p++;
+    }
+    return false;
+}
+
 static const char *scope_of(target_ctx *c, const char *s, size_t n)
 {
     size_t ms, me;
-    if (!pm_cue_find(c->x, pm_cue(c->x, "target-cues.scope"), s, n, 0, c->md, &ms, &me))
+    if (!has_loai(s, n) ||
+        !pm_cue_find(c->x, pm_cue(c->x, "target-cues.scope"), s, n, 0, c->md, &ms, &me))
         return NULL;
     return pm_arena_strndup(c->a, s + ms, me - ms);
 }
@@ -299,6 +452,17 @@ static pm_status push_target(target_ctx *c, const place *pl, const char *indicat
                              const char *id, int year, const pm_quantity *q, const char *unit,
                              bool aspirational, const char *scope, pm_source src)
 {
+    row_lead *lead = pl->lead;
+    if (lead && !lead->set) {
+        if (!(lead->set = pm_arena_alloc(c->a, sizeof *lead->set)))
+            return PM_ERR_NOMEM;
+        pm_status st = cell_blank(lead->cell)
+                           ? PM_OK
+                           : pm_agencies_all(c->x, c->a, &c->facts, lead->cell->s,
+                                             lead->cell->len, PM_ROLE_LEAD, lead->set);
+        if (st != PM_OK)
+            return st;
+    }
     pm_target *tg = PM_PUSH(c->a, c->out->targets, c->out->n_targets, c->out->cap_targets);
     if (!tg || !indicator)
         return PM_ERR_NOMEM;
@@ -312,9 +476,9 @@ static pm_status push_target(target_ctx *c, const place *pl, const char *indicat
     tg->unit = unit;
     tg->aspirational = aspirational;
     tg->scope = scope;
-    if (pl->lead) {
-        tg->lead = pl->lead->lead;
-        tg->n_lead = pl->lead->n_lead;
+    if (lead) {
+        tg->lead = lead->set->lead;
+        tg->n_lead = lead->set->n_lead;
     }
     tg->source = src;
     return PM_OK;
@@ -424,14 +588,6 @@ static void sentence_bounds(const char *s, size_t n, size_t at, sentence_cache *
     }
     *end = pm_sentence_end(s, n, at);
     *sc = (sentence_cache){sc->start_at, sc->start, at, *end, true};
-}
-
-static bool only_space(const char *s, size_t from, size_t to)
-{
-    for (size_t i = from; i < to; i++)
-        if (!is_ws(s[i]))
-            return false;
-    return true;
 }
 
 /* Does a year phrase open the sentence (`Đến năm 2030 hoàn thành …`)? */
@@ -598,7 +754,7 @@ static const char *counted_noun(target_ctx *c, const char *s, const pm_quantity 
 static const char *id_unqualified(target_ctx *c, const char *s)
 {
     size_t n = strlen(s);
-    const char *id = pm_indicator_id(c->x, s, n);
+    const char *id = indicator_id(c, s, n);
     if (id)
         return id;
     const pcre2_code *qualifier = pm_cue(c->x, "target-cues.qualifier");
@@ -611,7 +767,7 @@ static const char *id_unqualified(target_ctx *c, const char *s)
     if (at > 0) {
         pm_buf_append(&rest, s + at, n - at);
         if (!rest.failed)
-            id = pm_indicator_id(c->x, rest.data, rest.len);
+            id = indicator_id(c, rest.data, rest.len);
     }
     pm_buf_free(&rest);
     return id;
@@ -650,7 +806,7 @@ static const char *id_by_commas(target_ctx *c, const char *s, bool from_end, con
 static const char *number_of(target_ctx *c, const char *noun, const char **text)
 {
     const char *cand = pm_arena_printf(c->a, "Số lượng %s", noun);
-    const char *id = cand ? pm_indicator_id(c->x, cand, strlen(cand)) : NULL;
+    const char *id = cand ? indicator_id(c, cand, strlen(cand)) : NULL;
     if (id)
         *text = cand;
     return id;
@@ -716,14 +872,31 @@ static const char *colon_label(target_ctx *c, const char *s, size_t from, size_t
     return dup_trim(c->a, s + from, len);
 }
 
-static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
-                            const inherited *inh)
+static pm_status lead_in_of(target_ctx *c, size_t b, inherited *inh);
+static int heading_year(target_ctx *c, const pm_block *bl);
+
+/* A text with no block (a table cell) inherits nothing. */
+static const size_t NO_BLOCK = (size_t)-1;
+
+/* The targets of sp, the body of `block` (or NO_BLOCK). What the block
+ * inherits is read only when it has values. */
+static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, size_t block)
 {
     const char *s = sp->s;
     size_t n = sp->len;
     size_t nq = find_quantities(c, s, n);
     if (nq == 0)
         return c->scratch_failed ? PM_ERR_NOMEM : PM_OK;
+    inherited own;
+    const inherited *inh = NULL;
+    if (block != NO_BLOCK) {
+        pm_status st = lead_in_of(c, block, &own);
+        if (st != PM_OK)
+            return st;
+        if (!own.year)
+            own.year = heading_year(c, &c->tree->blocks[block]);
+        inh = own.year || own.indicator ? &own : NULL;
+    }
     const pm_quantity *q = c->q;
     size_t na = find_year_phrases(c, s, n), ny = 0;
     if (c->scratch_failed)
@@ -852,7 +1025,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
         }
         if (!id) {
             const char *label = colon_label(c, s, ss, qi->start);
-            const char *label_id = label ? pm_indicator_id(c->x, label, strlen(label)) : NULL;
+            const char *label_id = label ? indicator_id(c, label, strlen(label)) : NULL;
             if (label_id) {
                 indicator = label;
                 id = label_id;
@@ -870,7 +1043,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
             copy_plain(&c->buf, s, ss, cs, yp, ny);
             if (c->buf.failed)
                 return PM_ERR_NOMEM;
-            id = pm_indicator_id(c->x, c->buf.data, c->buf.len);
+            id = indicator_id(c, c->buf.data, c->buf.len);
         }
         if (!id && inh && inh->indicator_id) {
             indicator = inh->indicator;
@@ -894,11 +1067,6 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl,
 static const pm_span *cell(const pm_row *row, int col)
 {
     return col >= 0 && (size_t)col < row->n_cells ? &row->cells[col] : NULL;
-}
-
-static bool cell_blank(const pm_span *sp)
-{
-    return !sp || only_space(sp->s, 0, sp->len);
 }
 
 /* The unit column, read by the quantity parser's own unit lexicon. */
@@ -1035,24 +1203,15 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
         const pm_span *indicator = cell(row, ind);
         if (row->unparsed || cell_blank(indicator) || pm_is_group_row(tb, cols, r))
             continue;
-        pm_agency_set *lead = pm_arena_alloc(c->a, sizeof *lead);
-        if (!lead)
-            return PM_ERR_NOMEM;
-        const pm_span *lc = cell(row, lead_col);
-        if (!cell_blank(lc)) {
-            pm_status st = pm_agencies_all(c->x, c->a, &c->facts, lc->s, lc->len,
-                                           PM_ROLE_LEAD, lead);
-            if (st != PM_OK)
-                return st;
-        }
-        place pl = {tb->section, ti, lead};
+        row_lead lead = {cell(row, lead_col), NULL};
+        place pl = {tb->section, ti, &lead};
         char *name = dup_trim(c->a, indicator->s, indicator->len);
         if (!name)
             return PM_ERR_NOMEM;
         const char *column_unit = unit_of_column(c, cell(row, unit_col));
         if (!column_unit)
             column_unit = unit_in_name(c, name);
-        const char *id = pm_indicator_id(c->x, name, strlen(name));
+        const char *id = indicator_id(c, name, strlen(name));
         bool emitted = false;
         for (size_t col = 0; col < tb->n_columns; col++) {
             const pm_span *v = cell(row, (int)col);
@@ -1191,6 +1350,11 @@ static pm_status lead_in_of(target_ctx *c, size_t b, inherited *inh)
     if (lead->section != bl->section || lead->kind == PM_BLOCK_TABLE ||
         !ends_with_colon(&lead->body))
         return PM_OK;
+    /* The bullets of a run read the same lead-in. */
+    if (c->lead_read && c->lead_block == k - 1) {
+        *inh = c->lead;
+        return PM_OK;
+    }
     char *text = dup_trim(c->a, lead->body.s, lead->body.len);
     if (!text)
         return PM_ERR_NOMEM;
@@ -1200,9 +1364,43 @@ static pm_status lead_in_of(target_ctx *c, size_t b, inherited *inh)
     pm_year_phrase yp[4];
     size_t ny = pm_find_year_phrases(c->x, c->md, text, len, yp, 4);
     inh->year = ny == 1 && !yp[0].vision && !yp[0].first ? yp[0].year : 0;
-    inh->indicator_id = pm_indicator_id(c->x, text, len);
+    inh->indicator_id = indicator_id(c, text, len);
     inh->indicator = inh->indicator_id ? text : NULL;
+    c->lead_read = true;
+    c->lead_block = k - 1;
+    c->lead = *inh;
     return PM_OK;
+}
+
+/* The year the nearest title from section s up that names one gives (see
+ * heading_year), kept per section: the blocks of a section ask again and
+ * again. */
+static int section_year(target_ctx *c, int s)
+{
+    const pm_section *sections = c->tree->sections;
+    int *known = c->section_years, year = 0, top = s;
+    for (; top >= 0; top = sections[top].parent) {
+        if (known && known[top] != YEAR_UNKNOWN) {
+            year = known[top];
+            break;
+        }
+        const char *title = sections[top].title;
+        pm_year_phrase yp[4];
+        size_t ny = title ? pm_find_year_phrases(c->x, c->md, title, strlen(title), yp, 4) : 0;
+        if (ny == 0)
+            continue;
+        /* `b) Định hướng đến năm 2030` is a horizon of this plan's own
+         * targets; a vision names another document only after its name. */
+        bool own_horizon = yp[0].start == 0;
+        bool single = ny == 1 && (!yp[0].vision || own_horizon) && !yp[0].first &&
+                      (!c->facts.plan_year || yp[0].year >= c->facts.plan_year);
+        year = single ? yp[0].year : 0;
+        break;
+    }
+    /* The sections walked name no year: theirs is the one found above. */
+    for (int k = s; known && k >= 0; k = k == top ? -1 : sections[k].parent)
+        known[k] = year;
+    return year;
 }
 
 /* The year of the heading a block sits under (`2.1. Mục tiêu đến năm 2025`
@@ -1215,20 +1413,7 @@ static int heading_year(target_ctx *c, const pm_block *bl)
     int s = bl->section;
     if (bl->kind == PM_BLOCK_HEADING && s >= 0)
         s = c->tree->sections[s].parent;
-    for (; s >= 0; s = c->tree->sections[s].parent) {
-        const char *title = c->tree->sections[s].title;
-        pm_year_phrase yp[4];
-        size_t ny = title ? pm_find_year_phrases(c->x, c->md, title, strlen(title), yp, 4) : 0;
-        if (ny == 0)
-            continue;
-        /* `b) Định hướng đến năm 2030` is a horizon of this plan's own
-         * targets; a vision names another document only after its name. */
-        bool own_horizon = yp[0].start == 0;
-        bool single = ny == 1 && (!yp[0].vision || own_horizon) && !yp[0].first &&
-                      (!c->facts.plan_year || yp[0].year >= c->facts.plan_year);
-        return single ? yp[0].year : 0;
-    }
-    return 0;
+    return s >= 0 ? section_year(c, s) : 0;
 }
 
 pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *t,
@@ -1238,19 +1423,17 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
     c.md = pcre2_match_data_create(32, NULL);
     if (!c.md)
         return PM_ERR_NOMEM;
+    c.section_years = malloc((tree->n_sections ? tree->n_sections : 1) * sizeof *c.section_years);
+    for (size_t i = 0; c.section_years && i < tree->n_sections; i++)
+        c.section_years[i] = YEAR_UNKNOWN;
     pm_status st = pm_doc_facts_read(x, a, t, tree, c.md, &c.facts);
     for (size_t b = 0; st == PM_OK && b < tree->n_blocks; b++) {
         const pm_block *bl = &tree->blocks[b];
         if (bl->kind == PM_BLOCK_TABLE || bl->zone == PM_ZONE_FRONT ||
             bl->zone == PM_ZONE_CLOSING)
             continue;
-        inherited inh;
-        st = lead_in_of(&c, b, &inh);
-        if (!inh.year)
-            inh.year = heading_year(&c, bl);
         place pl = {bl->section, -1, NULL};
-        if (st == PM_OK)
-            st = scan_prose(&c, &bl->body, &pl, inh.year || inh.indicator ? &inh : NULL);
+        st = scan_prose(&c, &bl->body, &pl, b);
     }
     for (size_t ti = 0; st == PM_OK && ti < tree->n_tables; ti++) {
         const pm_table *tb = &tree->tables[ti];
@@ -1274,17 +1457,9 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
             const pm_span *sp = cell(row, content);
             if (row->unparsed || cell_blank(sp))
                 continue;
-            pm_agency_set *lead = pm_arena_alloc(a, sizeof *lead);
-            if (!lead) {
-                st = PM_ERR_NOMEM;
-                break;
-            }
-            const pm_span *lc = cell(row, lead_col);
-            if (!cell_blank(lc))
-                st = pm_agencies_all(x, a, &c.facts, lc->s, lc->len, PM_ROLE_LEAD, lead);
-            place pl = {tb->section, (int)ti, lead};
-            if (st == PM_OK)
-                st = scan_prose(&c, sp, &pl, NULL);
+            row_lead lead = {cell(row, lead_col), NULL};
+            place pl = {tb->section, (int)ti, &lead};
+            st = scan_prose(&c, sp, &pl, NO_BLOCK);
         }
     }
     if (c.buf.failed && st == PM_OK)
@@ -1295,6 +1470,8 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
     free(c.all_years);
     free(c.years);
     free(c.opens);
+    free(c.section_years);
+    free(c.ids.slots);
     pcre2_match_data_free(c.md);
     return st;
 }

@@ -13,7 +13,19 @@ enum { MATCH_LIMIT = 2000000, DEPTH_LIMIT = 10000, MAX_PATTERN_FILE = 16 * 1024 
 typedef struct named_regex {
     char *name; /* "file.key" */
     pcre2_code *code;
+    /* The same regex compiled anchored, for matches asked PCRE2_ANCHORED:
+     * PCRE2's JIT cannot anchor at match time and would hand such a match
+     * to the interpreter. NULL when the regex is anchored already. */
+    pcre2_code *anchored;
+    char fingerprint[17]; /* the first 16 hex digits of the SHA-256 of its source */
 } named_regex;
+
+/* From a compiled regex to its entry, for pm_regex_match: open addressing
+ * on the code's address. */
+typedef struct code_slot {
+    const pcre2_code *code;
+    const named_regex *regex;
+} code_slot;
 
 typedef struct named_table {
     char *name;
@@ -27,6 +39,8 @@ struct pm_patterns {
     size_t n_regexes, cap_regexes;
     named_table *tables;
     size_t n_tables, cap_tables;
+    code_slot *by_code;
+    size_t code_mask; /* by_code has code_mask + 1 slots, a power of two */
     pcre2_match_context *match_ctx;
 };
 
@@ -113,12 +127,26 @@ static pm_status load_regexes(pm_patterns *p, const char *path, const char *stem
         }
         /* JIT is an optimisation: where it is unavailable the interpreter runs. */
         pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+        uint32_t options = 0;
+        pcre2_code *anchored = NULL;
+        if (pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &options) == 0 &&
+            !(options & PCRE2_ANCHORED)) {
+            anchored = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED, &code, &offset,
+                                     NULL);
+            if (!anchored) {
+                pcre2_code_free(re);
+                return pm_fail(err, PM_ERR_NOMEM, path, line_no, "out of memory");
+            }
+            pcre2_jit_compile(anchored, PCRE2_JIT_COMPLETE);
+        }
         named_regex *slot = NULL;
         if (p->n_regexes == p->cap_regexes) {
             size_t cap = p->cap_regexes ? p->cap_regexes * 2 : 64;
             named_regex *grown = realloc(p->regexes, cap * sizeof *grown);
             if (!grown) {
                 pcre2_code_free(re);
+                pcre2_code_free(anchored);
                 return pm_fail(err, PM_ERR_NOMEM, path, line_no, "out of memory");
             }
             p->regexes = grown;
@@ -128,11 +156,14 @@ static pm_status load_regexes(pm_patterns *p, const char *path, const char *stem
         *tab = '\0';
         slot->name = pm_arena_printf(&p->arena, "%s.%s", stem, line);
         slot->code = re;
-        if (!slot->name) {
-            pcre2_code_free(re);
+        slot->anchored = anchored;
+        char sha[65];
+        pm_sha256_hex(regex, strlen(regex), sha);
+        memcpy(slot->fingerprint, sha, 16);
+        slot->fingerprint[16] = '\0';
+        p->n_regexes++; /* from here pm_patterns_free frees its codes */
+        if (!slot->name)
             return pm_fail(err, PM_ERR_NOMEM, path, line_no, "out of memory");
-        }
-        p->n_regexes++;
         for (size_t i = 0; i + 1 < p->n_regexes; i++)
             if (strcmp(p->regexes[i].name, slot->name) == 0)
                 return pm_fail(err, PM_ERR_PATTERN, path, line_no, "duplicate key '%s'", line);
@@ -230,6 +261,42 @@ static pm_status load_file(pm_patterns *p, const char *name, pm_error *err)
     return s;
 }
 
+static size_t code_hash(const pcre2_code *code, size_t mask)
+{
+    uint64_t h = (uint64_t)(uintptr_t)code * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> 32) & mask;
+}
+
+/* The by_code table, at most half full. */
+static pm_status index_codes(pm_patterns *p)
+{
+    size_t slots = 16;
+    while (slots < 2 * p->n_regexes)
+        slots *= 2;
+    p->by_code = calloc(slots, sizeof *p->by_code);
+    if (!p->by_code)
+        return PM_ERR_NOMEM;
+    p->code_mask = slots - 1;
+    for (size_t i = 0; i < p->n_regexes; i++) {
+        size_t h = code_hash(p->regexes[i].code, p->code_mask);
+        while (p->by_code[h].code)
+            h = (h + 1) & p->code_mask;
+        p->by_code[h] = (code_slot){p->regexes[i].code, &p->regexes[i]};
+    }
+    return PM_OK;
+}
+
+static const named_regex *regex_of_code(const pm_patterns *p, const pcre2_code *code)
+{
+    if (!p->by_code)
+        return NULL;
+    for (size_t h = code_hash(code, p->code_mask); p->by_code[h].code;
+         h = (h + 1) & p->code_mask)
+        if (p->by_code[h].code == code)
+            return p->by_code[h].regex;
+    return NULL;
+}
+
 pm_status pm_patterns_load(const char *dir, pm_patterns **out, pm_error *err)
 {
     *out = NULL;
@@ -278,6 +345,10 @@ pm_status pm_patterns_load(const char *dir, pm_patterns **out, pm_error *err)
     }
     if (p->n_regexes)
         qsort(p->regexes, p->n_regexes, sizeof *p->regexes, cmp_regex);
+    if (index_codes(p) != PM_OK) {
+        pm_patterns_free(p);
+        return pm_fail(err, PM_ERR_NOMEM, dir, 0, "out of memory");
+    }
     if (p->n_tables)
         qsort(p->tables, p->n_tables, sizeof *p->tables, cmp_table);
     *out = p;
@@ -288,9 +359,12 @@ void pm_patterns_free(pm_patterns *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n_regexes; i++)
+    for (size_t i = 0; i < p->n_regexes; i++) {
         pcre2_code_free(p->regexes[i].code);
+        pcre2_code_free(p->regexes[i].anchored);
+    }
     free(p->regexes);
+    free(p->by_code);
     free(p->tables);
     pcre2_match_context_free(p->match_ctx);
     pm_arena_free(&p->arena);
@@ -316,6 +390,22 @@ const pcre2_code *pm_patterns_regex(const pm_patterns *p, const char *name, pm_e
     return NULL;
 }
 
+bool pm_patterns_regex_is(const pm_patterns *p, const char *name, const char *fingerprint)
+{
+    named_regex key = {.name = (char *)name};
+    const named_regex *hit =
+        p->n_regexes ? bsearch(&key, p->regexes, p->n_regexes, sizeof key, cmp_regex) : NULL;
+    return hit && strcmp(hit->fingerprint, fingerprint) == 0;
+}
+
+const char *pm_patterns_fingerprint(const pm_patterns *p, const char *name)
+{
+    named_regex key = {.name = (char *)name};
+    const named_regex *hit =
+        p->n_regexes ? bsearch(&key, p->regexes, p->n_regexes, sizeof key, cmp_regex) : NULL;
+    return hit ? hit->fingerprint : NULL;
+}
+
 const pm_tsv *pm_patterns_table(const pm_patterns *p, const char *name, pm_error *err)
 {
     named_table key = {.name = (char *)name};
@@ -330,6 +420,13 @@ const pm_tsv *pm_patterns_table(const pm_patterns *p, const char *name, pm_error
 int pm_regex_match(const pm_patterns *p, const pcre2_code *re, const char *s, size_t len,
                    size_t start, uint32_t options, pcre2_match_data *md)
 {
+    if (options & PCRE2_ANCHORED) {
+        const named_regex *r = regex_of_code(p, re);
+        if (r && r->anchored) {
+            re = r->anchored;
+            options &= ~(uint32_t)PCRE2_ANCHORED;
+        }
+    }
     return pcre2_match(re, (PCRE2_SPTR)s, len, start, options, md, p->match_ctx);
 }
 

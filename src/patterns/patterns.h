@@ -37,10 +37,20 @@ const char *pm_patterns_dir(const pm_patterns *p);
 /* The compiled regex "file.key", or NULL with err set (PM_ERR_PATTERN,
  * naming the file that should hold it). */
 const pcre2_code *pm_patterns_regex(const pm_patterns *p, const char *name, pm_error *err);
+/* The source of a regex as a fingerprint: the first 16 hex digits of its
+ * SHA-256 (NULL for an unknown name). Code that knows more about one pattern
+ * than PCRE2 can tell (which words can open a match, to skip places where
+ * none can) uses that knowledge only while pm_patterns_regex_is says the
+ * loaded pattern is the one it was proven for: a pattern a researcher has
+ * edited gets the general search, slower but never wrong. */
+const char *pm_patterns_fingerprint(const pm_patterns *p, const char *name);
+bool pm_patterns_regex_is(const pm_patterns *p, const char *name, const char *fingerprint);
 /* The table "file" (without .tsv), or NULL with err set. */
 const pm_tsv *pm_patterns_table(const pm_patterns *p, const char *name, pm_error *err);
 
-/* Runs a regex with the project's match limits. Returns the pcre2_match
+/* Runs a regex with the project's match limits. PCRE2_ANCHORED in options
+ * runs the regex's anchored compilation (the JIT cannot anchor at match
+ * time), so anchored matches cost no more than others. Returns the pcre2_match
  * result: > 0 on a match, PCRE2_ERROR_NOMATCH, or another negative error
  * (a limit hit counts as no match for callers that only test rc > 0). */
 int pm_regex_match(const pm_patterns *p, const pcre2_code *re, const char *s, size_t len,

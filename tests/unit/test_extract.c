@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "extract/extract.h"
+#include "extract/internal.h"
 
 typedef struct fixture {
     pm_patterns *patterns;
@@ -940,6 +940,97 @@ static void test_variant_poverty_crlf_nbsp(void **state)
     doc_free(d);
 }
 
+/* ---- year phrases: the anchored search against a search at every start ---- */
+
+/* The year phrases as an unanchored search finds them: target-cues.year
+ * (it starts with `\G`) tried at every character from `at` on, the first
+ * that matches taken. Invalid UTF-8 has none, as PCRE2 refuses it. */
+static size_t year_phrases_slowly(const pm_extractor *x, pcre2_match_data *md, const char *s,
+                                  size_t n, pm_year_phrase *out, size_t max)
+{
+    const pcre2_code *re = pm_cue(x, "target-cues.year");
+    if (!pm_utf8_valid(s, n))
+        return 0;
+    size_t found = 0;
+    for (size_t at = 0; found < max && at <= n;) {
+        size_t p = at;
+        for (; p <= n; p++)
+            if ((p == n || ((unsigned char)s[p] & 0xC0) != 0x80) &&
+                pm_regex_match(x->patterns, re, s, n, p, PCRE2_NO_UTF_CHECK, md) > 0)
+                break;
+        if (p > n)
+            break;
+        size_t ms, me, gs, ge;
+        pm_regex_group(md, 0, &ms, &me);
+        pm_year_phrase *yp = &out[found++];
+        yp->start = ms;
+        yp->end = me;
+        yp->vision = pm_regex_named(re, md, "vision", &gs, &ge);
+        int first = pm_regex_named(re, md, "first", &gs, &ge) ? atoi(s + gs) : 0;
+        int last = pm_regex_named(re, md, "last", &gs, &ge) ? atoi(s + gs) : 0;
+        yp->first = last ? first : 0;
+        yp->year = last ? last : first;
+        at = me > ms ? me : ms + 1;
+    }
+    return found;
+}
+
+static void check_year_phrases(const pm_extractor *x, pcre2_match_data *md, const char *s,
+                               size_t n)
+{
+    pm_year_phrase fast[32], slow[32];
+    size_t nf = pm_find_year_phrases(x, md, s, n, fast, 32);
+    size_t ns = year_phrases_slowly(x, md, s, n, slow, 32);
+    bool same = nf == ns;
+    for (size_t i = 0; same && i < nf; i++)
+        same = fast[i].start == slow[i].start && fast[i].end == slow[i].end &&
+               fast[i].year == slow[i].year && fast[i].first == slow[i].first &&
+               fast[i].vision == slow[i].vision;
+    if (!same)
+        fail_msg("year phrases differ (%zu fast, %zu slow) in \"%.*s\"", nf, ns, (int)n, s);
+}
+
+static void test_year_phrase_starts(void **state)
+{
+    fixture *fx = *state;
+    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+    assert_non_null(md);
+    static const char *const tricky[] = {
+        "Đến năm 2025, 100% xã", "ĐẾN NĂM 2030 đạt", "đến\u00A0năm\u00A02025",
+        "giai đoạn 2021 - 2025 và thời kỳ 2021–2030", "tầm nhìn đến năm 2045",
+        "Quy hoạch tỉnh thời kỳ 2021-2030, tầm nhìn đến năm 2050", "(đến năm 2030)",
+        "x2025 năm2025 năm 20255 năm 2025/QĐ", "trong\u2003năm 2024", "ſau năm 2025",
+        "đến \t\n năm \r\n 2025", "từ năm 2021 đến năm 2025", "cuối 2025; hết năm 2030.",
+        "định hướng giai đoạn 2031 - 2035", "Vào   năm   1999", "năm 2025", "năm 202",
+        "a.năm 2025", "5 năm 2021-2025", "tới năm 2030 so với năm 2020", "",
+        "sau\u00A02025", "giai\u00A0đoạn 2021-2025", "\xff năm 2025", "năm \xe1\xba 2025", "trong năm 2025\xc3", "TRONG 2025 SAU 2030",
+    };
+    for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++)
+        check_year_phrases(fx->extractor, md, tricky[i], strlen(tricky[i]));
+    /* Random strings of words, spaces, digits and marks (fixed seed). */
+    static const char *const parts[] = {
+        "năm", "Năm", "NĂM", "đến", "tới", "vào", "trong", "sau", "cuối", "hết", "từ", "giai",
+        "đoạn", "thời", "kỳ", "tầm", "nhìn", "định", "hướng", "2025", "1999", "2030", "20",
+        "19", "3", "-", "–", "/", ",", ".", ";", "(", ")", " ", " ", "  ", "\t", "\n",
+        "\u00A0", "\u2002", "\u3000", "đạt", "xã", "ſau", "x", "_", "\xe1\xba\xa1"};
+    uint32_t seed = 148;
+    char buf[256];
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0;
+        for (int k = 0; k < 12; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % (sizeof parts / sizeof *parts)];
+            size_t len = strlen(p);
+            if (n + len >= sizeof buf)
+                break;
+            memcpy(buf + n, p, len);
+            n += len;
+        }
+        check_year_phrases(fx->extractor, md, buf, n);
+    }
+    pcre2_match_data_free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -969,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_bare_counts_rates_and_named_periods),
         cmocka_unit_test(test_table_total_row),
         cmocka_unit_test(test_sentence_task_schedule_phrase),
+        cmocka_unit_test(test_year_phrase_starts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -172,6 +172,27 @@ static void resolves_variants_and_rejects_unknowns(void **state)
     assert_null(pm_indicator_id(&bare, s, strlen(s)));
 }
 
+/* Upper case, invalid bytes (read the long way, as U+FFFD), a lower case
+ * longer than its capital (U+023A), `_`, unaccented and gapped forms key
+ * alike. */
+static void keys_any_case_and_encoding_alike(void **state)
+{
+    static const example cases[] = {
+        {"TỶ LỆ ĐÔ THỊ HÓA", "urbanization_rate"},
+        {"Tỷ lệ\xff đô thị hóa", "urbanization_rate"},
+        {"Tỷ lệ đô thị hóa\xc3", "urbanization_rate"},
+        {"\xc8\xba tỷ lệ đô thị hóa", "urbanization_rate"},
+        {"Tỷ_lệ đô thị hóa", "urbanization_rate"},
+        {"nước thải sinh hoạt tại các đô thị được thu gom, xử lý", NULL},
+        {"phu kin quy hoach chung do thi", "general_plan_coverage"},
+        {"PHỦ KÍN QUY HOẠCH\xe1\xba PHÂN KHU", "zoning_plan_coverage"},
+        {"nước thải sinh hoạt đô thị được xử lý", "wastewater_treatment_ratio"},
+        {"NUOC THAI SINH HOAT tại đô thị DUOC XU LY", NULL},
+        {"đất giao thông mới trên đất xây dựng đô thị", "transport_land_ratio"},
+    };
+    resolve(*state, cases, sizeof cases / sizeof *cases, "keys");
+}
+
 static pm_status init_with(const char *indicators, const char *fixes, pm_error *err)
 {
     char dir[] = "/tmp/pm-indicator-XXXXXX";
@@ -210,6 +231,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(resolves_every_seed_indicator),
         cmocka_unit_test(resolves_variants_and_rejects_unknowns),
+        cmocka_unit_test(keys_any_case_and_encoding_alike),
         cmocka_unit_test(rejects_a_malformed_catalogue),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -219,6 +219,159 @@ static void long_text_is_scanned_in_order(void **state)
     free(s);
 }
 
+/* ---- fast paths ------------------------------------------------------------------- */
+
+/* Every quantity of s as "op min max unit[ asp][ att] [start,end)". */
+static void format_all(const pm_extractor *x, const char *s, char *out, size_t size)
+{
+    pm_quantity qs[8];
+    size_t found = pm_find_quantities(x, s, strlen(s), qs, 8);
+    out[0] = '\0';
+    for (size_t i = 0; i < found; i++) {
+        const pm_quantity *q = &qs[i];
+        char lo[32], hi[32];
+        format_bound(lo, sizeof lo, q->value.has_min, q->value.min);
+        format_bound(hi, sizeof hi, q->value.has_max, q->value.max);
+        bool written = q->unit == pm_unit_written;
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s %s %s %.*s%s%s [%zu,%zu)", i ? " " : "",
+                 op_name(q->value.op), lo, hi,
+                 written ? (int)(q->unit_end - q->unit_start) : q->unit ? (int)strlen(q->unit) : 1,
+                 written ? s + q->unit_start : q->unit ? q->unit : "-",
+                 q->aspirational ? " asp" : "", q->attained ? " att" : "", q->start, q->end);
+    }
+}
+
+/* What the value search tries (comparator words and signs, the Kelvin sign
+ * for k, NBSP, `mỗi … có`, glued numbers), the words before a number that
+ * exclude it or state it, `phấn đấu`, texts without an ASCII digit, and
+ * the folded key of invalid or decomposed UTF-8: as found by the search
+ * at every byte before them. */
+static void fast_paths_find_what_the_full_search_finds(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"\u212Ahoảng 45% hộ",
+         "approx 45 - % [0,14)"},
+        {"≥ 45%",
+         "ge 45 - % [0,7)"},
+        {"⩾ 45%",
+         "ge 45 - % [0,7)"},
+        {"≤ 10%",
+         "le - 10 % [0,7)"},
+        {"⩽ 10%",
+         "le - 10 % [0,7)"},
+        {"≈ 5 ha",
+         "approx 5 - ha [0,8)"},
+        {"~ 5%",
+         "approx 5 - % [0,4)"},
+        {"=> 30%",
+         "ge 30 - % [0,6)"},
+        {"> 20%",
+         "gt 20 - % [0,5)"},
+        {"< 3 tháng",
+         "lt - 3 tháng [0,10)"},
+        {"=< 12%",
+         "le - 12 % [0,6)"},
+        {"tối\u00A0thiểu\u00A028 m²",
+         "ge 28 - m2/person [0,22)"},
+        {"tối thiểu mỗi đô thị có 01 trạm quan trắc",
+         "ge 1 - count [0,44)"},
+        {"Km18 và 5712:1993 đạt 45%",
+         "eq 45 - % att [19,29)"},
+        {"số 5; đạt 10%",
+         "eq 10 - % att [8,18)"},
+        {"năm 2025 đạt 10%",
+         "eq 10 - % att [10,20)"},
+        {"# 5 đạt 7%",
+         "eq 7 - % att [4,13)"},
+        {"Phụ lục 3 đạt 8%",
+         "eq 8 - % att [14,23)"},
+        {"phụ lục. 3 và quốc lộ 1A",
+         ""},
+        {"tuổi thọ đạt khoảng 71 tuổi",
+         "approx 71 - tuổi att [20,38)"},
+        {"tuổi thọ bình quân đạt tối thiểu 73,5 tuổi",
+         "ge 73.5 - tuổi att [32,57)"},
+        {"PHẤN ĐẤU đạt 90%",
+         "eq 90 - % asp att [14,24)"},
+        {"phân loại 5 đô thị, phấn đấu 12 đô thị",
+         "eq 12 - count asp [41,54)"},
+        {"Phần đầu tỷ lệ 98%",
+         "eq 98 - % asp [24,27)"},
+        {"٣٤ % và ٣",
+         ""},
+        {"٣ đạt 45%",
+         "eq 45 - % att [3,13)"},
+        {"đa\u0323t 45% (NFD)",
+         "eq 45 - % att [0,10)"},
+        {"\xe1\xba 45%",
+         "eq 45 - % [3,6)"},
+        {"\xc3 45%",
+         "eq 45 - % [2,5)"},
+        {"\xe1\xb8\x35 đạt",
+         ""},
+        {"đạt\xe1\xbb 5 xã",
+         "eq 5 - count [9,14)"},
+        {"Ngày 15 tháng 12 năm 2024, đạt trên 50%",
+         "gt 50 - % att [37,46)"},
+        {"toàn tỉnh có 17 đô thị; đến năm 2030 có 21 đô thị",
+         "eq 17 - count [17,30) eq 21 - count [53,66)"},
+        {"từ 40% đến 45%",
+         "between 40 45 % [0,19)"},
+        {"đầu tư 500 tỷ đồng",
+         "eq 500 - tỷ đồng [11,27)"},
+        {"không dưới 30%",
+         "ge 30 - % [0,18)"},
+        {"KHÔNG QUÁ 5%",
+         "le - 5 % [0,14)"},
+        {"cao hơn 7%",
+         "gt 7 - % [0,11)"},
+        {"ít nhất 2 lần",
+         "ge 2 - lần [0,18)"},
+        {"gần 100 km",
+         "approx 100 - km [0,12)"},
+        {"xấp xỉ 1,5 triệu lượt khách",
+         "approx 1500000 - count [0,37)"},
+        {"Tỷ lệ hộ gia đình sử dụng nước sạch theo quy chuẩn của các đô thị loại I, II, III, IV và V trên địa bàn tỉnh đạt 100%",
+         "eq 100 - % att [145,156)"},
+        {"iso 9001 và tcvn 5945:2005 và ISO. 14001 và TL 5 và ql.1A",
+         ""},
+        {"điều 5, khoản 2, chương 3 đạt 9%",
+         "eq 9 - % att [33,42)"},
+        {"_5 đạt 3%",
+         "eq 3 - % att [3,12)"},
+        {"đạt_5%",
+         ""},
+        {"từ 3 sao trở lên",
+         ""},
+        {"trên 100 % các tuyến đường",
+         "eq 100 - % [0,11)"},
+        {"đạt 10 trở lên",
+         "ge 10 - - att [0,20)"},
+        {"1) đạt 5%",
+         "eq 5 - % att [3,12)"},
+        {"(2) 7%",
+         "eq 7 - % [4,6)"},
+        {"3.1. Tỷ lệ 45%",
+         "eq 45 - % [15,18)"},
+        {"1.000.000 đồng",
+         ""},
+        {"0208.3855.123",
+         ""},
+        {"tăng 1,2°C",
+         "eq 1.2 - °C [6,12)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char got[1024];
+        format_all(&fx->x, cases[i].in, got, sizeof got);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("%s\n    want: %s\n    got:  %s", cases[i].in, cases[i].want, got);
+    }
+}
+
 /* ---- lexicon errors --------------------------------------------------------------- */
 
 static void bad_unit_table_is_reported_with_its_line(void **state)
@@ -252,6 +405,7 @@ int main(void)
         cmocka_unit_test(respects_max_and_empty_input),
         cmocka_unit_test(offsets_point_into_the_original_text),
         cmocka_unit_test(long_text_is_scanned_in_order),
+        cmocka_unit_test(fast_paths_find_what_the_full_search_finds),
         cmocka_unit_test(bad_unit_table_is_reported_with_its_line),
     };
     return cmocka_run_group_tests_name("quantity", tests, setup, teardown);
