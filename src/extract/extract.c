@@ -188,19 +188,12 @@ size_t pm_next_ascii_digit(const char *s, size_t n, size_t i)
     return i;
 }
 
-uint32_t pm_anchored(const pcre2_code *re)
-{
-    uint32_t all = 0;
-    pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &all);
-    return all & PCRE2_ANCHORED ? 0 : PCRE2_ANCHORED;
-}
-
 bool pm_cue_at(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n, size_t at,
                pcre2_match_data *md, size_t *end)
 {
     size_t start;
     if (!re || at > n ||
-        pm_regex_match(x->patterns, re, s, n, at, pm_anchored(re) | utf_check(s, n, at), md) <= 0)
+        pm_regex_match(x->patterns, re, s, n, at, PCRE2_ANCHORED | utf_check(s, n, at), md) <= 0)
         return false;
     return pm_regex_group(md, 0, &start, end);
 }
@@ -499,7 +492,7 @@ static bool next_year_phrase(const pm_extractor *x, const pcre2_code *re, pcre2_
                              const char *s, size_t n, size_t at, int *valid)
 {
     const unsigned char *u = (const unsigned char *)s;
-    uint32_t anchored = pm_anchored(re);
+    uint32_t anchored = PCRE2_ANCHORED;
     for (size_t y = pm_next_ascii_digit(s, n, at); y + 4 <= n;
          y = pm_next_ascii_digit(s, n, y + 1)) {
         bool year = ((u[y] == '1' && u[y + 1] == '9') || (u[y] == '2' && u[y + 1] == '0')) &&

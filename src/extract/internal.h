@@ -50,10 +50,6 @@ const pcre2_code *pm_cue(const pm_extractor *x, const char *name);
 /* First match of re in s[from, n); bounds of the whole match. */
 bool pm_cue_find(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n,
                  size_t from, pcre2_match_data *md, size_t *start, size_t *end);
-/* PCRE2_ANCHORED, or 0 when re is anchored by itself (`\G`): PCRE2's JIT
- * runs no match with PCRE2_ANCHORED (the interpreter does, several times
- * slower), so a pattern only ever matched anchored starts with `\G`. */
-uint32_t pm_anchored(const pcre2_code *re);
 /* Bytes of the character that ends at s[i] (lo < i, s[lo, i) valid UTF-8
  * from a character boundary) when PCRE2 takes it for \s under UCP, else 0. */
 size_t pm_space_before(const char *s, size_t lo, size_t i);

@@ -731,7 +731,7 @@ static bool anchored_match(const pm_extractor *x, const pcre2_code *re, const fo
                            size_t at, pcre2_match_data *md)
 {
     return pm_regex_match(x->patterns, re, f->key, f->len, at,
-                          pm_anchored(re) | f->match_options, md) > 0;
+                          PCRE2_ANCHORED | f->match_options, md) > 0;
 }
 
 /* What a look at the text before a number says of a regex matched at its
@@ -869,7 +869,7 @@ static void find_next_aspiration(const pm_extractor *x, const folded *f, aspirat
                                  pcre2_match_data *md)
 {
     const pcre2_code *re = x->quantity->aspiration;
-    uint32_t options = pm_anchored(re) | f->match_options;
+    uint32_t options = PCRE2_ANCHORED | f->match_options;
     a->next.set = false;
     for (size_t p = a->searched; p + 4 <= f->len; p++) {
         const unsigned char *k = (const unsigned char *)f->key + p;
@@ -1171,7 +1171,7 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
         ['X'] = true, ['G'] = true, ['>'] = true, ['<'] = true, ['='] = true, ['~'] = true,
         [0xE2] = true};
     const pcre2_code *re = x->quantity->value;
-    uint32_t options = pm_anchored(re) | PCRE2_NO_UTF_CHECK;
+    uint32_t options = PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK;
     const char *key = f->key;
     size_t n = f->len, lo = from; /* no match starts before lo */
     for (size_t d = pm_next_ascii_digit(key, n, from); d < n;
