@@ -32,7 +32,9 @@ void pm_arena_free(pm_arena *a)
     a->total = 0;
 }
 
-void *pm_arena_alloc(pm_arena *a, size_t size)
+/* Room for size bytes, not zeroed: for callers that write all of it at
+ * once (copies of strings, grown arrays). */
+static void *arena_alloc_raw(pm_arena *a, size_t size)
 {
     const size_t align = _Alignof(max_align_t);
     size_t need = (size + align - 1) / align * align;
@@ -57,13 +59,20 @@ void *pm_arena_alloc(pm_arena *a, size_t size)
     void *p = (char *)b->data + b->used;
     b->used += need;
     a->total += need;
-    memset(p, 0, size);
+    return p;
+}
+
+void *pm_arena_alloc(pm_arena *a, size_t size)
+{
+    void *p = arena_alloc_raw(a, size);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
 char *pm_arena_strndup(pm_arena *a, const char *s, size_t n)
 {
-    char *p = pm_arena_alloc(a, n + 1);
+    char *p = arena_alloc_raw(a, n + 1);
     if (p) {
         if (n)
             memcpy(p, s, n);
@@ -85,7 +94,7 @@ char *pm_arena_printf(pm_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *p = pm_arena_alloc(a, (size_t)n + 1);
+    char *p = arena_alloc_raw(a, (size_t)n + 1);
     if (!p)
         return NULL;
     va_start(ap, fmt);
@@ -101,11 +110,13 @@ bool pm_grow(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_siz
     size_t new_cap = *cap ? *cap * 2 : 8;
     if (new_cap > SIZE_MAX / elem_size)
         return false;
-    void *p = pm_arena_alloc(a, new_cap * elem_size);
+    char *p = arena_alloc_raw(a, new_cap * elem_size);
     if (!p)
         return false;
+    /* the copied elements need no zeroing, the room after them does */
     if (len)
         memcpy(p, *items, len * elem_size);
+    memset(p + len * elem_size, 0, (new_cap - len) * elem_size);
     *items = p;
     *cap = new_cap;
     return true;

@@ -17,9 +17,11 @@
 #include "extract/internal.h"
 #include "text/text.h"
 
-/* The words of a " w w " key: pointers into it, each ending at a ' '. */
+/* The words of a " w w " key: pointers into it, each ending at a ' ',
+ * and their word_hash, which settles most comparisons. */
 typedef struct word_list {
     const char **w;
+    uint64_t *hash;
     size_t n;
 } word_list;
 
@@ -34,12 +36,16 @@ typedef struct indicator_form {
 /* Forms by their first word: open addressing, the head of each chain. */
 typedef struct first_words {
     const char **word;
+    uint64_t *hash; /* of word */
     int32_t *head;
     size_t cap;
 } first_words;
 
 typedef struct ocr_fix {
     const char *from, *to; /* " w w " keys */
+    size_t from_len;
+    /* word_bit of from's first word; of all of to's words */
+    uint64_t first_bit, to_bits;
 } ocr_fix;
 
 /* A character as word_key writes it: lowered, and whether it is kept. */
@@ -244,37 +250,92 @@ static void word_key(const struct pm_indicator_lexicon *lex, const char *s, size
         pm_buf_putc(out, ' ');
 }
 
-/* Replaces every OCR confusion in key (whole words) with what was meant. */
-static void apply_fixes(const struct pm_indicator_lexicon *lex, pm_buf *key, pm_buf *tmp)
+static uint64_t word_hash(const char *w)
 {
+    uint64_t h = 1469598103934665603u;
+    for (; *w != ' '; w++)
+        h = (h ^ (unsigned char)*w) * 1099511628211u;
+    return h;
+}
+
+/* A word's bit in a 64-bit summary of a key's words: a word whose bit is
+ * not in the summary is not among them. */
+static uint64_t word_bit(uint64_t hash)
+{
+    return (uint64_t)1 << (hash >> 58);
+}
+
+/* Word starts of a " w w " key (NUL-terminated, each word ending at a
+ * ' ') and their word_hash, in one pass; returns how many. */
+static size_t key_words(const char *key, const char **out, uint64_t *hash)
+{
+    size_t n = 0;
+    uint64_t h = 0;
+    for (const char *p = key; *p; p++) {
+        if (*p != ' ') {
+            h = (h ^ (unsigned char)*p) * 1099511628211u;
+            continue;
+        }
+        if (n)
+            hash[n - 1] = h;
+        if (p[1]) {
+            out[n++] = p + 1;
+            h = 1469598103934665603u;
+        }
+    }
+    return n;
+}
+
+/* The word_bit summary of a key's words. */
+static uint64_t key_bits(const char *key)
+{
+    uint64_t bits = 0;
+    for (const char *p = key; *p; p++)
+        if (*p == ' ' && p[1])
+            bits |= word_bit(word_hash(p + 1));
+    return bits;
+}
+
+/* Replaces every OCR confusion in key (whole words) with what was meant;
+ * bits: key_bits of key. A fix's match starts at a word of the key equal
+ * to its first word, so a fix whose first word's bit is not in bits
+ * cannot match; a fix made adds only its to-words. Returns whether any
+ * fix changed the key. */
+static bool apply_fixes(const struct pm_indicator_lexicon *lex, pm_buf *key, uint64_t bits)
+{
+    pm_buf tmp = {0};
+    bool changed = false;
     for (size_t f = 0; f < lex->n_fixes; f++) {
         const ocr_fix *fix = &lex->fixes[f];
-        if (key->failed || !strstr(pm_buf_cstr(key), fix->from))
+        if (!(bits & fix->first_bit) || key->failed || !strstr(pm_buf_cstr(key), fix->from))
             continue;
-        size_t from_len = strlen(fix->from);
-        pm_buf_reset(tmp);
+        pm_buf_reset(&tmp);
         const char *p = pm_buf_cstr(key);
-        for (const char *hit; (hit = strstr(p, fix->from)) != NULL; p = hit + from_len - 1) {
-            pm_buf_append(tmp, p, (size_t)(hit - p));
-            pm_buf_puts(tmp, fix->to); /* both keys end in ' ', which the next match may start with */
-            tmp->len--;
+        for (const char *hit; (hit = strstr(p, fix->from)) != NULL; p = hit + fix->from_len - 1) {
+            pm_buf_append(&tmp, p, (size_t)(hit - p));
+            pm_buf_puts(&tmp, fix->to); /* both keys end in ' ', which the next match may start with */
+            tmp.len--;
         }
-        pm_buf_puts(tmp, p);
+        pm_buf_puts(&tmp, p);
         pm_buf_reset(key);
-        pm_buf_append(key, tmp->data, tmp->len);
-        if (tmp->failed)
+        pm_buf_append(key, tmp.data, tmp.len);
+        if (tmp.failed)
             key->failed = true;
+        bits |= fix->to_bits;
+        changed = true;
     }
+    pm_buf_free(&tmp);
+    return changed;
 }
 
 /* The folded key of s with fixes applied, and the same without diacritics. */
 static bool keys_of(const struct pm_indicator_lexicon *lex, const char *s, size_t n,
                     pm_buf *fold, pm_buf *ascii)
 {
-    pm_buf tmp = {0};
     word_key(lex, s, n, fold);
-    apply_fixes(lex, fold, &tmp);
-    pm_buf_free(&tmp);
+    if (fold->failed || !pm_buf_cstr(fold))
+        return false;
+    apply_fixes(lex, fold, key_bits(fold->data));
     if (fold->failed)
         return false;
     strip_key(lex, fold->data, fold->len, ascii);
@@ -305,6 +366,11 @@ static pm_status load_fixes(struct pm_indicator_lexicon *lex, const pm_patterns 
             st = pm_fail(err, PM_ERR_NOMEM, tab->path, row->line, "out of memory");
         else if (a.len < 3 || b.len < 3)
             st = pm_fail(err, PM_ERR_PATTERN, tab->path, row->line, "a fix needs words on both sides");
+        else {
+            fix->from_len = a.len;
+            fix->first_bit = word_bit(word_hash(fix->from + 1));
+            fix->to_bits = key_bits(fix->to);
+        }
     }
     pm_buf_free(&a);
     pm_buf_free(&b);
@@ -321,15 +387,6 @@ static bool valid_id(const char *id)
     return true;
 }
 
-/* Word starts of a " w w " key. */
-static size_t key_words(const char *key, const char **out)
-{
-    size_t n = 0;
-    for (const char *p = key; *p; p++)
-        if (*p == ' ' && p[1])
-            out[n++] = p + 1;
-    return n;
-}
 
 /* Room for the words of key: one more than its spaces. */
 static size_t word_room(const char *key)
@@ -340,12 +397,14 @@ static size_t word_room(const char *key)
     return spaces + 1;
 }
 
-/* The words of key in an array from the arena. */
+/* The words of key in arrays from the arena. */
 static bool split_key(pm_arena *a, const char *key, word_list *out)
 {
-    out->w = pm_arena_alloc(a, word_room(key) * sizeof *out->w);
-    out->n = out->w ? key_words(key, out->w) : 0;
-    return out->w != NULL;
+    size_t room = word_room(key);
+    out->w = pm_arena_alloc(a, room * sizeof *out->w);
+    out->hash = pm_arena_alloc(a, room * sizeof *out->hash);
+    out->n = out->w && out->hash ? key_words(key, out->w, out->hash) : 0;
+    return out->w && out->hash;
 }
 
 static bool same_word(const char *a, const char *b)
@@ -355,19 +414,18 @@ static bool same_word(const char *a, const char *b)
     return *a == ' ' && *b == ' ';
 }
 
-static uint64_t word_hash(const char *w)
+/* Is word i of a word j of b? */
+static bool same_word_at(const word_list *a, size_t i, const word_list *b, size_t j)
 {
-    uint64_t h = 1469598103934665603u;
-    for (; *w != ' '; w++)
-        h = (h ^ (unsigned char)*w) * 1099511628211u;
-    return h;
+    return a->hash[i] == b->hash[j] && same_word(a->w[i], b->w[j]);
 }
 
-/* The chain head for word: its slot, or the free slot where it belongs. */
-static size_t first_slot(const first_words *fw, const char *word)
+/* The chain head for word (of word_hash hash): its slot, or the free slot
+ * where it belongs. */
+static size_t first_slot(const first_words *fw, const char *word, uint64_t hash)
 {
-    size_t i = word_hash(word) & (fw->cap - 1);
-    while (fw->word[i] && !same_word(fw->word[i], word))
+    size_t i = hash & (fw->cap - 1);
+    while (fw->word[i] && (fw->hash[i] != hash || !same_word(fw->word[i], word)))
         i = (i + 1) & (fw->cap - 1);
     return i;
 }
@@ -380,8 +438,9 @@ static bool index_first_words(struct pm_indicator_lexicon *lex, first_words *fw,
     while (fw->cap < 2 * lex->n_forms)
         fw->cap *= 2;
     fw->word = pm_arena_alloc(&lex->arena, fw->cap * sizeof *fw->word);
+    fw->hash = pm_arena_alloc(&lex->arena, fw->cap * sizeof *fw->hash);
     fw->head = pm_arena_alloc(&lex->arena, fw->cap * sizeof *fw->head);
-    if (!fw->word || !fw->head)
+    if (!fw->word || !fw->hash || !fw->head)
         return false;
     memset(fw->word, 0, fw->cap * sizeof *fw->word);
     for (size_t f = lex->n_forms; f-- > 0;) {
@@ -391,19 +450,20 @@ static bool index_first_words(struct pm_indicator_lexicon *lex, first_words *fw,
         *next = -1;
         if (!wl->n)
             continue;
-        size_t i = first_slot(fw, wl->w[0]);
+        size_t i = first_slot(fw, wl->w[0], wl->hash[0]);
         if (fw->word[i])
             *next = fw->head[i];
         fw->word[i] = wl->w[0];
+        fw->hash[i] = wl->hash[0];
         fw->head[i] = (int32_t)f;
     }
     return true;
 }
 
 /* The first form with this first word, -1 if none. */
-static int32_t forms_starting(const first_words *fw, const char *word)
+static int32_t forms_starting(const first_words *fw, const char *word, uint64_t hash)
 {
-    size_t i = first_slot(fw, word);
+    size_t i = first_slot(fw, word, hash);
     return fw->word[i] ? fw->head[i] : -1;
 }
 
@@ -484,7 +544,7 @@ static bool words_at(const word_list *t, size_t at, const word_list *form)
     if (at + form->n > t->n)
         return false;
     for (size_t k = 1; k < form->n; k++)
-        if (!same_word(t->w[at + k], form->w[k]))
+        if (!same_word_at(t, at + k, form, k))
             return false;
     return true;
 }
@@ -495,7 +555,7 @@ static void contiguous_ends(const struct pm_indicator_lexicon *lex, const first_
                             bool ascii, const word_list *t, size_t *end)
 {
     for (size_t at = 0; at < t->n; at++) {
-        for (int32_t f = forms_starting(fw, t->w[at]); f >= 0;) {
+        for (int32_t f = forms_starting(fw, t->w[at], t->hash[at]); f >= 0;) {
             const indicator_form *form = &lex->forms[f];
             const word_list *words = ascii ? &form->ascii : &form->fold;
             if (!end[f] && words_at(t, at, words))
@@ -514,17 +574,16 @@ enum { MAX_INSERTED_WORDS = 2, MAX_KEY_WORDS = 64 };
  * is taken, which leaves the fewest inserted. */
 static size_t gapped_match_end(const word_list *text, const word_list *form)
 {
-    const char *const *t = text->w, *const *f = form->w;
     size_t nt = text->n < MAX_KEY_WORDS ? text->n : MAX_KEY_WORDS;
     size_t nf = form->n < MAX_KEY_WORDS ? form->n : MAX_KEY_WORDS;
     for (size_t start = 0; nf && start + nf <= nt; start++) {
-        if (!same_word(t[start], f[0]))
+        if (!same_word_at(text, start, form, 0))
             continue;
         size_t at = start, inserted = 0, k = 1;
         for (; k < nf; k++) {
             size_t next = at + 1;
             while (next < nt && inserted + (next - at - 1) <= MAX_INSERTED_WORDS &&
-                   !same_word(t[next], f[k]))
+                   !same_word_at(text, next, form, k))
                 next++;
             if (next >= nt || inserted + (next - at - 1) > MAX_INSERTED_WORDS)
                 break;
@@ -544,7 +603,7 @@ static void mark_first_words(const struct pm_indicator_lexicon *lex, const first
 {
     size_t nt = t->n < MAX_KEY_WORDS ? t->n : MAX_KEY_WORDS;
     for (size_t at = 0; at < nt; at++)
-        for (int32_t f = forms_starting(fw, t->w[at]); f >= 0 && !mark[f];) {
+        for (int32_t f = forms_starting(fw, t->w[at], t->hash[at]); f >= 0 && !mark[f];) {
             mark[f] = 1;
             f = ascii ? lex->forms[f].next_ascii : lex->forms[f].next_fold;
         }
@@ -578,6 +637,33 @@ static const char *best_form(const struct pm_indicator_lexicon *lex, const size_
     return best;
 }
 
+enum { STACK_WORDS = 128 };
+
+/* The words of a text's key and their word_hash, in the struct itself
+ * when the key is short (a key has fewer words than bytes). */
+typedef struct text_words {
+    word_list list;
+    void *heap;
+    const char *stack_w[STACK_WORDS];
+    uint64_t stack_h[STACK_WORDS];
+} text_words;
+
+static bool split_text(const pm_buf *key, text_words *t)
+{
+    t->heap = NULL;
+    t->list.w = t->stack_w;
+    t->list.hash = t->stack_h;
+    if (key->len > STACK_WORDS) {
+        t->heap = malloc(key->len * (sizeof *t->list.w + sizeof *t->list.hash));
+        if (!t->heap)
+            return false;
+        t->list.w = t->heap;
+        t->list.hash = (uint64_t *)(t->list.w + key->len);
+    }
+    t->list.n = key_words(key->data, t->list.w, t->list.hash);
+    return true;
+}
+
 /* A form as written wins; only when none occurs do qualifiers inserted
  * between its words count. */
 const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
@@ -586,38 +672,49 @@ const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
         return NULL;
     const struct pm_indicator_lexicon *lex = x->indicator;
     pm_buf fold = {0}, ascii = {0};
+    text_words tf, ta;
+    tf.heap = ta.heap = NULL;
+    size_t *fold_end = NULL;
     const char *best = NULL;
-    if (keys_of(lex, s, n, &fold, &ascii)) {
-        size_t fold_room = word_room(fold.data);
-        size_t *fold_end = calloc(2 * (lex->n_forms + 1), sizeof *fold_end);
-        const char **words = malloc((fold_room + word_room(ascii.data)) * sizeof *words);
-        if (fold_end && words) {
-            size_t *ascii_end = fold_end + lex->n_forms + 1;
-            word_list tf = {words, key_words(fold.data, words)};
-            word_list ta = {words + fold_room, key_words(ascii.data, words + fold_room)};
-            contiguous_ends(lex, &lex->first_fold, false, &tf, fold_end);
-            contiguous_ends(lex, &lex->first_ascii, true, &ta, ascii_end);
-            best = best_form(lex, fold_end, ascii_end);
-            if (!best) {
-                /* A gapped match starts at one of the first MAX_KEY_WORDS
-                 * words: only forms whose first word is among them (found
-                 * through the first-word tables, marked 1 in the zeroed
-                 * ends) can have one. */
-                mark_first_words(lex, &lex->first_fold, false, &tf, fold_end);
-                mark_first_words(lex, &lex->first_ascii, true, &ta, ascii_end);
-                for (size_t f = 0; f < lex->n_forms; f++) {
-                    bool ascii_may = ascii_end[f] != 0;
-                    fold_end[f] = fold_end[f] ? gapped_match_end(&tf, &lex->forms[f].fold) : 0;
-                    ascii_end[f] = !fold_end[f] && ascii_may
-                                       ? gapped_match_end(&ta, &lex->forms[f].ascii)
-                                       : 0;
-                }
-                best = best_form(lex, fold_end, ascii_end);
-            }
-        }
-        free(fold_end);
-        free(words);
+    word_key(lex, s, n, &fold);
+    if (fold.failed || !pm_buf_cstr(&fold) || !split_text(&fold, &tf))
+        goto done;
+    uint64_t bits = 0;
+    for (size_t i = 0; i < tf.list.n; i++)
+        bits |= word_bit(tf.list.hash[i]);
+    if (apply_fixes(lex, &fold, bits)) {
+        free(tf.heap);
+        if (fold.failed || !split_text(&fold, &tf))
+            goto done;
     }
+    strip_key(lex, fold.data, fold.len, &ascii);
+    if (ascii.failed || !pm_buf_cstr(&ascii) || !split_text(&ascii, &ta))
+        goto done;
+    fold_end = calloc(2 * (lex->n_forms + 1), sizeof *fold_end);
+    if (!fold_end)
+        goto done;
+    size_t *ascii_end = fold_end + lex->n_forms + 1;
+    contiguous_ends(lex, &lex->first_fold, false, &tf.list, fold_end);
+    contiguous_ends(lex, &lex->first_ascii, true, &ta.list, ascii_end);
+    best = best_form(lex, fold_end, ascii_end);
+    if (!best) {
+        /* A gapped match starts at one of the first MAX_KEY_WORDS words:
+         * only forms whose first word is among them (found through the
+         * first-word tables, marked 1 in the zeroed ends) can have one. */
+        mark_first_words(lex, &lex->first_fold, false, &tf.list, fold_end);
+        mark_first_words(lex, &lex->first_ascii, true, &ta.list, ascii_end);
+        for (size_t f = 0; f < lex->n_forms; f++) {
+            bool ascii_may = ascii_end[f] != 0;
+            fold_end[f] = fold_end[f] ? gapped_match_end(&tf.list, &lex->forms[f].fold) : 0;
+            ascii_end[f] =
+                !fold_end[f] && ascii_may ? gapped_match_end(&ta.list, &lex->forms[f].ascii) : 0;
+        }
+        best = best_form(lex, fold_end, ascii_end);
+    }
+done:
+    free(fold_end);
+    free(tf.heap);
+    free(ta.heap);
     pm_buf_free(&fold);
     pm_buf_free(&ascii);
     return best;

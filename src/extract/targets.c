@@ -151,7 +151,7 @@ static const char *indicator_id(target_ctx *c, const char *s, size_t n)
     for (i = m->cap ? h & (m->cap - 1) : 0; m->cap && m->slots[i].text;
          i = (i + 1) & (m->cap - 1)) {
         const id_memo_slot *sl = &m->slots[i];
-        if (sl->hash == h && sl->len == n && memcmp(sl->text, s, n) == 0)
+        if (sl->hash == h && sl->len == n && (n == 0 || memcmp(sl->text, s, n) == 0))
             return sl->id;
     }
     const char *id = pm_indicator_id(c->x, s, n);

@@ -9,7 +9,9 @@
  * that end, so all of a separator maps to the end of the range before it.
  *
  * While building, the slot pieces[n_pieces] (always allocated) remembers
- * where the last range ended: .at in the span, .norm in the text. */
+ * where the last range ended: .at in the span, .norm in the text. Between
+ * spans, line keeps the line of the last one: builders walk the text
+ * forwards, so the next span's line is found from there. */
 #include <string.h>
 
 #include "text/internal.h"
@@ -49,6 +51,23 @@ static void push_piece(pm_span_builder *b, size_t at, size_t norm)
     b->pieces[b->n_pieces++] = (pm_piece){at, norm};
 }
 
+enum { LINE_STEPS = 8 };
+
+/* pm_text_line(b->text, off), walking on from the line of the builder's
+ * last span when off is at or after its start (line_norm ascends: the
+ * last line starting at or before off is the same either way). */
+static size_t line_from_last(const pm_span_builder *b, size_t off)
+{
+    const pm_text *t = b->text;
+    size_t i = b->line; /* its 0-based index plus one */
+    if (!i || i > t->n_lines || t->line_norm[i - 1] > off)
+        return pm_text_line(t, off);
+    for (size_t steps = 0; i < t->n_lines && t->line_norm[i] <= off; i++)
+        if (++steps > LINE_STEPS)
+            return pm_text_line(t, off);
+    return i;
+}
+
 static pm_piece *range_end(pm_span_builder *b)
 {
     return &b->pieces[b->n_pieces];
@@ -66,7 +85,7 @@ void pm_span_add(pm_span_builder *b, size_t norm_start, size_t norm_end)
         for (size_t k = 0; k < at; k++)
             push_piece(b, k, norm_start);
         push_piece(b, at, norm_start);
-        b->line = pm_text_line(b->text, norm_start);
+        b->line = line_from_last(b, norm_start);
     } else if (extrapolate(b, at) != norm_start) {
         push_piece(b, at, norm_start);
     }
@@ -91,6 +110,7 @@ void pm_span_sep(pm_span_builder *b, const char *sep)
 pm_status pm_span_end(pm_span_builder *b, pm_span *out)
 {
     memset(out, 0, sizeof *out);
+    bool had_range = b->n_pieces > 0;
     if (b->buf.len && !b->n_pieces) /* separators only: nothing to point at */
         push_piece(b, 0, 0);
     pm_status st = PM_OK;
@@ -105,13 +125,13 @@ pm_status pm_span_end(pm_span_builder *b, pm_span *out)
         } else {
             if (b->n_pieces)
                 memcpy(pieces, b->pieces, b->n_pieces * sizeof *pieces);
-            *out = (pm_span){s, b->buf.len, pieces, b->n_pieces, b->buf.len ? b->line : 0};
+            *out = (pm_span){s, b->buf.len, pieces, b->n_pieces,
+                             b->buf.len && had_range ? b->line : 0};
         }
     }
     pm_buf_reset(&b->buf);
     b->buf.failed = false;
     b->n_pieces = 0;
-    b->line = 0;
     return st;
 }
 

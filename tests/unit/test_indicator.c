@@ -226,6 +226,41 @@ static void rejects_a_malformed_catalogue(void **state)
     assert_int_equal(init_with("plan\tquy hoạch\n", "phù kín\n", &err), PM_ERR_PATTERN);
 }
 
+/* A fix applies when its first word is in the text or was put there by an
+ * earlier fix; keys longer than the words kept on the stack, and keys a
+ * fix lengthens past them, resolve alike. */
+static void applies_chained_fixes_to_short_and_long_texts(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pm-indicator-XXXXXX";
+    scratch_dir_make(dir);
+    scratch_dir_write(dir, "indicators.tsv", "plan\ttoàn bộ quy hoạch\n");
+    scratch_dir_write(dir, "ocr-fixes.tsv",
+                      "xa lộ\tphù kín\nphù kín\ttoàn bộ\nq\tquy hoạch quy hoạch quy hoạch\n");
+    pm_patterns *p;
+    pm_error err = {0};
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    pm_extractor x = {.patterns = p};
+    assert_int_equal(pm_indicator_init(&x, &err), PM_OK);
+    static const char *const plans[] = {"xa lộ quy hoach", "XA LỘ QUY HOẠCH", "phù kín q",
+                                        "toan bo q"};
+    for (size_t i = 0; i < sizeof plans / sizeof *plans; i++)
+        assert_string_equal(pm_indicator_id(&x, plans[i], strlen(plans[i])), "plan");
+    assert_null(pm_indicator_id(&x, "xa quy hoạch", strlen("xa quy hoạch")));
+    char text[2048] = "";
+    for (size_t i = 0; i < 40; i++) /* 120 words, 240 bytes before the form */
+        strcat(text, "ab, ");
+    strcat(text, "xa lộ q");
+    for (size_t i = 0; i < 200; i++) /* the fix lengthens q 40-fold */
+        strcat(text, " q");
+    assert_string_equal(pm_indicator_id(&x, text, strlen(text)), "plan");
+    text[strlen(text) - 200 * 2 - 6] = '\0'; /* cut before lộ: no form */
+    assert_null(pm_indicator_id(&x, text, strlen(text)));
+    pm_indicator_free(&x);
+    pm_patterns_free(p);
+    scratch_dir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +268,7 @@ int main(void)
         cmocka_unit_test(resolves_variants_and_rejects_unknowns),
         cmocka_unit_test(keys_any_case_and_encoding_alike),
         cmocka_unit_test(rejects_a_malformed_catalogue),
+        cmocka_unit_test(applies_chained_fixes_to_short_and_long_texts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
