@@ -78,7 +78,7 @@ cli: all
 
 # Every suite runs even when one fails; the last line is the total.
 test: all $(TEST_BIN) $(REPLAY_BIN)
-	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-all $(TEST_BIN) tests/run-golden tests/run-cli tests/compare/run-browser tests/run-variants tests/run-robust
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-all $(TEST_BIN) tests/run-golden tests/run-cli tests/run-prefilters tests/compare/run-browser tests/run-variants tests/run-robust
 
 robust: all $(REPLAY_BIN)
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) tests/run-robust

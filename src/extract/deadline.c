@@ -28,10 +28,27 @@ static const char *const rule_names[N_RULES] = {
     "deadlines.range",        "deadlines.year",  "deadlines.annual", "deadlines.ongoing",
 };
 
+/* The regexes the prefilters of pm_parse_deadline were proven for: a
+ * reference needs a digit (\d: ASCII or, under UCP, a non-ASCII one), and
+ * each rule before `annual` a year `(?:19|20)\d\d`. */
+const pm_proof pm_proof_reference = {"deadlines.reference", "7b681a09c6b5acc3",
+                                     "deadline.c pm_parse_deadline (digit)"};
+_Static_assert(RULE_ANNUAL == 6, "internal.h declares one pm_proof_dated per rule before annual");
+const pm_proof pm_proof_dated[RULE_ANNUAL] = {
+    {"deadlines.ongoing_from", "18577ee172664eaa", "deadline.c pm_parse_deadline (year)"},
+    {"deadlines.date", "5917dc852a394b40", "deadline.c pm_parse_deadline (year)"},
+    {"deadlines.month", "973cf50d56773593", "deadline.c pm_parse_deadline (year)"},
+    {"deadlines.quarter", "fc9ea23657ee0a96", "deadline.c pm_parse_deadline (year)"},
+    {"deadlines.range", "f06ff4bac155dadc", "deadline.c pm_parse_deadline (year)"},
+    {"deadlines.year", "99aa56bc50884fc2", "deadline.c pm_parse_deadline (year)"},
+};
+
 struct pm_deadline_lexicon {
     const pcre2_code *reference;
     const pcre2_code *rules[N_RULES];
     uint32_t max_groups; /* over all the regexes, for one match data */
+    /* The prefilters that hold for the loaded regexes (pm_proof). */
+    bool reference_proven, dated_proven[RULE_ANNUAL];
 };
 
 static uint32_t capture_count(const pcre2_code *re)
@@ -51,6 +68,9 @@ pm_status pm_deadline_init(pm_extractor *x, pm_error *err)
     if (!lx->reference)
         return PM_ERR_PATTERN;
     lx->max_groups = capture_count(lx->reference);
+    lx->reference_proven = pm_proven(x->patterns, &pm_proof_reference);
+    for (int r = 0; r < RULE_ANNUAL; r++)
+        lx->dated_proven[r] = pm_proven(x->patterns, &pm_proof_dated[r]);
     for (int r = 0; r < N_RULES; r++) {
         lx->rules[r] = pm_patterns_regex(x->patterns, rule_names[r], err);
         if (!lx->rules[r])
@@ -244,10 +264,10 @@ bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t
     pm_strip_marks(s + b, e - b, &key);
     pcre2_match_data *md = pcre2_match_data_create(x->deadline->max_groups + 1, NULL);
     if (md && !key.failed && pm_buf_cstr(&key) && !key.failed) {
-        /* Exact prefilters: a reference needs a digit (\d: ASCII or, under
-         * UCP, a non-ASCII one), and every rule before `annual` a year
-         * `(?:19|20)\d\d`. Most phrases have neither and only the
-         * recurrence rules run. */
+        const struct pm_deadline_lexicon *lx = x->deadline;
+        /* Exact prefilters for the regexes proven (pm_proof_reference,
+         * pm_proof_dated): most phrases have no digit and no year, and only
+         * the recurrence rules run. */
         bool digit = false, year = false;
         for (size_t i = 0; i < key.len; i++) {
             unsigned char c = (unsigned char)key.data[i];
@@ -255,9 +275,11 @@ bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t
             year |= i + 1 < key.len && ((c == '1' && key.data[i + 1] == '9') ||
                                         (c == '2' && key.data[i + 1] == '0'));
         }
-        if (digit)
+        if (digit || !lx->reference_proven)
             blank_references(x, key.data, key.len, md);
-        for (int r = year ? 0 : RULE_ANNUAL; r < N_RULES; r++) {
+        for (int r = 0; r < N_RULES; r++) {
+            if (!year && r < RULE_ANNUAL && lx->dated_proven[r])
+                continue;
             if (pm_regex_match(x->patterns, x->deadline->rules[r], key.data, key.len, 0, 0, md) >
                     0 &&
                 apply_rule(x, (enum rule)r, key.data, key.len, md, out))

@@ -44,6 +44,11 @@ pm_status pm_extractor_new(const pm_patterns *p, pm_extractor **out, pm_error *e
         pm_extractor_free(x);
         return st;
     }
+    x->year_start_proven = pm_proven(p, &pm_proof_year_start);
+    x->year_digits_proven = pm_proven(p, &pm_proof_year_digits);
+    x->subject_tail_proven = pm_proven(p, &pm_proof_subject_tail);
+    x->list_head_proven = pm_proven(p, &pm_proof_list_head);
+    x->scope_proven = pm_proven(p, &pm_proof_scope);
     *out = x;
     return PM_OK;
 }
@@ -146,6 +151,21 @@ pm_source pm_source_of_span(pm_arena *a, const pm_text *t, const pm_span *sp, si
     };
     return src;
 }
+
+/* ---- fast paths proven for one pattern --------------------------------------- */
+
+bool pm_proven(const pm_patterns *p, const pm_proof *pf)
+{
+    return pm_patterns_regex_is(p, pf->regex, pf->fingerprint);
+}
+
+const pm_proof *const pm_proofs[] = {
+    &pm_proof_value_start, &pm_proof_excluded_before, &pm_proof_attained, &pm_proof_aspiration,
+    &pm_proof_reference,   &pm_proof_dated[0],        &pm_proof_dated[1], &pm_proof_dated[2],
+    &pm_proof_dated[3],    &pm_proof_dated[4],        &pm_proof_dated[5], &pm_proof_year_start,
+    &pm_proof_year_digits, &pm_proof_subject_tail,    &pm_proof_list_head, &pm_proof_scope,
+    NULL,
+};
 
 /* ---- regexes --------------------------------------------------------------- */
 
@@ -481,6 +501,11 @@ static bool may_open_year_phrase(const char *s, size_t p, size_t y)
                      (k == 3 && memcmp(w, "sau", 3) == 0));
 }
 
+/* Where a match can start (may_open_year_phrase, next_year_phrase): proven
+ * for this source of target-cues.year only. */
+const pm_proof pm_proof_year_start = {"target-cues.year", "bb0d2852fff1a3ee",
+                                      "extract.c next_year_phrase, may_open_year_phrase"};
+
 /* The first year phrase of s that starts at or after `at` (a character
  * boundary), anchored only where one can start: before each (19|20)\d\d
  * that follows a space, at the places of the at most four words before it
@@ -535,8 +560,15 @@ size_t pm_find_year_phrases(const pm_extractor *x, pcre2_match_data *md, const c
     const pcre2_code *re = pm_cue(x, "target-cues.year");
     size_t found = 0, at = 0, ms, me;
     int valid = -1; /* s is UTF-8: checked once, when a phrase may start */
-    while (found < max && re && next_year_phrase(x, re, md, s, n, at, &valid) &&
+    /* The general search: PCRE2 checks that s is UTF-8 at the first one;
+     * the later ones need not check the rest of s again. */
+    uint32_t check = 0;
+    while (found < max && re && at <= n &&
+           (x->year_start_proven
+                ? next_year_phrase(x, re, md, s, n, at, &valid)
+                : pm_regex_match(x->patterns, re, s, n, at, check, md) > 0) &&
            pm_regex_group(md, 0, &ms, &me)) {
+        check = PCRE2_NO_UTF_CHECK;
         size_t vs, ve;
         pm_year_phrase *yp = &out[found++];
         yp->start = ms;

@@ -12,7 +12,41 @@ struct pm_extractor {
     struct pm_deadline_lexicon *deadline;   /* deadline.c */
     struct pm_agency_lexicon *agency;       /* agency.c: agencies, abbreviations, OCR variants */
     struct pm_indicator_lexicon *indicator; /* indicator.c: catalogue surface forms */
+    /* The fast paths of extract.c, targets.c and tasks.c that hold for the
+     * loaded patterns (pm_proof; the parts keep theirs in their lexicons). */
+    bool year_start_proven, year_digits_proven, subject_tail_proven, list_head_proven,
+        scope_proven;
 };
+
+/* ---- fast paths proven for one pattern ------------------------------------
+ * Patterns are data a researcher may edit without recompiling. A fast path
+ * that skips places where, for a regex as shipped, no match can start knows
+ * that regex's content, so a pm_proof next to it names the regex and the
+ * fingerprint (pm_patterns_fingerprint) of the source it was proven for.
+ * It runs only while that source is loaded (checked once, when the
+ * extractor is made); an edited regex gets the general search, slower but
+ * right for any pattern, until someone proves the fast path again for the
+ * new source and updates the fingerprint. test_extract fails, naming the
+ * fast path, while one is off with the shipped patterns; tests/
+ * run-prefilters checks that the fast paths find what the general search
+ * finds on real text. */
+typedef struct pm_proof {
+    const char *regex;       /* "file.key" */
+    const char *fingerprint; /* of the source the fast path was proven for */
+    const char *where;       /* "file.c function": the code to prove again */
+} pm_proof;
+
+/* Is the loaded regex the one pf was proven for? */
+bool pm_proven(const pm_patterns *p, const pm_proof *pf);
+
+extern const pm_proof pm_proof_value_start, pm_proof_excluded_before, pm_proof_attained,
+    pm_proof_aspiration;                                  /* quantity.c */
+extern const pm_proof pm_proof_reference, pm_proof_dated[6]; /* deadline.c */
+extern const pm_proof pm_proof_year_start;                /* extract.c */
+extern const pm_proof pm_proof_year_digits;               /* tasks.c */
+extern const pm_proof pm_proof_subject_tail, pm_proof_list_head, pm_proof_scope; /* targets.c */
+/* All of them, NULL-ended (for the tests). */
+extern const pm_proof *const pm_proofs[];
 
 pm_status pm_quantity_init(pm_extractor *x, pm_error *err);
 void pm_quantity_free(pm_extractor *x);

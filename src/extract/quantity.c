@@ -47,6 +47,8 @@ struct pm_quantity_lexicon {
     const pcre2_code *rate_tail;       /* `bệnh/vạn dân` after a counted noun */
     const pcre2_code *attained;        /* `đạt (khoảng)` before the number */
     const pcre2_code *time_noun;       /* `tuổi`, `năm` after an attained value */
+    /* the fast paths that hold for the loaded regexes (pm_proof) */
+    bool value_proven, excluded_proven, attained_proven, aspiration_proven;
     uint8_t digit_class[256];    /* of a byte, for key_may_have_digit */
     uint64_t openers[N_OPENERS]; /* value_openers, packed as may_open_value reads words */
     /* group numbers, looked up once: the `value` comparator groups in the
@@ -465,7 +467,8 @@ static void fill_folds(struct pm_quantity_lexicon *lx)
 }
 
 /* The first words of `value` (comparators and `từ`), folded: the words
- * may_open_value accepts, at most MAX_OPENER letters each. */
+ * may_open_value accepts, at most MAX_OPENER letters each; those of the
+ * source pm_proof_value_start names (see next_value). */
 static const char *const value_openers[N_OPENERS] = {
     "toi", "it", "khong", "cao", "lon", "nhieu", "hon", "tren",
     "duoi", "thap", "nho", "khoang", "xap", "gan", "dat", "tu"};
@@ -534,6 +537,10 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
         (s = need_regex(p, "quantities.attained", &lx->attained, err)) != PM_OK ||
         (s = need_regex(p, "quantities.time_noun", &lx->time_noun, err)) != PM_OK)
         return s;
+    lx->value_proven = pm_proven(p, &pm_proof_value_start);
+    lx->excluded_proven = pm_proven(p, &pm_proof_excluded_before);
+    lx->attained_proven = pm_proven(p, &pm_proof_attained);
+    lx->aspiration_proven = pm_proven(p, &pm_proof_aspiration);
     const pm_tsv *t = pm_patterns_table(p, "quantities", err);
     if (!t)
         return PM_ERR_PATTERN;
@@ -779,7 +786,10 @@ static size_t spaces_back(const char *key, size_t from, size_t i)
 /* quantities.excluded_before (`\b` entry `\s*[.:]?\s*\z`, or `[#№]\s*\z`)
  * before key[at], searched from `from`. Read backwards: spaces, then `#`,
  * or an optional `.` or `:` and spaces, then the last word of an entry
- * (none of them ends in k or s). Keep the lists in step with the pattern. */
+ * (none of them ends in k or s). The lists are those of this source: */
+const pm_proof pm_proof_excluded_before = {"quantities.excluded_before", "b6ac2c7a60adf1f1",
+                                           "quantity.c excluded_verdict"};
+
 static verdict excluded_verdict(const char *key, size_t from, size_t at)
 {
     static const char *const whole[] = {"nam",  "ngay", "thang", "quy",  "so",     "loai",
@@ -802,7 +812,11 @@ static verdict excluded_verdict(const char *key, size_t from, size_t at)
 
 /* quantities.attained (`\bdat` and comparator words, `\s*\z`) before
  * key[at], searched from `from`: `đạt` right before matches; a comparator
- * word asks whether `đạt` comes before it. */
+ * word asks whether `đạt` comes before it. The lists are those of this
+ * source: */
+const pm_proof pm_proof_attained = {"quantities.attained", "cd3045f181e3ed6f",
+                                    "quantity.c attained_verdict"};
+
 static verdict attained_verdict(const char *key, size_t from, size_t at)
 {
     static const char *const whole[] = {"dat", NULL};
@@ -815,7 +829,7 @@ static verdict attained_verdict(const char *key, size_t from, size_t at)
 }
 
 /* Does re, anchored at the end of its text (`\z`), match the few words right
- * before key[at]? */
+ * before key[at]? `look` (NULL: none proven for re) answers first. */
 static bool words_before(const pm_extractor *x, const pcre2_code *re, const char *key,
                          size_t at, pcre2_match_data *md,
                          verdict (*look)(const char *key, size_t from, size_t at))
@@ -824,7 +838,7 @@ static bool words_before(const pm_extractor *x, const pcre2_code *re, const char
     size_t from = at > 40 ? at - 40 : 0;
     while (from < at && ((unsigned char)key[from] & 0xC0) == 0x80)
         from++;
-    verdict v = look(key, from, at);
+    verdict v = look ? look(key, from, at) : ASK;
     return v == MATCH || (v == ASK && pm_regex_match(x->patterns, re, key, at, from, 0, md) > 0);
 }
 
@@ -862,26 +876,36 @@ typedef struct aspiration_scan {
     size_t scanned_to; /* boundaries are known up to here */
 } aspiration_scan;
 
-/* The next `phấn đấu` (quantities.aspiration, `\G\bphan\s*dau\b`): tried
+/* The next `phấn đấu` (quantities.aspiration, `\bphan\s*dau\b`), the
+ * leftmost match at or after a->searched. For this source, a match starts
  * only where `phan` stands, in any case (no letter of it has a non-ASCII
- * caseless twin), in text order: the leftmost match. */
+ * caseless twin), so it is tried anchored only there, in text order. */
+const pm_proof pm_proof_aspiration = {"quantities.aspiration", "18d1899a35cd3c1f",
+                                      "quantity.c find_next_aspiration"};
+
 static void find_next_aspiration(const pm_extractor *x, const folded *f, aspiration_scan *a,
                                  pcre2_match_data *md)
 {
     const pcre2_code *re = x->quantity->aspiration;
-    uint32_t options = PCRE2_ANCHORED | f->match_options;
+    bool hit = false;
     a->next.set = false;
-    for (size_t p = a->searched; p + 4 <= f->len; p++) {
-        const unsigned char *k = (const unsigned char *)f->key + p;
-        if ((k[0] | 0x20) != 'p' || (k[1] | 0x20) != 'h' || (k[2] | 0x20) != 'a' ||
-            (k[3] | 0x20) != 'n' ||
-            pm_regex_match(x->patterns, re, f->key, f->len, p, options, md) <= 0)
-            continue;
-        pm_regex_group(md, 0, &a->next.start, &a->next.end);
-        a->next.set = true;
-        a->searched = a->next.end > a->next.start ? a->next.end : a->next.start + 1;
-        return;
+    if (!x->quantity->aspiration_proven) {
+        hit = a->searched <= f->len && pm_regex_match(x->patterns, re, f->key, f->len,
+                                                      a->searched, f->match_options, md) > 0;
+    } else {
+        uint32_t options = PCRE2_ANCHORED | f->match_options;
+        for (size_t p = a->searched; !hit && p + 4 <= f->len; p++) {
+            const unsigned char *k = (const unsigned char *)f->key + p;
+            hit = (k[0] | 0x20) == 'p' && (k[1] | 0x20) == 'h' && (k[2] | 0x20) == 'a' &&
+                  (k[3] | 0x20) == 'n' &&
+                  pm_regex_match(x->patterns, re, f->key, f->len, p, options, md) > 0;
+        }
     }
+    if (!hit)
+        return;
+    pm_regex_group(md, 0, &a->next.start, &a->next.end);
+    a->next.set = true;
+    a->searched = a->next.end > a->next.start ? a->next.end : a->next.start + 1;
 }
 
 static void advance_aspiration(const pm_extractor *x, const folded *f, aspiration_scan *a,
@@ -992,7 +1016,8 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
 
     if (t1.code_like || (n2.set && t2.code_like))
         return false;
-    if (words_before(x, lx->excluded_before, key, n1.start, md, excluded_verdict) ||
+    if (words_before(x, lx->excluded_before, key, n1.start, md,
+                     lx->excluded_proven ? excluded_verdict : NULL) ||
         anchored_match(x, lx->excluded_after, f, last_digit, md) ||
         is_label(key, n, n1.start, n1.end))
         return false;
@@ -1000,7 +1025,8 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
     const char *unit = NULL;
     size_t unit_start = 0, rate_end;
     double factor = 1; /* of a magnitude word before counted things */
-    bool attained = words_before(x, lx->attained, key, n1.start, md, attained_verdict);
+    bool attained = words_before(x, lx->attained, key, n1.start, md,
+                                 lx->attained_proven ? attained_verdict : NULL);
     if (pct1.set || pct2.set) {
         unit = "%";
     } else {
@@ -1151,7 +1177,8 @@ static inline bool may_open_value(const struct pm_quantity_lexicon *lx, const ch
 }
 
 /* The first `value` match at or after `from` (the key is valid UTF-8).
- * The pattern starts with `\G` and is tried only where a match can start:
+ * For this source the pattern is tried anchored only where a match can
+ * start:
  * before a number, a match holds no ASCII digit, `;` or `.` (comparators,
  * filler words, `từ`, and `[^0-9;.]` in `tối thiểu mỗi … có`), so its
  * number is the first after its start, which lies after the last of those
@@ -1160,6 +1187,9 @@ static inline bool may_open_value(const struct pm_quantity_lexicon *lx, const ch
  * and `.,/:+_` before it. Numbers are tried in order and, for each, every
  * possible start from the left: the leftmost match, as an unanchored
  * search from `from` finds. */
+const pm_proof pm_proof_value_start = {"quantities.value", "343cad7328cb45ed",
+                                       "quantity.c next_value, may_open_value, value_openers"};
+
 static bool next_value(const pm_extractor *x, const folded *f, size_t from,
                        pcre2_match_data *md)
 {
@@ -1171,6 +1201,8 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
         ['X'] = true, ['G'] = true, ['>'] = true, ['<'] = true, ['='] = true, ['~'] = true,
         [0xE2] = true};
     const pcre2_code *re = x->quantity->value;
+    if (!x->quantity->value_proven) /* the general search */
+        return pm_regex_match(x->patterns, re, f->key, f->len, from, PCRE2_NO_UTF_CHECK, md) > 0;
     uint32_t options = PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK;
     const char *key = f->key;
     size_t n = f->len, lo = from; /* no match starts before lo */

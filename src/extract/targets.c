@@ -246,6 +246,11 @@ static bool is_ascii_letter(unsigned char c)
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
 
+/* filler_tail_bound is exact for this source of target-cues.subject_tail
+ * only (an edit turns it off: see pm_proof). */
+const pm_proof pm_proof_subject_tail = {"target-cues.subject_tail", "ebd0b4b8a03b5c4a",
+                                        "targets.c filler_tail_bound"};
+
 /* Where target-cues.subject_tail (filler tokens up to the end) can start
  * in s[0, n) at the earliest: after the last ASCII byte that is in no
  * token (neither a letter nor one of the marks and spaces), and after the
@@ -284,8 +289,9 @@ static void trim_filler(const target_ctx *c, pm_buf *b)
         b->len -= me;
         s = pm_buf_cstr(b);
     }
-    if (pm_cue_find(c->x, pm_cue(c->x, "target-cues.subject_tail"), s, b->len,
-                    filler_tail_bound(s, b->len), c->md, &ms, &me) &&
+    size_t from = c->x->subject_tail_proven ? filler_tail_bound(s, b->len) : 0;
+    if (pm_cue_find(c->x, pm_cue(c->x, "target-cues.subject_tail"), s, b->len, from, c->md,
+                    &ms, &me) &&
         me == b->len)
         b->len = ms;
     pm_buf_cstr(b);
@@ -328,7 +334,11 @@ typedef struct list_item {
 
 /* Can target-cues.list_head start at s[at]? Its words (`quy`, `chương`,
  * `đề`, `kế`) start with q, c, đ or k, in either case, or with U+212A (the
- * Kelvin sign, which (?i) takes for k, led by 0xE2). */
+ * Kelvin sign, which (?i) takes for k, led by 0xE2). Proven for this
+ * source only: */
+const pm_proof pm_proof_list_head = {"target-cues.list_head", "81b27b16f3b65e06",
+                                     "targets.c may_open_list"};
+
 static bool may_open_list(const char *s, size_t n, size_t at)
 {
     unsigned char c = at < n ? (unsigned char)s[at] : 0;
@@ -339,7 +349,7 @@ static bool may_open_list(const char *s, size_t n, size_t at)
 static size_t head_len(const target_ctx *c, const char *s, size_t n, size_t at)
 {
     size_t me;
-    if (may_open_list(s, n, at) &&
+    if ((!c->x->list_head_proven || may_open_list(s, n, at)) &&
         pm_cue_at(c->x, pm_cue(c->x, "target-cues.list_head"), s, n, at, c->md, &me))
         return me - at;
     return 0;
@@ -423,7 +433,10 @@ static size_t split_list(target_ctx *c, const char *s, size_t n, size_t *prefix_
 /* ---- records --------------------------------------------------------------- */
 
 /* Does s hold `loại` in some case (l, o, ạ U+1EA1 or Ạ U+1EA0, i: none of
- * them has another caseless twin)? Every target-cues.scope does. */
+ * them has another caseless twin)? Every match of target-cues.scope does,
+ * for this source (proven for it only): */
+const pm_proof pm_proof_scope = {"target-cues.scope", "77d177db136ded68", "targets.c has_loai"};
+
 static bool has_loai(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -442,7 +455,7 @@ static bool has_loai(const char *s, size_t n)
 static const char *scope_of(target_ctx *c, const char *s, size_t n)
 {
     size_t ms, me;
-    if (!has_loai(s, n) ||
+    if ((c->x->scope_proven && !has_loai(s, n)) ||
         !pm_cue_find(c->x, pm_cue(c->x, "target-cues.scope"), s, n, 0, c->md, &ms, &me))
         return NULL;
     return pm_arena_strndup(c->a, s + ms, me - ms);

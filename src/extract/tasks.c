@@ -143,8 +143,12 @@ static pm_deadline parse_phrase(task_ctx *c, const char *s, size_t n)
     return d;
 }
 
-/* Does s name a year `(?:19|20)\d\d`? Every year phrase (target-cues.year)
- * has one: without it pm_find_year_phrases finds none. */
+/* Does s name a year `(?:19|20)\d\d`? Every year phrase of this source of
+ * target-cues.year has one (proven for it only): without it
+ * pm_find_year_phrases finds none. */
+const pm_proof pm_proof_year_digits = {"target-cues.year", "bb0d2852fff1a3ee",
+                                       "tasks.c has_year"};
+
 static bool has_year(const char *s, size_t n)
 {
     for (const char *p = s, *end = s + n; n > 1 && (p = memchr(p, '1', (size_t)(end - 1 - p)));
@@ -162,7 +166,9 @@ static bool has_year(const char *s, size_t n)
 static size_t year_phrases(task_ctx *c, const char *s, size_t n, pm_year_phrase *out,
                            size_t max)
 {
-    return has_year(s, n) ? pm_find_year_phrases(c->x, c->md, s, n, out, max) : 0;
+    if (c->x->year_digits_proven && !has_year(s, n))
+        return 0;
+    return pm_find_year_phrases(c->x, c->md, s, n, out, max);
 }
 
 /* The first time phrase of s that is not a document's vision year. */

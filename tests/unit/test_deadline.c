@@ -129,6 +129,38 @@ static void text_without_a_year(void **state)
     }
 }
 
+/* A researcher lets deadlines.year read 21xx: the year prefilter proven for
+ * the shipped rule (no `19` or `20`, no year) is off for it, and the rule
+ * reads the new year. */
+static void edited_year_rule_is_honoured(void **state)
+{
+    fixture *fx = *state;
+    static const char text[] = "Năm 2105";
+    pm_deadline d;
+    assert_true(pm_parse_deadline(&fx->x, &fx->arena, text, strlen(text), &d));
+    assert_int_equal(d.kind, PM_DEADLINE_UNSPECIFIED);
+    char dir[] = "/tmp/pm-deadline-XXXXXX";
+    scratch_dir_make(dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "sed '/^year\t/s/(?:19|20)/(?:19|20|21)/' patterns/deadlines.pcre > %s/deadlines.pcre",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    pm_patterns *p;
+    pm_error err = {0};
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    assert_false(pm_proven(p, &pm_proof_dated[5]));
+    assert_true(pm_proven(p, &pm_proof_dated[4]));
+    pm_extractor x = {.patterns = p};
+    assert_int_equal(pm_deadline_init(&x, &err), PM_OK);
+    assert_true(pm_parse_deadline(&x, &fx->arena, text, strlen(text), &d));
+    assert_int_equal(d.kind, PM_DEADLINE_YEAR);
+    assert_int_equal(d.end, 2105);
+    pm_deadline_free(&x);
+    pm_patterns_free(p);
+    scratch_dir_remove(dir);
+}
+
 static void months_end_on_their_last_day(void **state)
 {
     fixture *fx = *state;
@@ -183,6 +215,7 @@ int main(void)
         cmocka_unit_test(empty_text_names_no_time),
         cmocka_unit_test(text_is_the_trimmed_input),
         cmocka_unit_test(text_without_a_year),
+        cmocka_unit_test(edited_year_rule_is_honoured),
         cmocka_unit_test(months_end_on_their_last_day),
         cmocka_unit_test(missing_pattern_is_reported),
     };

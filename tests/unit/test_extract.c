@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "extract/internal.h"
+#include "scratch.h"
 
 typedef struct fixture {
     pm_patterns *patterns;
@@ -1031,6 +1032,89 @@ static void test_year_phrase_starts(void **state)
     pcre2_match_data_free(md);
 }
 
+/* ---- fast paths proven for one pattern --------------------------------------------- */
+
+/* With the shipped patterns every fast path is on. One that is off names
+ * the regex that changed and its new fingerprint: prove the fast path for
+ * the new source, then put that fingerprint in its pm_proof. */
+static void test_fast_paths_hold_for_the_shipped_patterns(void **state)
+{
+    fixture *fx = *state;
+    size_t off = 0;
+    for (const pm_proof *const *pf = pm_proofs; *pf; pf++) {
+        if (pm_proven(fx->patterns, *pf))
+            continue;
+        const char *now = pm_patterns_fingerprint(fx->patterns, (*pf)->regex);
+        print_error("fast path %s is off: %s is now %s, proven for %s; prove it for the new "
+                    "source and update the fingerprint\n",
+                    (*pf)->where, (*pf)->regex, now ? now : "(missing)", (*pf)->fingerprint);
+        off++;
+    }
+    if (off)
+        fail_msg("%zu fast path(s) off with the shipped patterns", off);
+    const pm_extractor *x = fx->extractor;
+    assert_true(x->year_start_proven && x->year_digits_proven && x->subject_tail_proven &&
+                x->list_head_proven && x->scope_proven);
+}
+
+/* A copy of patterns/ in dir where the first `from` in FILE.pcre is `to`. */
+static void edited_patterns(char *dir, const char *file, const char *from, const char *to)
+{
+    scratch_dir_make(dir);
+    char cmd[256], path[256];
+    snprintf(cmd, sizeof cmd, "cp patterns/*.pcre patterns/*.tsv %s", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/%s.pcre", dir, file);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, (size_t)(at - text), f);
+    fputs(to, f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+}
+
+/* A researcher adds `mốc` (`mốc 2030`) to target-cues.year: the fast path
+ * proven for the shipped source (which never tries a phrase that starts
+ * with `m`) is off, and the general search finds the new phrase, as a
+ * search at every start does. */
+static void test_edited_year_pattern_is_honoured(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pm-year-XXXXXX";
+    edited_patterns(dir, "target-cues", "|năm)\\s+(?<first>", "|năm|mốc)\\s+(?<first>");
+    pm_patterns *p = NULL;
+    pm_extractor *x = NULL;
+    pm_error err;
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    assert_int_equal(pm_extractor_new(p, &x, &err), PM_OK);
+    assert_false(pm_proven(p, &pm_proof_year_start));
+    assert_false(x->year_start_proven);
+    assert_true(x->scope_proven); /* the others are unchanged */
+    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+    assert_non_null(md);
+    static const char s[] = "Phấn đấu đến mốc 2030, tầm nhìn mốc 2045";
+    pm_year_phrase yp[4];
+    assert_int_equal(pm_find_year_phrases(x, md, s, strlen(s), yp, 4), 2);
+    assert_int_equal(yp[0].year, 2030);
+    assert_int_equal(yp[0].start, strlen("Phấn đấu đến "));
+    assert_true(yp[1].vision && yp[1].year == 2045);
+    check_year_phrases(x, md, s, strlen(s));
+    static const char invalid[] = "mốc 2025; năm 2030 \xff";
+    check_year_phrases(x, md, invalid, sizeof invalid - 1);
+    pcre2_match_data_free(md);
+    pm_extractor_free(x);
+    pm_patterns_free(p);
+    scratch_dir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1061,6 +1145,8 @@ int main(void)
         cmocka_unit_test(test_table_total_row),
         cmocka_unit_test(test_sentence_task_schedule_phrase),
         cmocka_unit_test(test_year_phrase_starts),
+        cmocka_unit_test(test_fast_paths_hold_for_the_shipped_patterns),
+        cmocka_unit_test(test_edited_year_pattern_is_honoured),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

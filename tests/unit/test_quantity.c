@@ -372,6 +372,75 @@ static void fast_paths_find_what_the_full_search_finds(void **state)
     }
 }
 
+/* ---- patterns a researcher edits --------------------------------------------------- */
+
+/* A copy of patterns/ in dir where the first `from` in quantities.pcre is `to`. */
+static void edited_patterns(char *dir, const char *from, const char *to)
+{
+    scratch_dir_make(dir);
+    char cmd[256], path[256];
+    snprintf(cmd, sizeof cmd, "cp patterns/*.pcre patterns/*.tsv %s", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/quantities.pcre", dir);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, (size_t)(at - text), f);
+    fputs(to, f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+}
+
+/* Each edit adds a word that the fast path proven for the shipped regex
+ * never tries; the edit turns that path off and the general search finds
+ * what the word says. */
+static void edited_patterns_are_honoured(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const pm_proof *proof;
+        const char *from, *to, *in, *shipped, *edited;
+    } cases[] = {
+        {&pm_proof_value_start, "(?<gt>\\b(?:(?:cao", "(?<gt>\\bvuot\\s+muc\\b|\\b(?:(?:cao",
+         "vượt mức 20%", "eq 20 - % [14,17)", "gt 20 - % [0,17)"},
+        {&pm_proof_excluded_before, "|ql|dt|tl)", "|ql|dt|tl|tieu\\s+chi)",
+         "tiêu chí 15%", "eq 15 - % [11,14)", ""},
+        {&pm_proof_attained, "\\bdat(?:\\s+(?:khoang", "\\b(?:dat|len)(?:\\s+(?:khoang",
+         "tuổi thọ lên 75 tuổi", "", "eq 75 - tuổi att [18,27)"},
+        {&pm_proof_aspiration, "\\bphan\\s*dau\\b", "\\b(?:phan\\s*dau|cam\\s+ket)\\b",
+         "cam kết đạt 90%", "eq 90 - % att [10,20)", "eq 90 - % asp att [10,20)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char got[1024];
+        format_all(&fx->x, cases[i].in, got, sizeof got);
+        if (strcmp(got, cases[i].shipped) != 0)
+            fail_msg("shipped: %s\n    want: %s\n    got:  %s", cases[i].in, cases[i].shipped,
+                     got);
+        char dir[] = "/tmp/pm-quantity-XXXXXX";
+        edited_patterns(dir, cases[i].from, cases[i].to);
+        pm_patterns *p;
+        pm_error err = {0};
+        assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+        assert_false(pm_proven(p, cases[i].proof));
+        pm_extractor x = {.patterns = p};
+        assert_int_equal(pm_quantity_init(&x, &err), PM_OK);
+        format_all(&x, cases[i].in, got, sizeof got);
+        if (strcmp(got, cases[i].edited) != 0)
+            fail_msg("edited: %s\n    want: %s\n    got:  %s", cases[i].in, cases[i].edited,
+                     got);
+        pm_quantity_free(&x);
+        pm_patterns_free(p);
+        scratch_dir_remove(dir);
+    }
+}
+
 /* ---- lexicon errors --------------------------------------------------------------- */
 
 static void bad_unit_table_is_reported_with_its_line(void **state)
@@ -406,6 +475,7 @@ int main(void)
         cmocka_unit_test(offsets_point_into_the_original_text),
         cmocka_unit_test(long_text_is_scanned_in_order),
         cmocka_unit_test(fast_paths_find_what_the_full_search_finds),
+        cmocka_unit_test(edited_patterns_are_honoured),
         cmocka_unit_test(bad_unit_table_is_reported_with_its_line),
     };
     return cmocka_run_group_tests_name("quantity", tests, setup, teardown);
