@@ -578,12 +578,15 @@ static pm_status fill_word(tokenizer *tz, tok *t, const char *w, size_t len)
     return PM_OK;
 }
 
-/* Cuts s into words and punctuation; spaces separate, '\n' marks a line. */
-static pm_status tokenize(tokenizer *tz, pm_arena *a, const char *s, size_t n, toks *out)
+/* Cuts s into words and punctuation, at most `max` tokens (each token
+ * depends only on the bytes of s, so they are the first ones of the whole
+ * cut); spaces separate, '\n' marks a line. */
+static pm_status tokenize(tokenizer *tz, pm_arena *a, const char *s, size_t n, size_t max,
+                          toks *out)
 {
     bool line_start = true;
     int32_t prev = -1;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; i < n && out->n < max;) {
         int32_t cp;
         size_t k = cp_at(s, n, i, &cp);
         if (cp >= 0 && space_cp(tz->lex, cp)) {
@@ -872,7 +875,7 @@ static pm_status load_fail(loader *ld, pm_status st, const char *msg, const char
 static pm_status tokens_of(loader *ld, const char *text, bool rewritten, toks *out)
 {
     toks raw = {0};
-    pm_status st = tokenize(&ld->tz, &ld->lex->arena, text, strlen(text), &raw);
+    pm_status st = tokenize(&ld->tz, &ld->lex->arena, text, strlen(text), SIZE_MAX, &raw);
     if (st != PM_OK || !rewritten) {
         *out = raw;
         return st;
@@ -1769,10 +1772,32 @@ static void rec_sector(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand 
         add_item(k, i, j, -1, name);
 }
 
+/* The roots of every category a recogniser starts from at the token where
+ * it is called: the first find() of each (rec_departments and
+ * rec_collective also start from `các`, tested by id). */
+static uint64_t opening_roots(void)
+{
+    static const char cats[] = {CAT_AGENCY, CAT_GOV,    CAT_DEPT_HEAD, CAT_GROUP,
+                                CAT_MEMBER, CAT_SECTOR, CAT_HEAD};
+    uint64_t bits = 0;
+    for (size_t k = 0; k < sizeof cats; k++)
+        bits |= root_bit(cats[k], 'f') | root_bit(cats[k], 'a');
+    return bits;
+}
+
+/* Can a recogniser find anything at t? Exact: each returns at its first
+ * test unless t has one of the opening roots or is `các`. */
+static bool may_open(const struct pm_agency_lexicon *lex, const tok *t)
+{
+    return (t->roots & opening_roots()) || t->ascii_id == lex->id_cac;
+}
+
 static void recognise(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *best)
 {
     cand k;
     best->n = best->end = 0;
+    if (!may_open(c->lex, &c->t[i]))
+        return;
     for (int r = 0; r < 6; r++) {
         k.n = k.end = 0;
         switch (r) {
@@ -1937,6 +1962,29 @@ static void memo_put(pm_agency_memo *m, const char *s, size_t n, pm_role role, s
     m->len++;
 }
 
+bool pm_agency_may_open(const pm_extractor *x, const char *s, size_t n, size_t *first_end)
+{
+    *first_end = n;
+    if (!x || !x->agency || !s || !n)
+        return false;
+    tok first;
+    toks one = {&first, 0, 1}; /* room for the one token: the arena is never used */
+    tokenizer tz = {.lex = x->agency};
+    pm_status st = tokenize(&tz, NULL, s, n, 1, &one);
+    pm_buf_free(&tz.fold);
+    pm_buf_free(&tz.ascii);
+    if (st != PM_OK)
+        return true;
+    if (!one.n)
+        return false;
+    *first_end = first.end;
+    /* A word without the roots of a rewrite is the first token after the
+     * rewrites too, and recognise() finds nothing at a word may_open refuses. */
+    const uint64_t rewrites = root_bit(CAT_REWRITE, 'f') | root_bit(CAT_REWRITE, 'a') |
+                              root_bit(CAT_OCR, 'f') | root_bit(CAT_OCR, 'a');
+    return first.punct || (first.roots & rewrites) || may_open(x->agency, &first);
+}
+
 size_t pm_find_agencies_memo(const pm_extractor *x, pm_arena *a, pm_agency_memo *memo,
                              const char *s, size_t n, pm_role default_role, pm_mention *out,
                              size_t max)
@@ -1969,7 +2017,7 @@ size_t pm_find_agencies(const pm_extractor *x, pm_arena *a, const char *s, size_
     toks written = {0}, rewritten = {0};
     line l = {0};
     size_t count = 0;
-    if (tokenize(&tz, &sa, s, n, &written) != PM_OK ||
+    if (tokenize(&tz, &sa, s, n, SIZE_MAX, &written) != PM_OK ||
         apply_rewrites(x->agency, &sa, &written, &rewritten) != PM_OK)
         goto done;
     scan c = {x->agency, rewritten.v, rewritten.n};

@@ -705,9 +705,28 @@ pm_status pm_agencies_all(const pm_extractor *x, pm_arena *a, const pm_doc_facts
     return PM_OK;
 }
 
+/* Does the word w hold a byte that may end a sentence ('\n' . ! ?)? The
+ * classic "has a zero byte" test on w ^ c, for each c. */
+static bool may_end_sentence(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
+    uint64_t nl = w ^ ones * '\n', dot = w ^ ones * '.', bang = w ^ ones * '!',
+             ask = w ^ ones * '?';
+    return (((nl - ones) & ~nl) | ((dot - ones) & ~dot) | ((bang - ones) & ~bang) |
+            ((ask - ones) & ~ask)) & highs;
+}
+
 size_t pm_sentence_end(const char *s, size_t n, size_t from)
 {
     for (size_t i = from; i < n; i++) {
+        /* Only those four bytes can end a sentence: skip 8 bytes without one. */
+        for (uint64_t w; i + 8 <= n; i += 8) {
+            memcpy(&w, s + i, 8);
+            if (may_end_sentence(w))
+                break;
+        }
+        if (i >= n)
+            break;
         if (s[i] == '\n' && i > from) {
             size_t j = i + 1;
             while (j < n && (s[j] == ' ' || s[j] == '\t'))
@@ -790,6 +809,23 @@ static size_t add_mentions(pm_arena *a, const pm_doc_facts *facts, pm_mention *m
     return added;
 }
 
+/* Can the sentence cs have a subject? Its chain (chain_of from 0) starts
+ * with a mention at its first token, or after a gap that gap_links accepts.
+ * When no mention can start at the first token (a word), every gap holds
+ * that word whole, at depth 0 after blanks only, so gap_links' copy starts
+ * with cs[0, first_end): when PCRE2 finds not even a partial match of the
+ * link on those bytes, no gap can match and the sentence adds nothing. */
+static bool may_have_subject(const pm_extractor *x, pcre2_match_data *md,
+                             const pcre2_code *link, const char *cs, size_t cn)
+{
+    size_t first_end;
+    if (!link || pm_agency_may_open(x, cs, cn, &first_end))
+        return true;
+    return pm_regex_match(x->patterns, link, cs, first_end, 0,
+                          PCRE2_PARTIAL_HARD | utf_check(cs, first_end, 0),
+                          md) != PCRE2_ERROR_NOMATCH;
+}
+
 size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
                            pcre2_match_data *md, const char *s, size_t n,
                            pm_role default_role, bool every_sentence, pm_agency_set *set)
@@ -797,6 +833,7 @@ size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_fact
     size_t added = 0;
     const pcre2_code *lead_in = pm_cue(x, "task-fields.subject_lead");
     const pcre2_code *supports = pm_cue(x, "task-fields.subject_supports");
+    const pcre2_code *link = pm_cue(x, "task-fields.subject_link");
     for (size_t from = 0; from < n;) {
         size_t end = pm_sentence_end(s, n, from);
         size_t me, start = from;
@@ -804,6 +841,12 @@ size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_fact
             start = me;
         const char *cs = s + start;
         size_t cn = end - start;
+        if (!may_have_subject(x, md, link, cs, cn)) {
+            if (!every_sentence)
+                break;
+            from = end;
+            continue;
+        }
         pm_mention m[MAX_MENTIONS];
         size_t k = pm_find_agencies_memo(x, a, facts->memo, cs, cn, default_role, m, MAX_MENTIONS);
         /* Names in text order; a list (`các Sở: Xây dựng, Tài chính`) may

@@ -159,6 +159,11 @@ size_t pm_find_agencies_memo(const pm_extractor *x, pm_arena *a, pm_agency_memo 
                              const char *s, size_t n, pm_role default_role, pm_mention *out,
                              size_t max);
 
+/* Whether a mention pm_find_agencies finds in s may start at its first
+ * token; false only when none can. *first_end gets the end of that token
+ * (n when s has none). */
+bool pm_agency_may_open(const pm_extractor *x, const char *s, size_t n, size_t *first_end);
+
 /* Per-document facts agency resolution needs. */
 typedef struct pm_doc_facts {
     const char *city; /* the one `thành phố X` the document names, else NULL */

@@ -275,6 +275,111 @@ static pm_status init_with(const char *agencies, pm_error *err)
     return st;
 }
 
+/* pm_agency_may_open refuses only texts whose mentions all start after
+ * their first token: checked at every character of every example, and on
+ * blanks, invalid bytes, `các` and abbreviations first. */
+/* Is s refused? Then no mention it has starts in its first token. */
+static bool refused(fixture *fx, const char *s, size_t n)
+{
+    size_t first_end;
+    if (pm_agency_may_open(&fx->x, s, n, &first_end))
+        return false;
+    pm_mention m[32];
+    size_t k = pm_find_agencies(&fx->x, &fx->arena, s, n, PM_ROLE_LEAD, m, 32);
+    for (size_t i = 0; i < k; i++)
+        if (m[i].start < first_end)
+            fail_msg("refused, but '%s' starts at %zu: %.*s", m[i].agency.id, m[i].start,
+                     (int)n, s);
+    return true;
+}
+
+static bool may_open(fixture *fx, const char *s, size_t *end)
+{
+    return pm_agency_may_open(&fx->x, s, strlen(s), end);
+}
+
+static void may_open_refuses_only_texts_without_an_opening_mention(void **state)
+{
+    fixture *fx = *state;
+    example_file ef;
+    examples_open(&ef, EXAMPLES);
+    size_t n_refused = 0, n_opened = 0;
+    while (examples_next(&ef)) {
+        if (strncmp(ef.line, "> ", 2) != 0)
+            continue;
+        static char text[2048];
+        size_t n = examples_unescape(examples_split(&ef), text, sizeof text);
+        for (size_t at = 0; at < n; at++)
+            if (((unsigned char)text[at] & 0xC0) != 0x80) {
+                bool no = refused(fx, text + at, n - at);
+                n_refused += no;
+                n_opened += !no;
+            }
+    }
+    examples_close(&ef);
+    assert_true(n_refused > 100 && n_opened > 100);
+    size_t end;
+    assert_false(may_open(fx, "", &end));
+    assert_int_equal(end, 0);
+    assert_false(may_open(fx, " \n ", &end));
+    assert_int_equal(end, strlen(" \n "));
+    assert_false(may_open(fx, "  Nâng cao Sở Y tế", &end));
+    assert_int_equal(end, strlen("  Nâng"));
+    assert_true(may_open(fx, "\xff Sở Y tế", &end));
+    assert_true(may_open(fx, "- Sở Y tế", &end));
+    assert_true(may_open(fx, " các Sở: Xây dựng, Y tế", &end));
+    assert_true(may_open(fx, "cac Sở: Xây dựng", &end));
+    assert_true(may_open(fx, "UBND tỉnh", &end));
+    assert_true(may_open(fx, "Sở", &end));
+    assert_int_equal(end, strlen("Sở"));
+}
+
+/* pm_sentence_end byte by byte, as it was before it skipped 8 at a time. */
+static size_t sentence_end_slow(const char *s, size_t n, size_t from)
+{
+    for (size_t i = from; i < n; i++) {
+        if (s[i] == '\n' && i > from) {
+            size_t j = i + 1;
+            while (j < n && (s[j] == ' ' || s[j] == '\t'))
+                j++;
+            if (j < n && (s[j] == '-' || s[j] == '+' || s[j] == '*'))
+                return i;
+            continue;
+        }
+        if (s[i] != '.' && s[i] != '!' && s[i] != '?')
+            continue;
+        size_t j = i + 1;
+        if (j >= n)
+            return n;
+        if (s[j] != ' ')
+            continue;
+        while (j < n && s[j] == ' ')
+            j++;
+        if (j >= n || (unsigned char)s[j] >= 0x80 || (s[j] >= 'A' && s[j] <= 'Z') ||
+            s[j] == '-' || s[j] == '+' || s[j] == '(' || s[j] == '*')
+            return i + 1;
+    }
+    return n;
+}
+
+/* Every start and length of texts with ends at and across 8-byte words. */
+static void sentence_end_skips_exactly(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "Sở Y tế chủ trì. Đến năm 2025 đạt 1.573 km.\n- Giao Sở Tài chính! Xong? Vâng",
+        "abcdefg.\n  + x. y. Z.(a)  *b\n\t-c ./. Km3.5 ... ?? !! .",
+        "\xff\xfe. \xc3. A\n\n\n-\n\n. ", "", ".", "........ ........ A",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        size_t len = strlen(texts[t]);
+        for (size_t n = 0; n <= len; n++)
+            for (size_t from = 0; from <= n; from++)
+                assert_int_equal(pm_sentence_end(texts[t], n, from),
+                                 sentence_end_slow(texts[t], n, from));
+    }
+}
+
 static void rejects_a_malformed_lexicon(void **state)
 {
     (void)state;
@@ -305,6 +410,8 @@ int main(void)
         cmocka_unit_test(empty_and_missing_input),
         cmocka_unit_test(letters_inside_and_outside_the_tables),
         cmocka_unit_test(memo_answers_like_a_fresh_search),
+        cmocka_unit_test(may_open_refuses_only_texts_without_an_opening_mention),
+        cmocka_unit_test(sentence_end_skips_exactly),
         cmocka_unit_test(rejects_a_malformed_lexicon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
