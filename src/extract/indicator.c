@@ -684,7 +684,8 @@ const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
         bits |= word_bit(tf.list.hash[i]);
     if (apply_fixes(lex, &fold, bits)) {
         free(tf.heap);
-        if (fold.failed || !split_text(&fold, &tf))
+        tf.heap = NULL;
+        if (fold.failed || !pm_buf_cstr(&fold) || !split_text(&fold, &tf))
             goto done;
     }
     strip_key(lex, fold.data, fold.len, &ascii);
