@@ -49,6 +49,7 @@ pm_status pm_extractor_new(const pm_patterns *p, pm_extractor **out, pm_error *e
     x->subject_tail_proven = pm_proven(p, &pm_proof_subject_tail);
     x->list_head_proven = pm_proven(p, &pm_proof_list_head);
     x->scope_proven = pm_proven(p, &pm_proof_scope);
+    x->year_phrase = pm_cue(x, "target-cues.year");
     *out = x;
     return PM_OK;
 }
@@ -557,7 +558,7 @@ static bool next_year_phrase(const pm_extractor *x, const pcre2_code *re, pcre2_
 size_t pm_find_year_phrases(const pm_extractor *x, pcre2_match_data *md, const char *s,
                             size_t n, pm_year_phrase *out, size_t max)
 {
-    const pcre2_code *re = pm_cue(x, "target-cues.year");
+    const pcre2_code *re = x->year_phrase;
     size_t found = 0, at = 0, ms, me;
     int valid = -1; /* s is UTF-8: checked once, when a phrase may start */
     /* The general search: PCRE2 checks that s is UTF-8 at the first one;

@@ -16,6 +16,7 @@ struct pm_extractor {
      * loaded patterns (pm_proof; the parts keep theirs in their lexicons). */
     bool year_start_proven, year_digits_proven, subject_tail_proven, list_head_proven,
         scope_proven;
+    const pcre2_code *year_phrase; /* target-cues.year, looked up once */
 };
 
 /* ---- fast paths proven for one pattern ------------------------------------

@@ -77,6 +77,12 @@ typedef struct target_ctx {
     bool lead_read;
     size_t lead_block;
     inherited lead;
+    /* The target cues, looked up by name once per document. */
+    struct {
+        const pcre2_code *aspirational, *compared, *count_tail, *forecast, *list_head,
+            *not_before, *period_of, *qualifier, *scope, *subject_cut, *subject_head,
+            *subject_tail, *time_unit, *total_row;
+    } cue;
 } target_ctx;
 
 /* Runs a finder that fills at most cap items until one pass finds fewer
@@ -283,14 +289,14 @@ static void trim_filler(const target_ctx *c, pm_buf *b)
 {
     size_t ms, me;
     const char *s = pm_buf_cstr(b);
-    if (pm_cue_at(c->x, pm_cue(c->x, "target-cues.subject_head"), s, b->len, 0, c->md, &me) &&
+    if (pm_cue_at(c->x, c->cue.subject_head, s, b->len, 0, c->md, &me) &&
         me > 0) {
         memmove(b->data, b->data + me, b->len - me);
         b->len -= me;
         s = pm_buf_cstr(b);
     }
     size_t from = c->x->subject_tail_proven ? filler_tail_bound(s, b->len) : 0;
-    if (pm_cue_find(c->x, pm_cue(c->x, "target-cues.subject_tail"), s, b->len, from, c->md,
+    if (pm_cue_find(c->x, c->cue.subject_tail, s, b->len, from, c->md,
                     &ms, &me) &&
         me == b->len)
         b->len = ms;
@@ -350,7 +356,7 @@ static size_t head_len(const target_ctx *c, const char *s, size_t n, size_t at)
 {
     size_t me;
     if ((!c->x->list_head_proven || may_open_list(s, n, at)) &&
-        pm_cue_at(c->x, pm_cue(c->x, "target-cues.list_head"), s, n, at, c->md, &me))
+        pm_cue_at(c->x, c->cue.list_head, s, n, at, c->md, &me))
         return me - at;
     return 0;
 }
@@ -456,7 +462,7 @@ static const char *scope_of(target_ctx *c, const char *s, size_t n)
 {
     size_t ms, me;
     if ((c->x->scope_proven && !has_loai(s, n)) ||
-        !pm_cue_find(c->x, pm_cue(c->x, "target-cues.scope"), s, n, 0, c->md, &ms, &me))
+        !pm_cue_find(c->x, c->cue.scope, s, n, 0, c->md, &ms, &me))
         return NULL;
     return pm_arena_strndup(c->a, s + ms, me - ms);
 }
@@ -652,7 +658,7 @@ static bool names_period(target_ctx *c, const char *s, size_t sentence, size_t a
     size_t window = at > sentence + 32 ? at - 32 : sentence, ms, me;
     while (window > sentence && ((unsigned char)s[window] & 0xC0) == 0x80)
         window--;
-    return pm_cue_find(c->x, pm_cue(c->x, "target-cues.period_of"), s + window, at - window, 0,
+    return pm_cue_find(c->x, c->cue.period_of, s + window, at - window, 0,
                        c->md, &ms, &me) &&
            !opens_sentence(s, sentence, window + ms);
 }
@@ -711,7 +717,7 @@ static bool reports_context(target_ctx *c, const char *s, const pm_year_phrase *
                             size_t cs, const pm_quantity *q)
 {
     size_t ms, me;
-    if (pm_cue_find(c->x, pm_cue(c->x, "target-cues.forecast"), s, q->start, cs, c->md, &ms,
+    if (pm_cue_find(c->x, c->cue.forecast, s, q->start, cs, c->md, &ms,
                     &me))
         return true;
     const pm_year_phrase *last = NULL;
@@ -724,7 +730,7 @@ static bool reports_context(target_ctx *c, const char *s, const pm_year_phrase *
     size_t window = last->start > cs + 16 ? last->start - 16 : cs;
     while (window > cs && ((unsigned char)s[window] & 0xC0) == 0x80)
         window--;
-    return !pm_cue_find(c->x, pm_cue(c->x, "target-cues.compared"), s + window,
+    return !pm_cue_find(c->x, c->cue.compared, s + window,
                         last->start - window, 0, c->md, &ms, &me);
 }
 
@@ -770,7 +776,7 @@ static const char *id_unqualified(target_ctx *c, const char *s)
     const char *id = indicator_id(c, s, n);
     if (id)
         return id;
-    const pcre2_code *qualifier = pm_cue(c->x, "target-cues.qualifier");
+    const pcre2_code *qualifier = c->cue.qualifier;
     pm_buf rest = {0};
     size_t at = 0, ms, me;
     while (pm_cue_find(c->x, qualifier, s, n, at, c->md, &ms, &me)) {
@@ -928,9 +934,9 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
             yp[ny++] = all[k];
     }
     mark_openers(s, yp, ny, c->opens);
-    const pcre2_code *not_before = pm_cue(c->x, "target-cues.not_before");
-    const pcre2_code *time_unit = pm_cue(c->x, "target-cues.time_unit");
-    const pcre2_code *aspiration = pm_cue(c->x, "target-cues.aspirational");
+    const pcre2_code *not_before = c->cue.not_before;
+    const pcre2_code *time_unit = c->cue.time_unit;
+    const pcre2_code *aspiration = c->cue.aspirational;
     /* Values in parentheses (`(khoảng 162 xã)`) explain, they commit to nothing. */
     bool *kept = c->kept;
     paren_scan parens = {0, 0};
@@ -981,7 +987,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
         pm_buf_reset(&c->buf);
         copy_plain(&c->buf, s, cs, qi->start, yp, ny);
         size_t cut_s, cut_e, at = 0;
-        const pcre2_code *cut = pm_cue(c->x, "target-cues.subject_cut");
+        const pcre2_code *cut = c->cue.subject_cut;
         size_t cut_at = 0;
         while (pm_cue_find(c->x, cut, c->buf.data, c->buf.len, at, c->md, &cut_s, &cut_e)) {
             cut_at = cut_e;
@@ -1018,7 +1024,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
             short_len += 1 + strcspn(post_full + short_len + 1, ",:");
         /* What a count counts, without where or why (`căn hộ theo chỉ tiêu …`). */
         if (is_count(qi->unit) &&
-            pm_cue_find(c->x, pm_cue(c->x, "target-cues.count_tail"), post_full, short_len, 0,
+            pm_cue_find(c->x, c->cue.count_tail, post_full, short_len, 0,
                         c->md, &ms, &me) && ms > 0)
             short_len = ms;
         char *post = dup_trim(c->a, post_full, short_len);
@@ -1206,7 +1212,7 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
     int ind = pm_column_find(cols, tb->n_columns, PM_COL_INDICATOR);
     int unit_col = pm_column_find(cols, tb->n_columns, PM_COL_UNIT);
     int lead_col = pm_column_find(cols, tb->n_columns, PM_COL_LEAD);
-    const pcre2_code *aspiration = pm_cue(c->x, "target-cues.aspirational");
+    const pcre2_code *aspiration = c->cue.aspirational;
     int sub = subheader_row(c, tb, cols, ind);
     const value_column *vc = value_columns(c, tb, cols, sub);
     if (!vc)
@@ -1271,7 +1277,7 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
  * (`số lượng đô thị`). */
 static pm_status scan_total_row(target_ctx *c, const pm_table *tb, int ti, const pm_column *cols)
 {
-    const pcre2_code *total = pm_cue(c->x, "target-cues.total_row");
+    const pcre2_code *total = c->cue.total_row;
     size_t ms, me;
     for (size_t r = tb->n_rows; r-- > 0;) {
         const pm_row *row = &tb->rows[r];
@@ -1433,6 +1439,20 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
                              const pm_tree *tree, pm_records *out, pm_warnings *w)
 {
     target_ctx c = {.x = x, .a = a, .t = t, .tree = tree, .out = out, .w = w};
+    c.cue.aspirational = pm_cue(x, "target-cues.aspirational");
+    c.cue.compared = pm_cue(x, "target-cues.compared");
+    c.cue.count_tail = pm_cue(x, "target-cues.count_tail");
+    c.cue.forecast = pm_cue(x, "target-cues.forecast");
+    c.cue.list_head = pm_cue(x, "target-cues.list_head");
+    c.cue.not_before = pm_cue(x, "target-cues.not_before");
+    c.cue.period_of = pm_cue(x, "target-cues.period_of");
+    c.cue.qualifier = pm_cue(x, "target-cues.qualifier");
+    c.cue.scope = pm_cue(x, "target-cues.scope");
+    c.cue.subject_cut = pm_cue(x, "target-cues.subject_cut");
+    c.cue.subject_head = pm_cue(x, "target-cues.subject_head");
+    c.cue.subject_tail = pm_cue(x, "target-cues.subject_tail");
+    c.cue.time_unit = pm_cue(x, "target-cues.time_unit");
+    c.cue.total_row = pm_cue(x, "target-cues.total_row");
     c.md = pcre2_match_data_create(32, NULL);
     if (!c.md)
         return PM_ERR_NOMEM;

@@ -56,6 +56,10 @@ typedef struct task_ctx {
     int *next_direct;     /* per block: next block of the same innermost section */
     int *first_direct;    /* per section */
     bool *has_children;   /* per section */
+    /* The regexes, looked up by name once per document: field_at runs at
+     * every `;`, `,` and `.` of a field line. */
+    const pcre2_code *field_re[sizeof field_regexes / sizeof *field_regexes];
+    const pcre2_code *deadline_phrase, *schedule_phrase, *phase, *task_part, *request;
 } task_ctx;
 
 static bool is_ws(char c)
@@ -69,7 +73,7 @@ static field_kind field_at(const task_ctx *c, const char *s, size_t n, size_t *v
 {
     for (size_t f = 0; f < sizeof field_regexes / sizeof *field_regexes; f++) {
         size_t ms, me;
-        if (pm_cue_find(c->x, pm_cue(c->x, field_regexes[f].regex), s, n, 0, c->md, &ms, &me) &&
+        if (pm_cue_find(c->x, c->field_re[f], s, n, 0, c->md, &ms, &me) &&
             ms == 0) {
             *value_at = me;
             return field_regexes[f].kind;
@@ -119,9 +123,8 @@ static char *dup_trim(pm_arena *a, const char *s, size_t n)
     return pm_arena_strndup(a, s, n);
 }
 
-static bool section_matches(task_ctx *c, int s, const char *regex, bool any_ancestor)
+static bool section_matches(task_ctx *c, int s, const pcre2_code *re, bool any_ancestor)
 {
-    const pcre2_code *re = pm_cue(c->x, regex);
     size_t ms, me;
     for (; s >= 0; s = c->tree->sections[s].parent) {
         const char *title = c->tree->sections[s].title;
@@ -229,7 +232,7 @@ static pm_deadline closing_deadline(task_ctx *c, const char *s, size_t n)
     pm_year_phrase yp[16];
     pm_quantity q[32];
     size_t ny = 0, nq = 0;
-    const pcre2_code *re = pm_cue(c->x, "task-fields.deadline_phrase");
+    const pcre2_code *re = c->deadline_phrase;
     size_t at = 0, ms, me, best_start = 0, best_end = 0;
     while (pm_cue_find(c->x, re, s, n, at, c->md, &ms, &me)) {
         if (at == 0) { /* what dates a phrase, read once there is one */
@@ -254,7 +257,7 @@ static pm_deadline schedule_deadline(task_ctx *c, const char *s, size_t n)
 {
     pm_deadline none = {0};
     size_t ms, me;
-    if (!pm_cue_find(c->x, pm_cue(c->x, "task-fields.schedule_phrase"), s, n, 0, c->md, &ms,
+    if (!pm_cue_find(c->x, c->schedule_phrase, s, n, 0, c->md, &ms,
                      &me))
         return none;
     return parse_phrase(c, s + ms, pm_sentence_end(s, n, ms) - ms);
@@ -263,7 +266,7 @@ static pm_deadline schedule_deadline(task_ctx *c, const char *s, size_t n)
 /* `- Giai đoạn 2023-2025: …` … `- Giai đoạn 2026-2030: …` -> 2023-2030. */
 static pm_deadline phases_deadline(task_ctx *c, int from_block, int to_block)
 {
-    const pcre2_code *re = pm_cue(c->x, "task-fields.phase");
+    const pcre2_code *re = c->phase;
     int first = 0, last = 0;
     pm_deadline d = {0};
     for (int b = from_block; b >= 0 && b != to_block; b = c->next_direct[b]) {
@@ -439,8 +442,8 @@ static pm_status section_tasks(task_ctx *c, int s)
     if (groups == 0) {
         if (c->has_children[s] || sec->appendix || sec->block < 0 ||
             c->tree->blocks[sec->block].zone != PM_ZONE_BODY ||
-            !section_matches(c, s, "task-fields.task_part", false) ||
-            section_matches(c, s, "task-fields.request", true))
+            !section_matches(c, s, c->task_part, false) ||
+            section_matches(c, s, c->request, true))
             return PM_OK;
         return sentence_task(c, s);
     }
@@ -594,7 +597,18 @@ pm_status pm_extract_tasks(const pm_extractor *x, pm_arena *a, const pm_text *t,
                            const pm_tree *tree, pm_records *out, pm_warnings *w)
 {
     (void)w;
-    task_ctx c = {.x = x, .a = a, .t = t, .tree = tree, .out = out};
+    task_ctx c = {.x = x,
+                  .a = a,
+                  .t = t,
+                  .tree = tree,
+                  .out = out,
+                  .deadline_phrase = pm_cue(x, "task-fields.deadline_phrase"),
+                  .schedule_phrase = pm_cue(x, "task-fields.schedule_phrase"),
+                  .phase = pm_cue(x, "task-fields.phase"),
+                  .task_part = pm_cue(x, "task-fields.task_part"),
+                  .request = pm_cue(x, "task-fields.request")};
+    for (size_t f = 0; f < sizeof field_regexes / sizeof *field_regexes; f++)
+        c.field_re[f] = pm_cue(x, field_regexes[f].regex);
     c.md = pcre2_match_data_create(32, NULL);
     if (!c.md)
         return PM_ERR_NOMEM;
