@@ -372,17 +372,23 @@ typedef struct folded {
     bool plain; /* both the same */
 } folded;
 
+/* A table letter folds to at most this many bytes, and strips to at most
+ * this many. */
+enum {
+    FOLD_ROOM = sizeof ((latin_letter *)0)->fold,
+    ASCII_ROOM = sizeof ((latin_letter *)0)->ascii
+};
+
 /* pm_fold_lower and pm_strip_marks of a word, letter by letter (both map
- * each code point on its own) from the table, hashed on the way; false
- * when a letter is not in it. The word is valid UTF-8 (tokenize cut it). */
+ * each code point on its own) from the table, hashed on the way, into
+ * fold (room for FOLD_ROOM * len bytes) and ascii (ASCII_ROOM * len);
+ * false when a letter is not in the table. The word is valid UTF-8
+ * (tokenize cut it). */
 static bool fold_word_fast(const struct pm_agency_lexicon *lex, const char *w, size_t len,
-                           pm_buf *fold, pm_buf *ascii, folded *out)
+                           char *fold, char *ascii, size_t *fold_len, size_t *ascii_len,
+                           folded *out)
 {
-    pm_buf_reset(fold);
-    pm_buf_reset(ascii);
-    if (!pm_buf_reserve(fold, 4 * len) || !pm_buf_reserve(ascii, 8 * len))
-        return false;
-    char *f = fold->data, *a = ascii->data;
+    char *f = fold, *a = ascii;
     uint64_t hf = FNV_BASIS, ha = FNV_BASIS;
     bool plain = true;
     for (size_t i = 0; i < len;) {
@@ -417,8 +423,8 @@ static bool fold_word_fast(const struct pm_agency_lexicon *lex, const char *w, s
         plain &= l->plain;
         i += k;
     }
-    fold->len = (size_t)(f - fold->data);
-    ascii->len = (size_t)(a - ascii->data);
+    *fold_len = (size_t)(f - fold);
+    *ascii_len = (size_t)(a - ascii);
     *out = (folded){hf, ha, plain};
     return true;
 }
@@ -535,21 +541,40 @@ static pm_status word_id(tokenizer *tz, const char *s, size_t n, uint32_t *id)
     return PM_OK;
 }
 
+/* Words up to this many bytes fold on the stack: a search then allocates
+ * no buffer for them. */
+enum { SHORT_WORD = 64 };
+
 /* A word of the text. */
 static pm_status fill_word(tokenizer *tz, tok *t, const char *w, size_t len)
 {
+    char fold_room[FOLD_ROOM * SHORT_WORD], ascii_room[ASCII_ROOM * SHORT_WORD];
+    fold_room[0] = ascii_room[0] = '\0'; /* (an empty word reads nothing: for the compiler) */
+    char *fold = fold_room, *ascii = ascii_room;
+    size_t fold_len = 0, ascii_len = 0;
     folded h;
-    bool fast = fold_word_fast(tz->lex, w, len, &tz->fold, &tz->ascii, &h);
+    if (len > SHORT_WORD) {
+        pm_buf_reset(&tz->fold);
+        pm_buf_reset(&tz->ascii);
+        if (!pm_buf_reserve(&tz->fold, FOLD_ROOM * len) ||
+            !pm_buf_reserve(&tz->ascii, ASCII_ROOM * len))
+            return PM_ERR_NOMEM;
+        fold = tz->fold.data;
+        ascii = tz->ascii.data;
+    }
+    bool fast = fold_word_fast(tz->lex, w, len, fold, ascii, &fold_len, &ascii_len, &h);
     if (!fast) {
         pm_buf_reset(&tz->fold);
         pm_buf_reset(&tz->ascii);
         pm_fold_lower(w, len, &tz->fold);
         pm_strip_marks(tz->fold.data ? tz->fold.data : "", tz->fold.len, &tz->ascii);
+        if (tz->fold.failed || tz->ascii.failed)
+            return PM_ERR_NOMEM;
+        fold = tz->fold.data;
+        ascii = tz->ascii.data;
+        fold_len = tz->fold.len;
+        ascii_len = tz->ascii.len;
     }
-    if (tz->fold.failed || tz->ascii.failed)
-        return PM_ERR_NOMEM;
-    const char *fold = tz->fold.data, *ascii = tz->ascii.data;
-    size_t fold_len = tz->fold.len, ascii_len = tz->ascii.len;
     pm_status st = PM_OK;
     if (fast && !tz->intern) {
         t->plain = h.plain;
@@ -771,18 +796,52 @@ static hit walk(const struct pm_agency_lexicon *lex, char cat, char mode, const 
     return best;
 }
 
+/* The recognisers look the same categories up again and again at one
+ * token (starts_other for every word of a name, place_list at each word
+ * rec_head reads, rec_collective, the role markers): a search keeps find()
+ * results by token and category (cached_index). */
+enum { N_CACHED = 12 };
+
+typedef struct cached_hit {
+    uint32_t len; /* tokens; a text has fewer than 2^32 */
+    int32_t value;
+    bool reached_end;
+} cached_hit;
+
+typedef struct find_cache {
+    uint16_t *known;            /* by token: bit k when hits[token][k] holds find()'s */
+    cached_hit (*hits)[N_CACHED];
+    size_t cap;
+} find_cache;
+
+static int cached_index(char cat)
+{
+    switch (cat) {
+    case CAT_AGENCY: return 0;
+    case CAT_GOV: return 1;
+    case CAT_ROLE: return 2;
+    case CAT_STOP: return 3;
+    case CAT_HEAD: return 4;
+    case CAT_LEVEL: return 5;
+    case CAT_GROUP: return 6;
+    case CAT_MEMBER: return 7;
+    case CAT_DEPT: return 8;
+    case CAT_SECTOR: return 9;
+    case CAT_RELATED: return 10;
+    case CAT_GLUE: return 11;
+    default: return -1;
+    }
+}
+
 typedef struct scan {
     const struct pm_agency_lexicon *lex;
     const tok *t;
     size_t n;
+    find_cache *cache; /* NULL: none; else room for n tokens, known cleared */
 } scan;
 
-static hit find(const scan *c, char cat, size_t i, bool fold_marks)
+static hit find_walk(const scan *c, char cat, size_t i, bool fold_marks)
 {
-    /* the prefilter of walk, for both modes at once */
-    if (i >= c->n ||
-        !(c->t[i].roots & (root_bit(cat, 'f') | (fold_marks ? root_bit(cat, 'a') : 0))))
-        return (hit){0, PREFIX_ONLY, false};
     hit exact = walk(c->lex, cat, 'f', c->t, c->n, i);
     if (!fold_marks)
         return exact;
@@ -790,6 +849,24 @@ static hit find(const scan *c, char cat, size_t i, bool fold_marks)
     hit best = loose.len > exact.len ? loose : exact;
     best.reached_end = exact.reached_end || loose.reached_end;
     return best;
+}
+
+static hit find(const scan *c, char cat, size_t i, bool fold_marks)
+{
+    /* the prefilter of walk, for both modes at once */
+    if (i >= c->n ||
+        !(c->t[i].roots & (root_bit(cat, 'f') | (fold_marks ? root_bit(cat, 'a') : 0))))
+        return (hit){0, PREFIX_ONLY, false};
+    int k = c->cache && fold_marks ? cached_index(cat) : -1;
+    if (k < 0)
+        return find_walk(c, cat, i, fold_marks);
+    cached_hit *h = &c->cache->hits[i][k];
+    if (!(c->cache->known[i] >> k & 1)) {
+        hit found = find_walk(c, cat, i, true);
+        *h = (cached_hit){(uint32_t)found.len, found.value, found.reached_end};
+        c->cache->known[i] |= (uint16_t)(1u << k);
+    }
+    return (hit){h->len, h->value, h->reached_end};
 }
 
 static size_t find_len(const scan *c, char cat, size_t i)
@@ -807,12 +884,13 @@ static bool is_punct(const scan *c, size_t i, char p)
     return i < c->n && c->t[i].punct == p;
 }
 
-/* Applies OCR fixes and abbreviations, longest first, into out; out is in
- * itself (no copy) when nothing is rewritten. */
+/* Applies OCR fixes and abbreviations, longest first, appending to out;
+ * *result is out, or in itself (no copy) when nothing is rewritten. */
 static pm_status apply_rewrites(const struct pm_agency_lexicon *lex, pm_arena *a, const toks *in,
-                                toks *out)
+                                toks *out, const toks **result)
 {
-    scan c = {lex, in->v, in->n};
+    *result = in;
+    scan c = {lex, in->v, in->n, NULL};
     bool copying = false;
     for (size_t i = 0; i < in->n;) {
         hit ocr = find(&c, CAT_OCR, i, false);
@@ -849,8 +927,8 @@ static pm_status apply_rewrites(const struct pm_agency_lexicon *lex, pm_arena *a
         }
         i += h.len;
     }
-    if (!copying)
-        *out = *in;
+    if (copying)
+        *result = out;
     return PM_OK;
 }
 
@@ -881,7 +959,9 @@ static pm_status tokens_of(loader *ld, const char *text, bool rewritten, toks *o
         return st;
     }
     *out = (toks){0};
-    st = apply_rewrites(ld->lex, &ld->lex->arena, &raw, out);
+    const toks *result;
+    st = apply_rewrites(ld->lex, &ld->lex->arena, &raw, out, &result);
+    *out = *result;
     set_roots(ld->lex, out); /* a replacement's tokens were made earlier */
     return st;
 }
@@ -954,7 +1034,7 @@ static pm_status add_dept(loader *ld, const char *form, int32_t e)
     pm_status st = tokens_of(ld, form, true, &t);
     if (st != PM_OK)
         return load_fail(ld, st, "", form);
-    scan c = {ld->lex, t.v, t.n};
+    scan c = {ld->lex, t.v, t.n, NULL};
     size_t head = find(&c, CAT_DEPT_HEAD, 0, false).len;
     if (!head || head >= t.n)
         return PM_OK;
@@ -1891,17 +1971,31 @@ typedef struct memo_entry {
     pm_mention *found;
 } memo_entry;
 
+/* The arrays of one search. A memo keeps them for the next search of its
+ * document, emptied but not freed: once they have grown to the document's
+ * longest text, a search allocates nothing but what it finds. */
+typedef struct search_work {
+    pm_arena *a; /* where they grow, and where built names go */
+    toks written, rewritten;
+    line l;
+    find_cache cache;
+} search_work;
+
 struct pm_agency_memo {
     pm_arena *a; /* the document's: the cached mentions' strings live there */
     memo_entry *slots;
     size_t cap, len;
+    search_work work;
 };
+
+static size_t search(const pm_extractor *x, pm_arena *a, search_work *w, const char *s,
+                     size_t n, pm_role default_role, pm_mention *out, size_t max);
 
 pm_agency_memo *pm_agency_memo_new(pm_arena *a)
 {
     pm_agency_memo *m = pm_arena_alloc(a, sizeof *m);
     if (m)
-        m->a = a;
+        m->a = m->work.a = a;
     return m;
 }
 
@@ -2000,7 +2094,7 @@ size_t pm_find_agencies_memo(const pm_extractor *x, pm_arena *a, pm_agency_memo 
             return e->count;
         }
     }
-    size_t count = pm_find_agencies(x, a, s, n, default_role, out, max);
+    size_t count = search(x, a, &memo->work, s, n, default_role, out, max);
     memo_put(memo, s, n, default_role, max, hash, out, count);
     return count;
 }
@@ -2012,20 +2106,42 @@ size_t pm_find_agencies(const pm_extractor *x, pm_arena *a, const char *s, size_
         return 0;
     pm_arena sa;
     pm_arena_init(&sa);
+    search_work w = {.a = &sa};
+    size_t count = search(x, a, &w, s, n, default_role, out, max);
+    pm_arena_free(&sa);
+    return count;
+}
+
+/* pm_find_agencies with the arrays of w (emptied first). */
+static size_t search(const pm_extractor *x, pm_arena *a, search_work *w, const char *s,
+                     size_t n, pm_role default_role, pm_mention *out, size_t max)
+{
     pm_buf scratch = {0};
-    tokenizer tz = {.lex = x->agency, .a = &sa};
-    toks written = {0}, rewritten = {0};
-    line l = {0};
+    tokenizer tz = {.lex = x->agency, .a = w->a};
+    w->written.n = w->rewritten.n = w->l.n_ev = w->l.n_m = 0;
+    line *l = &w->l;
+    const toks *use;
     size_t count = 0;
-    if (tokenize(&tz, &sa, s, n, SIZE_MAX, &written) != PM_OK ||
-        apply_rewrites(x->agency, &sa, &written, &rewritten) != PM_OK)
+    if (tokenize(&tz, w->a, s, n, SIZE_MAX, &w->written) != PM_OK ||
+        apply_rewrites(x->agency, w->a, &w->written, &w->rewritten, &use) != PM_OK)
         goto done;
-    scan c = {x->agency, rewritten.v, rewritten.n};
-    if (build_line(&c, &sa, &scratch, &l) != PM_OK)
+    if (!use->n)
         goto done;
-    assign_roles(&l);
-    for (size_t m = 0; m < l.n_m; m++) {
-        const draft *d = &l.m[m];
+    if (w->cache.cap < use->n) {
+        size_t cap = use->n > 2 * w->cache.cap ? use->n : 2 * w->cache.cap;
+        uint16_t *known = pm_arena_alloc(w->a, cap * sizeof *known);
+        cached_hit(*hits)[N_CACHED] = pm_arena_alloc(w->a, cap * sizeof *hits);
+        if (!known || !hits)
+            goto done;
+        w->cache = (find_cache){known, hits, cap};
+    }
+    memset(w->cache.known, 0, use->n * sizeof *w->cache.known);
+    scan c = {x->agency, use->v, use->n, &w->cache};
+    if (build_line(&c, w->a, &scratch, l) != PM_OK)
+        goto done;
+    assign_roles(l);
+    for (size_t m = 0; m < l->n_m; m++) {
+        const draft *d = &l->m[m];
         if (!d->actor)
             continue;
         pm_role role = d->marked >= 0 ? (pm_role)d->marked : default_role;
@@ -2046,6 +2162,5 @@ done:
     pm_buf_free(&tz.fold);
     pm_buf_free(&tz.ascii);
     pm_buf_free(&scratch);
-    pm_arena_free(&sa);
     return count;
 }

@@ -255,6 +255,44 @@ static void memo_answers_like_a_fresh_search(void **state)
                                            m, 2), 1);
 }
 
+/* A memo's search reuses its arrays and its find() cache from text to
+ * text: long texts after short ones and back, and words around the length
+ * that folds on the stack (64 bytes), read as a fresh search does. */
+static void memo_search_reuses_its_arrays(void **state)
+{
+    fixture *fx = *state;
+    pm_agency_memo *memo = pm_agency_memo_new(&fx->arena);
+    assert_non_null(memo);
+    static char texts[6][1200];
+    static const size_t long_word[] = {63, 64, 65, 200};
+    for (size_t k = 0; k < 4; k++) { /* `Sở <x…x> Xây dựng` and an unknown Latin word */
+        char *t = texts[k];
+        size_t w = (size_t)sprintf(t, "Sở Y tế chủ trì, ");
+        for (size_t i = 0; i < long_word[k]; i++)
+            w += (size_t)sprintf(t + w, i % 2 ? "x" : (k % 2 ? "ệ" : "E"));
+        sprintf(t + w, " và Sở Xây dựng phối hợp với UBND các huyện, thị xã");
+    }
+    size_t w = 0; /* many tokens: the arrays grow */
+    for (int i = 0; i < 40; i++)
+        w += (size_t)sprintf(texts[4] + w, "Sở Tài chính, ");
+    strcpy(texts[5], "Sở Y tế");
+    static const int order[] = {5, 4, 0, 5, 1, 2, 4, 3, 5};
+    for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
+        const char *text = texts[order[o]];
+        size_t n = strlen(text);
+        pm_mention fresh[32], kept[32];
+        static char a[8192], b[8192];
+        /* another role each time: a miss of the memo, a new search */
+        pm_role role = (pm_role)(o % 3);
+        size_t nf = pm_find_agencies(&fx->x, &fx->arena, text, n, role, fresh, 32);
+        size_t nk = pm_find_agencies_memo(&fx->x, &fx->arena, memo, text, n, role, kept, 32);
+        describe(fresh, nf, a, sizeof a);
+        describe(kept, nk, b, sizeof b);
+        assert_string_equal(a, b);
+        assert_true(nf >= 1);
+    }
+}
+
 /* ---- a malformed lexicon ------------------------------------------------------ */
 
 static pm_status init_with(const char *agencies, pm_error *err)
@@ -410,6 +448,7 @@ int main(void)
         cmocka_unit_test(empty_and_missing_input),
         cmocka_unit_test(letters_inside_and_outside_the_tables),
         cmocka_unit_test(memo_answers_like_a_fresh_search),
+        cmocka_unit_test(memo_search_reuses_its_arrays),
         cmocka_unit_test(may_open_refuses_only_texts_without_an_opening_mention),
         cmocka_unit_test(sentence_end_skips_exactly),
         cmocka_unit_test(rejects_a_malformed_lexicon),
