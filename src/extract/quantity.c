@@ -28,7 +28,7 @@ typedef struct folded_char {
 
 /* The first words of the `value` regex (value_openers): how many, and the
  * most letters one has. */
-enum { N_OPENERS = 16, MAX_OPENER = 8 };
+enum { N_OPENERS = 16, MAX_OPENER = 8, MAX_SAME_LETTER = 4 };
 
 /* What a byte says about a digit in the key: none, one (an ASCII digit),
  * or look at the character it leads. */
@@ -50,7 +50,9 @@ struct pm_quantity_lexicon {
     /* the fast paths that hold for the loaded regexes (pm_proof) */
     bool value_proven, excluded_proven, attained_proven, aspiration_proven;
     uint8_t digit_class[256];    /* of a byte, for key_may_have_digit */
-    uint64_t openers[N_OPENERS]; /* value_openers, packed as may_open_value reads words */
+    /* value_openers by first letter, packed as opener_word reads words
+     * (0 after the last) */
+    uint64_t openers_by_letter[26][MAX_SAME_LETTER];
     /* group numbers, looked up once: the `value` comparator groups in the
      * order of comparator_ops, then its other groups, and one of each of
      * range_tail (n2), bound_suffix (ge) and time_noun (unit) */
@@ -467,7 +469,7 @@ static void fill_folds(struct pm_quantity_lexicon *lx)
 }
 
 /* The first words of `value` (comparators and `từ`), folded: the words
- * may_open_value accepts, at most MAX_OPENER letters each; those of the
+ * opener_word accepts, at most MAX_OPENER letters each; those of the
  * source pm_proof_value_start names (see next_value). */
 static const char *const value_openers[N_OPENERS] = {
     "toi", "it", "khong", "cao", "lon", "nhieu", "hon", "tren",
@@ -566,9 +568,19 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
     fill_folds(lx);
     if (!index_units(lx))
         return pm_fail(err, PM_ERR_NOMEM, t->path, 0, "out of memory");
-    for (size_t i = 0; i < sizeof value_openers / sizeof *value_openers; i++)
+    for (size_t i = 0; i < sizeof value_openers / sizeof *value_openers; i++) {
+        uint64_t w = 0;
         for (size_t k = 0; value_openers[i][k]; k++)
-            lx->openers[i] |= (uint64_t)(unsigned char)value_openers[i][k] << 8 * k;
+            w |= (uint64_t)(unsigned char)value_openers[i][k] << 8 * k;
+        uint64_t *same = lx->openers_by_letter[value_openers[i][0] - 'a'];
+        size_t k = 0;
+        while (k < MAX_SAME_LETTER && same[k])
+            k++;
+        if (k == MAX_SAME_LETTER)
+            return pm_fail(err, PM_ERR_PATTERN, "quantities", 0,
+                           "too many value openers of one letter");
+        same[k] = w;
+    }
     for (size_t i = 0; i < sizeof comparator_ops / sizeof *comparator_ops; i++)
         lx->g_ops[i] = group_number(lx->value, comparator_ops[i].group);
     lx->g_from = group_number(lx->value, "from");
@@ -1149,29 +1161,19 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
  * and no digit among them. */
 enum { VALUE_LOOKBACK = 96 };
 
-/* Could a `value` match start at key[p], a character boundary before the
- * number's first digit d? Its first character opens a comparator, `từ` or
- * the number: `>`, `<`, `=`, `~`; a character led by 0xE2 (`≥`, `⩾`, `≤`,
- * `⩽`, `≈`, and U+212A, the Kelvin sign, which `(?i)` takes for `k`); or,
- * after a word boundary, a first word of the pattern as the whole run of
- * ASCII letters (each is followed by \s or \b, and no letter of them has
- * another caseless twin: `s` would, U+017F, but none of them holds one). */
-static inline bool may_open_value(const struct pm_quantity_lexicon *lx, const char *key,
-                                  size_t p, size_t d)
+/* Is the run of ASCII letters key[p, e), lowered, a first word of `value`
+ * (value_openers)? */
+static inline bool opener_word(const struct pm_quantity_lexicon *lx, const char *key, size_t p,
+                               size_t e)
 {
-    unsigned char c = (unsigned char)key[p];
-    if (c == '>' || c == '<' || c == '=' || c == '~' || c == 0xE2)
-        return true;
-    if (!ascii_letter((char)c) || (p > 0 && (is_ascii_alnum(key[p - 1]) || key[p - 1] == '_')))
+    if (e - p > MAX_OPENER)
         return false;
     uint64_t w = 0;
-    for (size_t k = 0; p + k < d && ascii_letter(key[p + k]); k++) {
-        if (k == MAX_OPENER)
-            return false;
+    for (size_t k = 0; p + k < e; k++)
         w |= (uint64_t)(unsigned char)ascii_lower(key[p + k]) << 8 * k;
-    }
-    for (size_t i = 0; i < sizeof value_openers / sizeof *value_openers; i++)
-        if (w == lx->openers[i])
+    const uint64_t *same = lx->openers_by_letter[(unsigned char)ascii_lower(key[p]) - 'a'];
+    for (size_t i = 0; i < MAX_SAME_LETTER && same[i]; i++)
+        if (w == same[i])
             return true;
     return false;
 }
@@ -1182,24 +1184,17 @@ static inline bool may_open_value(const struct pm_quantity_lexicon *lx, const ch
  * before a number, a match holds no ASCII digit, `;` or `.` (comparators,
  * filler words, `từ`, and `[^0-9;.]` in `tối thiểu mỗi … có`), so its
  * number is the first after its start, which lies after the last of those
- * bytes before the number; there it starts as may_open_value says, or at
+ * bytes before the number; there it starts where next_value looks, or at
  * the number's first digit, whose look-behind excludes a letter, a digit
  * and `.,/:+_` before it. Numbers are tried in order and, for each, every
  * possible start from the left: the leftmost match, as an unanchored
  * search from `from` finds. */
 const pm_proof pm_proof_value_start = {"quantities.value", "343cad7328cb45ed",
-                                       "quantity.c next_value, may_open_value, value_openers"};
+                                       "quantity.c next_value, opener_word, value_openers"};
 
 static bool next_value(const pm_extractor *x, const folded *f, size_t from,
                        pcre2_match_data *md)
 {
-    /* The first characters may_open_value can accept. */
-    static const bool opener[256] = {
-        ['t'] = true, ['i'] = true, ['k'] = true, ['c'] = true, ['l'] = true, ['n'] = true,
-        ['h'] = true, ['d'] = true, ['x'] = true, ['g'] = true, ['T'] = true, ['I'] = true,
-        ['K'] = true, ['C'] = true, ['L'] = true, ['N'] = true, ['H'] = true, ['D'] = true,
-        ['X'] = true, ['G'] = true, ['>'] = true, ['<'] = true, ['='] = true, ['~'] = true,
-        [0xE2] = true};
     const pcre2_code *re = x->quantity->value;
     if (!x->quantity->value_proven) /* the general search */
         return pm_regex_match(x->patterns, re, f->key, f->len, from, PCRE2_NO_UTF_CHECK, md) > 0;
@@ -1208,18 +1203,39 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
     size_t n = f->len, lo = from; /* no match starts before lo */
     for (size_t d = pm_next_ascii_digit(key, n, from); d < n;
          lo = d + 1, d = pm_next_ascii_digit(key, n, d + 1)) {
+        if (d > 0 && (is_digit(key[d - 1]) || ascii_letter(key[d - 1]) ||
+                      memchr(".,/:+_", key[d - 1], 6)))
+            continue; /* inside a number or glued: no number starts here */
         for (size_t i = d; i > lo; i--)
             if (key[i - 1] == ';' || key[i - 1] == '.') {
                 lo = i;
                 break;
             }
-        if (d > 0 && (is_digit(key[d - 1]) || ascii_letter(key[d - 1]) ||
-                      memchr(".,/:+_", key[d - 1], 6)))
-            continue; /* inside a number or glued: no number starts here */
-        for (size_t p = lo; p < d; p++)
-            if (opener[(unsigned char)key[p]] && may_open_value(x->quantity, key, p, d) &&
+        /* Where a value may open: `>`, `<`, `=`, `~`; a character led by
+         * 0xE2 (`≥`, `⩾`, `≤`, `⩽`, `≈`, and U+212A, the Kelvin sign, which
+         * `(?i)` takes for `k`); or, after a word boundary, a first word of
+         * the pattern as the whole run of ASCII letters before d (each is
+         * followed by \s or \b, and no letter of them has another caseless
+         * twin: `s` would, U+017F, but none of them holds one). Only the
+         * first letter of a run can follow a boundary. */
+        for (size_t p = lo; p < d;) {
+            unsigned char c = (unsigned char)key[p];
+            if (!ascii_letter((char)c)) {
+                if ((c == '>' || c == '<' || c == '=' || c == '~' || c == 0xE2) &&
+                    pm_regex_match(x->patterns, re, key, n, p, options, md) > 0)
+                    return true;
+                p++;
+                continue;
+            }
+            size_t e = p + 1;
+            while (e < d && ascii_letter(key[e]))
+                e++;
+            if ((p == 0 || !(is_ascii_alnum(key[p - 1]) || key[p - 1] == '_')) &&
+                opener_word(x->quantity, key, p, e) &&
                 pm_regex_match(x->patterns, re, key, n, p, options, md) > 0)
                 return true;
+            p = e;
+        }
         if (pm_regex_match(x->patterns, re, key, n, d, options, md) > 0)
             return true;
     }

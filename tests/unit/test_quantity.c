@@ -363,6 +363,16 @@ static void fast_paths_find_what_the_full_search_finds(void **state)
          ""},
         {"tăng 1,2°C",
          "eq 1.2 - °C [6,12)"},
+        /* next_value reads only the first letter of an ASCII run as a
+         * possible opener: glued, too long, after a non-ASCII letter */
+        {"xtrên 5 ha",
+         "eq 5 - ha [7,11)"},
+        {"khoảngtrên 5 ha",
+         "eq 5 - ha [14,18)"},
+        {"øtrên 5 ha",
+         "eq 5 - ha [8,12)"},
+        {"TRÊN 20%; 5% và dưới 6%",
+         "gt 20 - % [0,9) eq 5 - % [11,13) lt - 6 % [18,28)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char got[1024];
