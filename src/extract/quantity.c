@@ -991,9 +991,8 @@ static size_t match_end(const pm_extractor *x, const pcre2_code *re, const folde
                         pcre2_match_data *md)
 {
     size_t ms, me;
-    if (!anchored_match(x, re, f, at, md))
+    if (!anchored_match(x, re, f, at, md) || !pm_regex_group(md, 0, &ms, &me))
         return 0;
-    pm_regex_group(md, 0, &ms, &me);
     return me > at ? me : 0;
 }
 
