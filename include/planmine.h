@@ -173,6 +173,13 @@ const pm_warning *pm_document_warning(const pm_document *doc, size_t i);
 enum { PM_JSON_PRETTY = 1 };
 /* Write the `plan-extract/1` JSON of a document, followed by a newline. */
 pm_status pm_document_write_json(const pm_document *doc, FILE *out, unsigned flags);
+/* The same JSON and newline, appended to a buffer the caller owns and may
+ * reuse for the next document (no allocation, no fresh pages each time):
+ * *data (malloc'd, or NULL) holds *len bytes in room for *cap and is grown
+ * with realloc; the caller frees it. On failure *len is unchanged. Adds to
+ * the document's PM_STAGE_WRITE seconds like pm_document_write_json. */
+pm_status pm_document_render_json(const pm_document *doc, unsigned flags, char **data,
+                                  size_t *len, size_t *cap);
 
 /* ---- timings ------------------------------------------------------------ */
 

@@ -354,10 +354,9 @@ static void progress_draw(progress *p, double now)
  * files already complete. Without threads, each file goes through
  * pm_write_file_atomic with the fatal signals held back. */
 
-/* Renders doc into a new temporary file beside path (no copy of the JSON
- * in memory); *tmp gets its name and *len its size. */
-static bool write_temporary(const pm_document *doc, const char *path, char **tmp, size_t *len,
-                            pm_error *err)
+/* Writes the rendered JSON to a new temporary file beside path; *tmp gets
+ * its name. */
+static bool write_temporary(const pm_buf *json, const char *path, char **tmp, pm_error *err)
 {
     size_t n = strlen(path);
     char *name = malloc(n + sizeof ".tmp.XXXXXX");
@@ -368,41 +367,31 @@ static bool write_temporary(const pm_document *doc, const char *path, char **tmp
     memcpy(name, path, n);
     memcpy(name + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
     int fd = mkstemp(name);
-    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!out) {
+    if (fd < 0) {
         pm_fail(err, PM_ERR_IO, path, 0, "cannot create: %s", strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(name);
-        }
         free(name);
         return false;
     }
-    errno = 0;
-    pm_status s = pm_document_write_json(doc, out, PM_JSON_PRETTY);
-    int e = s == PM_OK ? 0 : errno ? errno : EIO;
-    long size = ftell(out);
+    int e = 0;
+    if (!pm_write_all(fd, json->data, json->len))
+        e = errno ? errno : EIO;
     if (fchmod(fd, 0644) != 0 && !e)
         e = errno;
-    if (fclose(out) != 0 && !e)
+    if (close(fd) != 0 && !e)
         e = errno;
-    if (s != PM_OK || e) {
+    if (e) {
         unlink(name);
         free(name);
-        if (s == PM_ERR_NOMEM)
-            pm_fail(err, s, path, 0, "cannot render the JSON: %s", pm_status_name(s));
-        else
-            pm_fail(err, PM_ERR_IO, path, 0, "cannot write: %s", strerror(e));
+        pm_fail(err, PM_ERR_IO, path, 0, "cannot write: %s", strerror(e));
         return false;
     }
     *tmp = name;
-    *len = size > 0 ? (size_t)size : 0;
     return true;
 }
 
 /* Threaded: the JSON goes to a temporary file, registered for the commit
  * under the lock, so a fatal signal finds every temporary to remove. */
-static bool stage_output(batch *b, const pm_document *doc, const char *path, pm_error *err)
+static bool stage_output(batch *b, const pm_buf *json, const char *path, pm_error *err)
 {
     pthread_mutex_lock(&b->lock);
     bool go = !b->stop;
@@ -414,8 +403,7 @@ static bool stage_output(batch *b, const pm_document *doc, const char *path, pm_
         return false;
     }
     char *tmp = NULL;
-    size_t len = 0;
-    bool ok = write_temporary(doc, path, &tmp, &len, err);
+    bool ok = write_temporary(json, path, &tmp, err);
     pthread_mutex_lock(&b->lock);
     if (ok && b->n_pending == b->cap_pending) {
         size_t cap = b->cap_pending ? 2 * b->cap_pending : 64;
@@ -432,43 +420,46 @@ static bool stage_output(batch *b, const pm_document *doc, const char *path, pm_
     }
     if (ok) {
         b->pending[b->n_pending++] = (pending_output){tmp, path};
-        b->pending_bytes += len;
+        b->pending_bytes += json->len;
     }
     b->writing--;
-    pthread_cond_broadcast(&b->changed);
+    /* Only die_of_signal waits for the writes under way, after setting
+     * stop; the main thread looks at the pending files at its next turn. */
+    if (b->stop)
+        pthread_cond_broadcast(&b->changed);
     pthread_mutex_unlock(&b->lock);
     return ok;
 }
 
-/* Renders doc and replaces `path` with it (threaded: at the next commit). */
-static bool write_json_file(batch *b, const pm_document *doc, const char *path, pm_error *err)
+/* A worker's JSON buffer is used again for its next document (no fresh
+ * pages to fault in), unless one document made it bigger than this. */
+static const size_t KEEP_SCRATCH = 64u << 20;
+
+/* Renders doc into scratch and replaces `path` with it (threaded: at the
+ * next commit). */
+static bool write_json_file(batch *b, const pm_document *doc, const char *path, pm_buf *scratch,
+                            pm_error *err)
 {
-    if (b->threaded)
-        return stage_output(b, doc, path, err);
-    char *json = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&json, &len);
-    if (!mem) {
-        pm_fail(err, PM_ERR_NOMEM, path, 0, "out of memory");
-        return false;
-    }
-    pm_status s = pm_document_write_json(doc, mem, PM_JSON_PRETTY);
-    if (fclose(mem) != 0 && s == PM_OK)
-        s = PM_ERR_NOMEM;
-    if (s != PM_OK) {
-        free(json);
+    scratch->len = 0;
+    pm_status s = pm_document_render_json(doc, PM_JSON_PRETTY, &scratch->data, &scratch->len,
+                                           &scratch->cap);
+    bool ok = s == PM_OK;
+    if (!ok)
         pm_fail(err, s, path, 0, "cannot render the JSON: %s", pm_status_name(s));
-        return false;
+    else if (b->threaded)
+        ok = stage_output(b, scratch, path, err);
+    else {
+        sigset_t fatal, saved;
+        sigemptyset(&fatal);
+        sigaddset(&fatal, SIGINT);
+        sigaddset(&fatal, SIGTERM);
+        sigaddset(&fatal, SIGHUP);
+        pthread_sigmask(SIG_BLOCK, &fatal, &saved);
+        ok = pm_write_file_atomic(path, scratch->data, scratch->len, err) == PM_OK;
+        pthread_sigmask(SIG_SETMASK, &saved, NULL);
     }
-    sigset_t fatal, saved;
-    sigemptyset(&fatal);
-    sigaddset(&fatal, SIGINT);
-    sigaddset(&fatal, SIGTERM);
-    sigaddset(&fatal, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &fatal, &saved);
-    bool ok = pm_write_file_atomic(path, json, len, err) == PM_OK;
-    pthread_sigmask(SIG_SETMASK, &saved, NULL);
-    free(json);
+    if (scratch->cap > KEEP_SCRATCH)
+        pm_buf_free(scratch);
     return ok;
 }
 
@@ -537,17 +528,13 @@ static void commit_outputs(batch *b, int *status)
 /* The compact JSON of doc and a newline, for --jsonl. */
 static bool render_json_line(const pm_document *doc, job_result *r)
 {
-    FILE *mem = open_memstream(&r->json_line, &r->json_line_len);
-    if (!mem)
-        return false;
-    pm_status s = pm_document_write_json(doc, mem, 0);
-    if (fclose(mem) != 0)
-        s = PM_ERR_NOMEM;
-    return s == PM_OK;
+    size_t cap = 0;
+    return pm_document_render_json(doc, 0, &r->json_line, &r->json_line_len, &cap) == PM_OK;
 }
 
-/* Extracts input i and writes its file; what is left to print goes in r. */
-static void extract_input(batch *b, size_t i, job_result *r)
+/* Extracts input i and writes its file (its JSON rendered in scratch);
+ * what is left to print goes in r. */
+static void extract_input(batch *b, size_t i, job_result *r, pm_buf *scratch)
 {
     const extract_config *cfg = b->cfg;
     const char *input = b->inputs[i];
@@ -567,7 +554,7 @@ static void extract_input(batch *b, size_t i, job_result *r)
         r->seconds[s] = pm_document_stage_seconds(doc, (pm_stage)s);
     double start = monotonic_seconds();
     r->ok = true;
-    if (out_path && !write_json_file(b, doc, out_path, &err)) {
+    if (out_path && !write_json_file(b, doc, out_path, scratch, &err)) {
         format_error(&r->errors, &err, out_path);
         r->ok = false;
     }
@@ -629,6 +616,7 @@ static bool report_result(batch *b, size_t i, job_result *r)
 static void *extract_worker(void *arg)
 {
     batch *b = arg;
+    pm_buf scratch = {0};
     pthread_mutex_lock(&b->lock);
     for (;;) {
         while (!b->stop && b->next_input < b->n && b->next_input >= b->next_report + b->window)
@@ -638,13 +626,18 @@ static void *extract_worker(void *arg)
         size_t i = b->next_input++;
         pthread_mutex_unlock(&b->lock);
         job_result r = {0};
-        extract_input(b, i, &r);
+        extract_input(b, i, &r, &scratch);
         pthread_mutex_lock(&b->lock);
         r.done = true;
         b->ring[i % b->window] = r;
+        /* Woken after the unlock, the main thread does not find the lock
+         * still held and sleep on it a second time. */
+        pthread_mutex_unlock(&b->lock);
         pthread_cond_broadcast(&b->changed);
+        pthread_mutex_lock(&b->lock);
     }
     pthread_mutex_unlock(&b->lock);
+    pm_buf_free(&scratch);
     return NULL;
 }
 
@@ -701,6 +694,7 @@ static bool run_threaded(batch *b, int *status)
     unsigned started = 0;
     while (started < jobs && pthread_create(&threads[started], NULL, extract_worker, b) == 0)
         started++;
+    double signals_seen = 0;
     pthread_mutex_lock(&b->lock);
     while (started && b->next_report < b->n) {
         job_result *slot = &b->ring[b->next_report % b->window];
@@ -715,8 +709,15 @@ static bool run_threaded(batch *b, int *status)
             }
             pthread_cond_timedwait(&b->changed, &b->lock, &until);
         }
-        static const struct timespec no_wait = {0, 0};
-        int sig = sigtimedwait(&fatal, NULL, &no_wait);
+        /* A look at the pending signals is a syscall: one per REDRAW is
+         * soon enough, not one per document. */
+        double now = monotonic_seconds();
+        int sig = 0;
+        if (now - signals_seen >= REDRAW) {
+            static const struct timespec no_wait = {0, 0};
+            signals_seen = now;
+            sig = sigtimedwait(&fatal, NULL, &no_wait);
+        }
         if (sig > 0) {
             pthread_mutex_unlock(&b->lock);
             die_of_signal(b, sig, &saved);
@@ -817,12 +818,14 @@ static int run_extract(const extract_config *cfg, char **inputs, size_t n_inputs
     }
     progress_start(&b.bar, cfg->quiet, n_inputs, bytes_total);
     if (!run_threaded(&b, &status)) {
+        pm_buf scratch = {0};
         for (size_t i = 0; i < n_inputs; i++) {
             job_result r = {0};
-            extract_input(&b, i, &r);
+            extract_input(&b, i, &r, &scratch);
             if (!report_result(&b, i, &r))
                 status = EXIT_SOME_FAILED;
         }
+        pm_buf_free(&scratch);
     }
     progress_clear(&b.bar);
     if (cfg->stats)

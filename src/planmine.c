@@ -314,20 +314,36 @@ const pm_warning *pm_document_warning(const pm_document *doc, size_t i)
     return i < doc->warnings.len ? &doc->warnings.items[i] : NULL;
 }
 
-pm_status pm_document_write_json(const pm_document *doc, FILE *out, unsigned flags)
+pm_status pm_document_render_json(const pm_document *doc, unsigned flags, char **data,
+                                  size_t *len, size_t *cap)
 {
     double start = monotonic_seconds();
-    pm_buf json = {0};
+    pm_buf json = {.data = *data, .len = *len, .cap = *cap};
     pm_status s = pm_render_json(&doc->result, flags & PM_JSON_PRETTY ? PM_RENDER_PRETTY : 0,
                                  &json);
     if (s == PM_OK) {
         pm_buf_putc(&json, '\n');
         if (json.failed)
             s = PM_ERR_NOMEM;
-        else if (fwrite(json.data, 1, json.len, out) != json.len || fflush(out) != 0)
-            s = PM_ERR_IO;
     }
-    pm_buf_free(&json);
+    /* The buffer, perhaps moved by a realloc, stays the caller's. */
+    *data = json.data;
+    *cap = json.cap;
+    if (s == PM_OK)
+        *len = json.len;
+    *doc->write_seconds += monotonic_seconds() - start;
+    return s;
+}
+
+pm_status pm_document_write_json(const pm_document *doc, FILE *out, unsigned flags)
+{
+    char *json = NULL;
+    size_t len = 0, cap = 0;
+    pm_status s = pm_document_render_json(doc, flags, &json, &len, &cap);
+    double start = monotonic_seconds();
+    if (s == PM_OK && (fwrite(json, 1, len, out) != len || fflush(out) != 0))
+        s = PM_ERR_IO;
+    free(json);
     *doc->write_seconds += monotonic_seconds() - start;
     return s;
 }

@@ -107,6 +107,9 @@ pm_status pm_read_file(const char *path, size_t max_bytes, unsigned char **data,
 /* Writes data to path atomically: a temporary file in the same directory,
  * fsync, rename. On failure nothing is left behind. */
 pm_status pm_write_file_atomic(const char *path, const void *data, size_t len, pm_error *err);
+/* Writes all n bytes to fd (retrying short writes and EINTR); false with
+ * errno set when it cannot. */
+bool pm_write_all(int fd, const void *data, size_t n);
 
 /* ---- hashing ------------------------------------------------------------- */
 void pm_sha256_hex(const void *data, size_t len, char out[65]);

@@ -133,30 +133,40 @@ static size_t escape_ascii(unsigned char c, char e[6])
 void pm_json_string(pm_buf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    /* The room for the string as it is and its quotes, reserved once: most
-     * strings need no escape. Invariant below: the room left holds the
-     * bytes from `run` on and the closing quote. */
-    if (n > SIZE_MAX - 2)
+    /* One pass: the bytes are copied as they are checked. A block is
+     * stored whole, 16 bytes, and o moves on by what it took, so SLACK
+     * bytes of room past the end are overwritten. Reserved once for the
+     * string as it is (most need no escape); invariant below: the room
+     * from o holds the n - i bytes left, the closing quote and SLACK. */
+    enum { SLACK = 16 };
+    if (n > SIZE_MAX - 2 - SLACK)
         out->failed = true;
-    if (!pm_buf_reserve(out, n + 2))
+    if (!pm_buf_reserve(out, n + 2 + SLACK))
         return;
-    out->data[out->len++] = '"';
-    size_t run = 0; /* start of the pending run of bytes copied verbatim */
+    char *o = out->data + out->len;
+    *o++ = '"';
     size_t i = 0;
     for (;;) {
         size_t stop = n;
 #if defined(__SSE2__)
-        for (size_t k; i + 16 <= n && (k = plain_block(p + i)) > 0;)
+        for (size_t k; i + 16 <= n && (k = plain_block(p + i)) > 0;) {
+            _mm_storeu_si128((__m128i *)o, _mm_loadu_si128((const __m128i *)(p + i)));
+            o += k;
             i += k;
+        }
         /* What a block could not take goes byte by byte, to its end. */
         if (i + 16 <= n)
             stop = i + 16;
-        else if (i < n && plain_tail(p + i, n - i))
+        else if (i < n && plain_tail(p + i, n - i)) {
+            memcpy(o, p + i, n - i);
+            o += n - i;
             i = n;
+        }
 #endif
         while (i < stop) {
             unsigned char c = p[i];
             if (plain_ascii(c)) {
+                *o++ = (char)c;
                 i++;
                 continue;
             }
@@ -164,31 +174,32 @@ void pm_json_string(pm_buf *out, const char *s, size_t n)
             if (c >= 0x80) {
                 size_t len = utf8_sequence(p + i, n - i, &bad);
                 if (len) {
+                    for (size_t k = 0; k < len; k++)
+                        o[k] = (char)p[i + k];
+                    o += len;
                     i += len;
                     continue;
                 }
             }
-            memcpy(out->data + out->len, s + run, i - run);
-            out->len += i - run;
             /* An escape or U+FFFD is at most 6 bytes for at least 1 taken. */
-            if (!pm_buf_reserve(out, 6 + (n - i) + 1))
+            out->len = (size_t)(o - out->data);
+            if (!pm_buf_reserve(out, 6 + (n - i) + 1 + SLACK))
                 return;
+            o = out->data + out->len;
             if (bad) {
-                memcpy(out->data + out->len, "\xEF\xBF\xBD", 3);
-                out->len += 3;
+                memcpy(o, "\xEF\xBF\xBD", 3);
+                o += 3;
                 i += bad;
             } else {
-                out->len += escape_ascii(c, out->data + out->len);
+                o += escape_ascii(c, o);
                 i++;
             }
-            run = i;
         }
         if (i >= n)
             break;
     }
-    memcpy(out->data + out->len, s + run, n - run);
-    out->len += n - run;
-    out->data[out->len++] = '"';
+    *o++ = '"';
+    out->len = (size_t)(o - out->data);
 }
 
 /* ---- a small streaming writer ------------------------------------------- */

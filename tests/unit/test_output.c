@@ -201,6 +201,19 @@ static void test_fast_escaper_matches_reference(void **state)
         reference_json_string(&slow, exact, n);
         assert_int_equal(fast.len, slow.len);
         assert_memory_equal(fast.data, slow.data, fast.len);
+        /* Again at the very end of a 256-byte buffer: the room the escaper
+         * reserves (string, quotes, the 16 bytes a block store may spill)
+         * is all there is, so ASan sees any write past it. */
+        pm_buf edge = {0};
+        assert_true(pm_buf_reserve(&edge, 255));
+        assert_int_equal(edge.cap, 256);
+        edge.len = 256 - 1 - (n + 2 + 16);
+        memset(edge.data, '.', edge.len);
+        size_t start = edge.len;
+        pm_json_string(&edge, (const char *)exact, n);
+        assert_int_equal(edge.len - start, slow.len);
+        assert_memory_equal(edge.data + start, slow.data, slow.len);
+        pm_buf_free(&edge);
         test_free(exact);
     }
     pm_json_string(&fast, "", 0);
