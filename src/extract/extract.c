@@ -518,7 +518,6 @@ static bool next_year_phrase(const pm_extractor *x, const pcre2_code *re, pcre2_
                              const char *s, size_t n, size_t at, int *valid)
 {
     const unsigned char *u = (const unsigned char *)s;
-    uint32_t anchored = PCRE2_ANCHORED;
     for (size_t y = pm_next_ascii_digit(s, n, at); y + 4 <= n;
          y = pm_next_ascii_digit(s, n, y + 1)) {
         bool year = ((u[y] == '1' && u[y + 1] == '9') || (u[y] == '2' && u[y + 1] == '0')) &&
@@ -548,7 +547,8 @@ static bool next_year_phrase(const pm_extractor *x, const pcre2_code *re, pcre2_
                 *valid = pm_utf8_valid(s, n);
             if (!*valid)
                 return false;
-            if (pm_regex_match(x->patterns, re, s, n, p, anchored | PCRE2_NO_UTF_CHECK, md) > 0)
+            if (pm_regex_match(x->patterns, re, s, n, p, PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK,
+                               md) > 0)
                 return true;
         }
     }
