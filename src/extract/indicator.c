@@ -29,15 +29,22 @@ typedef struct indicator_form {
     const char *id;
     word_list fold;  /* of " w w " */
     word_list ascii; /* the same without diacritics */
-    /* next form with the same first word in first_fold / first_ascii, -1 at the end */
-    int32_t next_fold, next_ascii;
 } indicator_form;
 
-/* Forms by their first word: open addressing, the head of each chain. */
+/* A form among those with the same first word: its second word's hash
+ * settles most of them before their words are compared. */
+typedef struct chained_form {
+    uint64_t hash2; /* word_hash of the second word; 0 for a one-word form */
+    uint32_t f, n;  /* the form and its number of words */
+} chained_form;
+
+/* Forms by their first word: open addressing; the forms of slot i are
+ * chain[start[i] .. start[i + 1]), in catalogue order. */
 typedef struct first_words {
     const char **word;
     uint64_t *hash; /* of word */
-    int32_t *head;
+    uint32_t *start;
+    chained_form *chain;
     size_t cap;
 } first_words;
 
@@ -48,11 +55,16 @@ typedef struct ocr_fix {
     uint64_t first_bit, to_bits;
 } ocr_fix;
 
-/* A character as word_key writes it: lowered, and whether it is kept. */
+/* A character as word_key writes it: lowered, and whether it is kept;
+ * and as strip_key then writes the lowered character. */
 typedef struct lowered_char {
     uint8_t len; /* bytes of the lowered character */
     bool word;   /* a letter, mark or number */
     char bytes[4];
+    /* > sizeof strip: not kept (too long, or holding a ' ' or NUL, which
+     * would cut the stripped key into other words than the folded one) */
+    uint8_t strip_len;
+    char strip[7];
 } lowered_char;
 
 typedef struct stripped_char {
@@ -135,18 +147,6 @@ static void strip_char(stripped_char *sc, utf8proc_int32_t cp)
     pm_buf_free(&out);
 }
 
-static void fill_tables(struct pm_indicator_lexicon *lex)
-{
-    for (utf8proc_int32_t cp = 0x80; cp < 0x800; cp++) {
-        lower_char(&lex->lower2[cp - 0x80], cp);
-        strip_char(&lex->strip2[cp - 0x80], cp);
-    }
-    for (utf8proc_int32_t cp = 0x1E00; cp < 0x1F00; cp++) {
-        lower_char(&lex->lower3[cp - 0x1E00], cp);
-        strip_char(&lex->strip3[cp - 0x1E00], cp);
-    }
-}
-
 /* pm_strip_marks of a key (valid UTF-8: word_key writes whole characters),
  * the common characters through the tables. */
 static void strip_key(const struct pm_indicator_lexicon *lex, const char *s, size_t n,
@@ -174,6 +174,42 @@ static void strip_key(const struct pm_indicator_lexicon *lex, const char *s, siz
             pm_strip_marks(s + i, k < n - i ? k : n - i, out);
         i += k;
     }
+}
+
+/* Can stripped bytes stand for a character of a word (see lowered_char)? */
+static bool strip_keepable(const char *p, size_t len)
+{
+    return !memchr(p, ' ', len) && !memchr(p, '\0', len);
+}
+
+static void strip_lowered(const struct pm_indicator_lexicon *lex, lowered_char *lc)
+{
+    pm_buf out = {0};
+    strip_key(lex, lc->bytes, lc->len, &out);
+    lc->strip_len = 0xFF;
+    if (!out.failed && out.len <= sizeof lc->strip && strip_keepable(out.data, out.len)) {
+        if (out.len)
+            memcpy(lc->strip, out.data, out.len);
+        lc->strip_len = (uint8_t)out.len;
+    }
+    pm_buf_free(&out);
+}
+
+static void fill_tables(struct pm_indicator_lexicon *lex)
+{
+    for (utf8proc_int32_t cp = 0x80; cp < 0x800; cp++) {
+        lower_char(&lex->lower2[cp - 0x80], cp);
+        strip_char(&lex->strip2[cp - 0x80], cp);
+    }
+    for (utf8proc_int32_t cp = 0x1E00; cp < 0x1F00; cp++) {
+        lower_char(&lex->lower3[cp - 0x1E00], cp);
+        strip_char(&lex->strip3[cp - 0x1E00], cp);
+    }
+    /* the lowered characters through strip_key, once its tables are full */
+    for (size_t i = 0; i < sizeof lex->lower2 / sizeof *lex->lower2; i++)
+        strip_lowered(lex, &lex->lower2[i]);
+    for (size_t i = 0; i < sizeof lex->lower3 / sizeof *lex->lower3; i++)
+        strip_lowered(lex, &lex->lower3[i]);
 }
 
 /* The lowered form of the valid character at s[i] from the tables, its
@@ -439,32 +475,48 @@ static bool index_first_words(struct pm_indicator_lexicon *lex, first_words *fw,
         fw->cap *= 2;
     fw->word = pm_arena_alloc(&lex->arena, fw->cap * sizeof *fw->word);
     fw->hash = pm_arena_alloc(&lex->arena, fw->cap * sizeof *fw->hash);
-    fw->head = pm_arena_alloc(&lex->arena, fw->cap * sizeof *fw->head);
-    if (!fw->word || !fw->hash || !fw->head)
+    fw->start = pm_arena_alloc(&lex->arena, (fw->cap + 1) * sizeof *fw->start);
+    fw->chain = pm_arena_alloc(&lex->arena, (lex->n_forms + 1) * sizeof *fw->chain);
+    if (!fw->word || !fw->hash || !fw->start || !fw->chain)
         return false;
     memset(fw->word, 0, fw->cap * sizeof *fw->word);
-    for (size_t f = lex->n_forms; f-- > 0;) {
-        indicator_form *form = &lex->forms[f];
-        const word_list *wl = ascii ? &form->ascii : &form->fold;
-        int32_t *next = ascii ? &form->next_ascii : &form->next_fold;
-        *next = -1;
+    memset(fw->start, 0, (fw->cap + 1) * sizeof *fw->start);
+    /* count the forms of each slot, turn the counts into starts, place */
+    for (size_t f = 0; f < lex->n_forms; f++) {
+        const word_list *wl = ascii ? &lex->forms[f].ascii : &lex->forms[f].fold;
         if (!wl->n)
             continue;
         size_t i = first_slot(fw, wl->w[0], wl->hash[0]);
-        if (fw->word[i])
-            *next = fw->head[i];
         fw->word[i] = wl->w[0];
         fw->hash[i] = wl->hash[0];
-        fw->head[i] = (int32_t)f;
+        fw->start[i + 1]++;
     }
+    for (size_t i = 0; i < fw->cap; i++)
+        fw->start[i + 1] += fw->start[i];
+    for (size_t f = 0; f < lex->n_forms; f++) {
+        const word_list *wl = ascii ? &lex->forms[f].ascii : &lex->forms[f].fold;
+        if (!wl->n)
+            continue;
+        size_t i = first_slot(fw, wl->w[0], wl->hash[0]);
+        chained_form *c = &fw->chain[fw->start[i]++];
+        c->hash2 = wl->n > 1 ? wl->hash[1] : 0;
+        c->f = (uint32_t)f;
+        c->n = (uint32_t)wl->n;
+    }
+    /* placing moved each start to the next slot's: shift them back */
+    for (size_t i = fw->cap; i > 0; i--)
+        fw->start[i] = fw->start[i - 1];
+    fw->start[0] = 0;
     return true;
 }
 
-/* The first form with this first word, -1 if none. */
-static int32_t forms_starting(const first_words *fw, const char *word, uint64_t hash)
+/* The forms whose first word is word (of word_hash hash): *n of them. */
+static const chained_form *forms_starting(const first_words *fw, const char *word,
+                                          uint64_t hash, size_t *n)
 {
     size_t i = first_slot(fw, word, hash);
-    return fw->word[i] ? fw->head[i] : -1;
+    *n = fw->word[i] ? fw->start[i + 1] - fw->start[i] : 0;
+    return fw->chain + fw->start[i];
 }
 
 static pm_status load_forms(struct pm_indicator_lexicon *lex, const pm_patterns *p, pm_error *err)
@@ -550,17 +602,24 @@ static bool words_at(const word_list *t, size_t at, const word_list *form)
 }
 
 /* For every form, where its first occurrence in t ends (as the number of
- * the word after it, plus one), 0 when absent: end[f]. */
-static void contiguous_ends(const struct pm_indicator_lexicon *lex, const first_words *fw,
-                            bool ascii, const word_list *t, size_t *end)
+ * the word after it, plus one), 0 when absent: end[f]; the forms found
+ * are added to found[*n_found]. */
+static void contiguous_ends(const struct pm_indicator_lexicon *lex, const first_words *fw, bool ascii, const word_list *t, size_t *end,
+                            uint32_t *found, size_t *n_found)
 {
     for (size_t at = 0; at < t->n; at++) {
-        for (int32_t f = forms_starting(fw, t->w[at], t->hash[at]); f >= 0;) {
-            const indicator_form *form = &lex->forms[f];
-            const word_list *words = ascii ? &form->ascii : &form->fold;
-            if (!end[f] && words_at(t, at, words))
-                end[f] = at + 1 + words->n;
-            f = ascii ? form->next_ascii : form->next_fold;
+        size_t n;
+        const chained_form *c = forms_starting(fw, t->w[at], t->hash[at], &n);
+        for (size_t k = 0; k < n; k++) {
+            /* the first word is the text's (first_slot compared it) */
+            if (end[c[k].f] || at + c[k].n > t->n ||
+                (c[k].n > 1 && c[k].hash2 != t->hash[at + 1]))
+                continue;
+            const indicator_form *form = &lex->forms[c[k].f];
+            if (words_at(t, at, ascii ? &form->ascii : &form->fold)) {
+                end[c[k].f] = at + 1 + c[k].n;
+                found[(*n_found)++] = c[k].f;
+            }
         }
     }
 }
@@ -598,43 +657,51 @@ static size_t gapped_match_end(const word_list *text, const word_list *form)
 
 /* mark[f] = 1 for every form whose first word is one of t's first
  * MAX_KEY_WORDS (mark is all 0 before). */
-static void mark_first_words(const struct pm_indicator_lexicon *lex, const first_words *fw,
-                             bool ascii, const word_list *t, size_t *mark)
+static void mark_first_words(const first_words *fw, const word_list *t, size_t *mark)
 {
     size_t nt = t->n < MAX_KEY_WORDS ? t->n : MAX_KEY_WORDS;
-    for (size_t at = 0; at < nt; at++)
-        for (int32_t f = forms_starting(fw, t->w[at], t->hash[at]); f >= 0 && !mark[f];) {
-            mark[f] = 1;
-            f = ascii ? lex->forms[f].next_ascii : lex->forms[f].next_fold;
-        }
+    for (size_t at = 0; at < nt; at++) {
+        size_t n;
+        const chained_form *c = forms_starting(fw, t->w[at], t->hash[at], &n);
+        /* a form is in one chain: a chain marked once is marked whole */
+        for (size_t k = 0; k < n && !mark[c[k].f]; k++)
+            mark[c[k].f] = 1;
+    }
 }
 
-/* The best form: the longest, then the one that ends later, then one
- * matched with its diacritics. fold_end/ascii_end: each form's end in the
- * text's keys, 0 when absent. */
-static const char *best_form(const struct pm_indicator_lexicon *lex, const size_t *fold_end,
-                             const size_t *ascii_end)
+/* Is form f, which ends at end (exact: matched with its diacritics),
+ * better than the best so far? The longest, then the one that ends later,
+ * then one matched with its diacritics, then the first in the catalogue. */
+typedef struct best_so_far {
+    size_t f, words, end; /* f == SIZE_MAX: none yet */
+    bool exact;
+} best_so_far;
+
+static void consider(const struct pm_indicator_lexicon *lex, best_so_far *b, size_t f,
+                     size_t end, bool exact)
 {
-    const char *best = NULL;
-    size_t best_words = 0, best_end = 0;
-    bool best_exact = false;
-    for (size_t f = 0; f < lex->n_forms; f++) {
-        const indicator_form *form = &lex->forms[f];
+    size_t words = lex->forms[f].fold.n;
+    bool better = b->f == SIZE_MAX        ? true
+                  : words != b->words     ? words > b->words
+                  : end != b->end         ? end > b->end
+                  : exact != b->exact     ? exact
+                                          : f < b->f;
+    if (better)
+        *b = (best_so_far){f, words, end, exact};
+}
+
+/* The best form among found[] (forms with fold_end or ascii_end set;
+ * fold_end/ascii_end: each form's end in the text's keys, 0 when absent). */
+static const char *best_form(const struct pm_indicator_lexicon *lex, const size_t *fold_end,
+                             const size_t *ascii_end, const uint32_t *found, size_t n_found)
+{
+    best_so_far b = {SIZE_MAX, 0, 0, false};
+    for (size_t k = 0; k < n_found; k++) {
+        size_t f = found[k];
         bool exact = fold_end[f] > 0;
-        size_t end = exact ? fold_end[f] : ascii_end[f];
-        if (!end)
-            continue;
-        bool better = form->fold.n != best_words ? form->fold.n > best_words
-                      : end != best_end         ? end > best_end
-                                                : exact && !best_exact;
-        if (better) {
-            best = form->id;
-            best_words = form->fold.n;
-            best_end = end;
-            best_exact = exact;
-        }
+        consider(lex, &b, f, exact ? fold_end[f] : ascii_end[f], exact);
     }
-    return best;
+    return b.f == SIZE_MAX ? NULL : lex->forms[b.f].id;
 }
 
 enum { STACK_WORDS = 128 };
@@ -648,21 +715,121 @@ typedef struct text_words {
     uint64_t stack_h[STACK_WORDS];
 } text_words;
 
-static bool split_text(const pm_buf *key, text_words *t)
+/* Room in t for cap words. */
+static bool words_room(text_words *t, size_t cap)
 {
     t->heap = NULL;
     t->list.w = t->stack_w;
     t->list.hash = t->stack_h;
-    if (key->len > STACK_WORDS) {
-        t->heap = malloc(key->len * (sizeof *t->list.w + sizeof *t->list.hash));
+    t->list.n = 0;
+    if (cap > STACK_WORDS) {
+        t->heap = malloc(cap * (sizeof *t->list.w + sizeof *t->list.hash));
         if (!t->heap)
             return false;
         t->list.w = t->heap;
-        t->list.hash = (uint64_t *)(t->list.w + key->len);
+        t->list.hash = (uint64_t *)(t->list.w + cap);
     }
+    return true;
+}
+
+static bool split_text(const pm_buf *key, text_words *t)
+{
+    free(t->heap);
+    if (!words_room(t, key->len))
+        return false;
     t->list.n = key_words(key->data, t->list.w, t->list.hash);
     return true;
 }
+
+/* word_key, key_words of it, strip_key of it and key_words of that, in
+ * one pass over s through the tables, into fold, ascii, tf and ta (empty
+ * before). The stripped key has a word for each word of the folded key
+ * (no stripped character holds a ' '), so both are cut at the same
+ * characters. False when s is not valid UTF-8 or has a character the
+ * tables do not hold, left to the separate passes. */
+static bool keys_in_one_pass(const struct pm_indicator_lexicon *lex, const char *s, size_t n,
+                             pm_buf *fold, pm_buf *ascii, text_words *tf, text_words *ta)
+{
+    /* a character of k >= 1 bytes adds at most 2k to fold (lowered, from
+     * the tables: at most 4 bytes, for 2 or 3; a separator: 1) and 4k to
+     * ascii (stripped, from the tables: at most 7 bytes), so the buffers
+     * never move while word pointers into them are taken */
+    size_t max_words = n / 2 + 1;
+    if (!pm_utf8_valid(s, n) || !pm_buf_reserve(fold, 2 * n + 2) ||
+        !pm_buf_reserve(ascii, 4 * n + 2) || !words_room(tf, max_words) ||
+        !words_room(ta, max_words))
+        return false;
+    const uint64_t basis = 1469598103934665603u, prime = 1099511628211u;
+    char *fo = fold->data, *as = ascii->data;
+    size_t fl = 0, al = 0, nw = 0;
+    uint64_t hf = basis, ha = basis;
+    bool in_word = false;
+    fo[fl++] = as[al++] = ' ';
+    for (size_t i = 0, k; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        const lowered_char *lc = NULL;
+        char a = 0;
+        if (c < 0x80) {
+            i++;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+                a = (char)c;
+            else if (c >= 'A' && c <= 'Z')
+                a = (char)(c - 'A' + 'a');
+        } else if ((lc = table_lowered(lex, s, n, i, &k)) != NULL) {
+            i += k;
+            if (lc->word && lc->strip_len > sizeof lc->strip)
+                return false;
+        } else {
+            /* beyond the tables: a separator as word_key finds it, else
+             * the separate passes */
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t used = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                                     (utf8proc_ssize_t)(n - i), &cp);
+            if (used < 1 || is_word_cp(utf8proc_tolower(cp)))
+                return false;
+            i += (size_t)used;
+        }
+        if (a || (lc && lc->word)) {
+            if (!in_word) {
+                tf->list.w[nw] = fo + fl;
+                ta->list.w[nw] = as + al;
+                hf = ha = basis;
+                in_word = true;
+            }
+            if (a) {
+                fo[fl++] = as[al++] = a;
+                hf = (hf ^ (unsigned char)a) * prime;
+                ha = (ha ^ (unsigned char)a) * prime;
+                continue;
+            }
+            for (size_t b = 0; b < lc->len; b++) {
+                fo[fl++] = lc->bytes[b];
+                hf = (hf ^ (unsigned char)lc->bytes[b]) * prime;
+            }
+            for (size_t b = 0; b < lc->strip_len; b++) {
+                as[al++] = lc->strip[b];
+                ha = (ha ^ (unsigned char)lc->strip[b]) * prime;
+            }
+        } else if (in_word) {
+            tf->list.hash[nw] = hf;
+            ta->list.hash[nw++] = ha;
+            fo[fl++] = as[al++] = ' ';
+            in_word = false;
+        }
+    }
+    if (in_word) {
+        tf->list.hash[nw] = hf;
+        ta->list.hash[nw++] = ha;
+        fo[fl++] = as[al++] = ' ';
+    }
+    fold->len = fl;
+    ascii->len = al;
+    fo[fl] = as[al] = '\0';
+    tf->list.n = ta->list.n = nw;
+    return true;
+}
+
+enum { STACK_FORMS = 128 };
 
 /* A form as written wins; only when none occurs do qualifiers inserted
  * between its words count. */
@@ -674,46 +841,65 @@ const char *pm_indicator_id(const pm_extractor *x, const char *s, size_t n)
     pm_buf fold = {0}, ascii = {0};
     text_words tf, ta;
     tf.heap = ta.heap = NULL;
-    size_t *fold_end = NULL;
+    void *heap = NULL;
     const char *best = NULL;
-    word_key(lex, s, n, &fold);
-    if (fold.failed || !pm_buf_cstr(&fold) || !split_text(&fold, &tf))
-        goto done;
-    uint64_t bits = 0;
-    for (size_t i = 0; i < tf.list.n; i++)
-        bits |= word_bit(tf.list.hash[i]);
-    if (apply_fixes(lex, &fold, bits)) {
-        free(tf.heap);
-        tf.heap = NULL;
+    bool one_pass = keys_in_one_pass(lex, s, n, &fold, &ascii, &tf, &ta);
+    if (!one_pass) {
+        pm_buf_reset(&fold);
+        word_key(lex, s, n, &fold);
         if (fold.failed || !pm_buf_cstr(&fold) || !split_text(&fold, &tf))
             goto done;
     }
-    strip_key(lex, fold.data, fold.len, &ascii);
-    if (ascii.failed || !pm_buf_cstr(&ascii) || !split_text(&ascii, &ta))
+    uint64_t bits = 0;
+    for (size_t i = 0; i < tf.list.n; i++)
+        bits |= word_bit(tf.list.hash[i]);
+    /* a fix changes the folded key: its words and the stripped key anew */
+    bool fixed = apply_fixes(lex, &fold, bits);
+    if (fixed && (fold.failed || !pm_buf_cstr(&fold) || !split_text(&fold, &tf)))
         goto done;
-    fold_end = calloc(2 * (lex->n_forms + 1), sizeof *fold_end);
-    if (!fold_end)
-        goto done;
+    if (fixed || !one_pass) {
+        pm_buf_reset(&ascii);
+        strip_key(lex, fold.data, fold.len, &ascii);
+        if (ascii.failed || !pm_buf_cstr(&ascii) || !split_text(&ascii, &ta))
+            goto done;
+    }
+    /* each form's end in either key (0: absent), and the forms found */
+    size_t stack_end[2 * (STACK_FORMS + 1)];
+    uint32_t stack_found[2 * STACK_FORMS];
+    size_t *fold_end = stack_end;
+    uint32_t *found = stack_found;
+    size_t n_found = 0;
+    if (lex->n_forms > STACK_FORMS) {
+        heap = malloc(2 * (lex->n_forms + 1) * sizeof *fold_end + 2 * lex->n_forms * sizeof *found);
+        if (!heap)
+            goto done;
+        fold_end = heap;
+        found = (uint32_t *)(fold_end + 2 * (lex->n_forms + 1));
+    }
+    memset(fold_end, 0, 2 * (lex->n_forms + 1) * sizeof *fold_end);
     size_t *ascii_end = fold_end + lex->n_forms + 1;
-    contiguous_ends(lex, &lex->first_fold, false, &tf.list, fold_end);
-    contiguous_ends(lex, &lex->first_ascii, true, &ta.list, ascii_end);
-    best = best_form(lex, fold_end, ascii_end);
+    contiguous_ends(lex, &lex->first_fold, false, &tf.list, fold_end, found, &n_found);
+    contiguous_ends(lex, &lex->first_ascii, true, &ta.list, ascii_end, found, &n_found);
+    best = best_form(lex, fold_end, ascii_end, found, n_found);
     if (!best) {
         /* A gapped match starts at one of the first MAX_KEY_WORDS words:
          * only forms whose first word is among them (found through the
          * first-word tables, marked 1 in the zeroed ends) can have one. */
-        mark_first_words(lex, &lex->first_fold, false, &tf.list, fold_end);
-        mark_first_words(lex, &lex->first_ascii, true, &ta.list, ascii_end);
+        mark_first_words(&lex->first_fold, &tf.list, fold_end);
+        mark_first_words(&lex->first_ascii, &ta.list, ascii_end);
+        n_found = 0;
         for (size_t f = 0; f < lex->n_forms; f++) {
             bool ascii_may = ascii_end[f] != 0;
             fold_end[f] = fold_end[f] ? gapped_match_end(&tf.list, &lex->forms[f].fold) : 0;
             ascii_end[f] =
                 !fold_end[f] && ascii_may ? gapped_match_end(&ta.list, &lex->forms[f].ascii) : 0;
+            if (fold_end[f] || ascii_end[f])
+                found[n_found++] = (uint32_t)f;
         }
-        best = best_form(lex, fold_end, ascii_end);
+        best = best_form(lex, fold_end, ascii_end, found, n_found);
     }
 done:
-    free(fold_end);
+    free(heap);
     free(tf.heap);
     free(ta.heap);
     pm_buf_free(&fold);

@@ -50,6 +50,10 @@ struct pm_quantity_lexicon {
     /* the fast paths that hold for the loaded regexes (pm_proof) */
     bool value_proven, excluded_proven, attained_proven, aspiration_proven;
     uint8_t digit_class[256];    /* of a byte, for key_may_have_digit */
+    /* from digit_class: the least byte of class DIGIT_LOOK or DIGIT_LATIN3
+     * (0x80 and up; 0 when none) and the byte of class DIGIT_LATIN3 (0 when
+     * none), for the eight-byte test of key_may_have_digit */
+    uint8_t look_min, latin3_lead;
     /* value_openers by first letter, packed as opener_word reads words
      * (0 after the last) */
     uint64_t openers_by_letter[26][MAX_SAME_LETTER];
@@ -466,6 +470,13 @@ static void fill_folds(struct pm_quantity_lexicon *lx)
         latin3_plain &= lx->fold3[i].len <= sizeof lx->fold3[i].bytes && !lx->fold3[i].digit;
     if (latin3_plain)
         lx->digit_class[0xE1] = DIGIT_LATIN3;
+    lx->look_min = lx->latin3_lead = 0;
+    for (unsigned b = 256; b-- > 0x80;) {
+        if (lx->digit_class[b] == DIGIT_LOOK || lx->digit_class[b] == DIGIT_LATIN3)
+            lx->look_min = (uint8_t)b;
+        if (lx->digit_class[b] == DIGIT_LATIN3)
+            lx->latin3_lead = (uint8_t)b;
+    }
 }
 
 /* The first words of `value` (comparators and `từ`), folded: the words
@@ -1241,6 +1252,14 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
     return false;
 }
 
+/* Does byte i (not the last) ask key_may_have_digit for a look? */
+static inline unsigned byte_asks_look(const struct pm_quantity_lexicon *lx,
+                                      const unsigned char *u, size_t i)
+{
+    unsigned cls = lx->digit_class[u[i]];
+    return (cls == DIGIT_LOOK) | ((cls == DIGIT_LATIN3) & ((unsigned)(u[i + 1] - 0xB8) > 3));
+}
+
 /* Can the key of s hold a decimal digit? Not when s has no ASCII digit and
  * each of its other characters has a cached fold without one. Bytes are
  * read through digit_class: a continuation byte, and a lead byte all of
@@ -1251,16 +1270,38 @@ static bool key_may_have_digit(const struct pm_quantity_lexicon *lx, const char 
     const unsigned char *u = (const unsigned char *)s;
     if (pm_next_ascii_digit(s, n, 0) < n)
         return true;
-    /* Most texts need no look at all: one pass without branches says so. */
+    /* Most texts need no look at all: one pass says so. A byte asks for a
+     * look when its class is DIGIT_LOOK, or DIGIT_LATIN3 and the next byte
+     * is not 0xB8..0xBB. Classes below 0x80 are DIGIT_NONE or an ASCII digit
+     * (none here), so such a byte is at least look_min (or 0x80 when
+     * look_min is 0). Eight bytes at a time, the bytes flagged are those at
+     * least that but for latin3_lead before 0xB8..0xBB: a superset of those
+     * that ask, so a word without a flag holds none and a word with one is
+     * settled byte by byte as the tail is. */
+    const uint64_t ones = 0x0101010101010101u, low7 = ones * 0x7F, high = ones * 0x80;
+    const uint64_t ge_add = ones * (uint64_t)(0x80 - (lx->look_min & 0x7F));
     unsigned look = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
-        unsigned cls = lx->digit_class[u[i]];
-        look |= (cls == DIGIT_LOOK) |
-                ((cls == DIGIT_LATIN3) & ((unsigned)(u[i + 1] - 0xB8) > 3));
+    size_t i = 0;
+    for (uint64_t w, v; i + 9 <= n && !look; i += 8) {
+        memcpy(&w, s + i, 8);
+        memcpy(&v, s + i + 1, 8);
+        /* bit 7 of a byte: it is >= look_min (no carry crosses bytes) */
+        uint64_t flag = ((w & low7) + ge_add) & w & high;
+        if (!flag)
+            continue;
+        /* bit 7 of a byte: it is latin3_lead; the next is 0xB8..0xBB
+         * (exact zero-byte tests) */
+        uint64_t e = w ^ ones * lx->latin3_lead;
+        uint64_t c = (v & ones * 0xFC) ^ ones * 0xB8;
+        flag &= ~(~(((e & low7) + low7) | e) & ~(((c & low7) + low7) | c));
+        for (size_t j = i; flag && j < i + 8; j++)
+            look |= byte_asks_look(lx, u, j);
     }
+    for (; i + 1 < n && !look; i++)
+        look |= byte_asks_look(lx, u, i);
     if (!look && (n == 0 || lx->digit_class[u[n - 1]] == DIGIT_NONE))
         return false;
-    for (size_t i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {
         uint8_t cls = lx->digit_class[u[i]];
         if (cls == DIGIT_NONE)
             continue;

@@ -382,6 +382,32 @@ static void fast_paths_find_what_the_full_search_finds(void **state)
     }
 }
 
+/* key_may_have_digit reads eight bytes at a time: a digit only the key
+ * shows (fullwidth, Arabic-Indic), a Vietnamese letter led by 0xE1 right
+ * before it, a 0xE1 not before 0xB8..0xBB, and invalid bytes, at every
+ * offset in the word and at the end: the value search runs (a digit of
+ * another script makes no value) and reads nothing past the text. */
+static void digits_beyond_ascii_are_read_at_every_offset(void **state)
+{
+    fixture *fx = *state;
+    static const char *const tails[] = {"đạt \uFF14\uFF15%", "đạt ạ\u0664\u0665%",
+                                        "đạt \uFF14\uFF15% ạ", "\xe1\xbd đạt \u0664\u0665%",
+                                        "\xe1 đạt \uFF14\uFF15%", "đạt \u0664\u0665%\xe1"};
+    for (size_t t = 0; t < sizeof tails / sizeof *tails; t++)
+        for (size_t pad = 0; pad < 17; pad++) {
+            char got[256];
+            char *in = malloc(3 * pad + strlen(tails[t]) + 1); /* exact, for ASan */
+            assert_non_null(in);
+            in[0] = '\0';
+            for (size_t k = 0; k < pad; k++)
+                strcat(in, "ạ");
+            strcat(in, tails[t]);
+            format_all(&fx->x, in, got, sizeof got);
+            assert_string_equal(got, "");
+            free(in);
+        }
+}
+
 /* ---- patterns a researcher edits --------------------------------------------------- */
 
 /* A copy of patterns/ in dir where the first `from` in quantities.pcre is `to`. */
@@ -485,6 +511,7 @@ int main(void)
         cmocka_unit_test(offsets_point_into_the_original_text),
         cmocka_unit_test(long_text_is_scanned_in_order),
         cmocka_unit_test(fast_paths_find_what_the_full_search_finds),
+        cmocka_unit_test(digits_beyond_ascii_are_read_at_every_offset),
         cmocka_unit_test(edited_patterns_are_honoured),
         cmocka_unit_test(bad_unit_table_is_reported_with_its_line),
     };
