@@ -25,7 +25,7 @@
 
 #include "planmine.h"
 #include "compare/compare.h"
-#include "core/core.h" /* pm_write_file_atomic */
+#include "core/core.h" /* pm_write_all */
 
 enum { EXIT_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 
@@ -269,11 +269,11 @@ typedef struct batch {
     const size_t *clash;
     const unsigned long long *sizes; /* input sizes, 0 when unknown (stdin) */
     size_t n;
-    /* Threaded: workers take inputs in order and fill a ring of `window`
-     * results; a worker waits while its input is `window` ahead of the
-     * next result to report, so memory stays bounded by a few documents.
-     * Not threaded (no thread could start): one input after the other. */
-    bool threaded;
+    /* Workers take inputs in order and fill a ring of `window` results; a
+     * worker waits while its input is `window` ahead of the next result to
+     * report, so memory stays bounded by a few documents. With -j 1 (or
+     * when no thread could start) the main thread extracts each input
+     * itself, through the same ring, commits and signal checks. */
     job_result *ring;
     size_t window;
     size_t next_input, next_report;
@@ -347,12 +347,11 @@ static void progress_draw(progress *p, double now)
 
 /* Output files are replaced atomically and durably. One by one that costs
  * a disk flush (fsync) per file, which bounds a corpus of thousands of
- * plans by the disk, so the workers write temporary files beside their
- * targets and the main thread commits them in groups: one syncfs() for the
- * group, then a rename each. After a crash every target is either as it
- * was or complete, as with one fsync per file; a fatal signal commits the
- * files already complete. Without threads, each file goes through
- * pm_write_file_atomic with the fatal signals held back. */
+ * plans by the disk, so temporary files are written beside their targets
+ * and the main thread commits them in groups: one syncfs() for the group,
+ * then a rename each. After a crash every target is either as it was or
+ * complete, as with one fsync per file; a fatal signal commits the files
+ * already complete. */
 
 /* Writes the rendered JSON to a new temporary file beside path; *tmp gets
  * its name. */
@@ -389,8 +388,8 @@ static bool write_temporary(const pm_buf *json, const char *path, char **tmp, pm
     return true;
 }
 
-/* Threaded: the JSON goes to a temporary file, registered for the commit
- * under the lock, so a fatal signal finds every temporary to remove. */
+/* The JSON goes to a temporary file, registered for the commit under the
+ * lock, so a fatal signal finds every temporary to remove. */
 static bool stage_output(batch *b, const pm_buf *json, const char *path, pm_error *err)
 {
     pthread_mutex_lock(&b->lock);
@@ -435,8 +434,7 @@ static bool stage_output(batch *b, const pm_buf *json, const char *path, pm_erro
  * pages to fault in), unless one document made it bigger than this. */
 static const size_t KEEP_SCRATCH = 64u << 20;
 
-/* Renders doc into scratch and replaces `path` with it (threaded: at the
- * next commit). */
+/* Renders doc into scratch and replaces `path` with it at the next commit. */
 static bool write_json_file(batch *b, const pm_document *doc, const char *path, pm_buf *scratch,
                             pm_error *err)
 {
@@ -446,18 +444,8 @@ static bool write_json_file(batch *b, const pm_document *doc, const char *path, 
     bool ok = s == PM_OK;
     if (!ok)
         pm_fail(err, s, path, 0, "cannot render the JSON: %s", pm_status_name(s));
-    else if (b->threaded)
+    else
         ok = stage_output(b, scratch, path, err);
-    else {
-        sigset_t fatal, saved;
-        sigemptyset(&fatal);
-        sigaddset(&fatal, SIGINT);
-        sigaddset(&fatal, SIGTERM);
-        sigaddset(&fatal, SIGHUP);
-        pthread_sigmask(SIG_BLOCK, &fatal, &saved);
-        ok = pm_write_file_atomic(path, scratch->data, scratch->len, err) == PM_OK;
-        pthread_sigmask(SIG_SETMASK, &saved, NULL);
-    }
     if (scratch->cap > KEEP_SCRATCH)
         pm_buf_free(scratch);
     return ok;
@@ -671,15 +659,18 @@ static void die_of_signal(batch *b, int sig, const sigset_t *saved)
     _exit(128 + sig);
 }
 
-/* Runs the workers, reports their results in input order and commits the
- * output files, setting *status when some input fails. False, with
- * nothing done, when no worker could be started. */
-static bool run_threaded(batch *b, int *status)
+/* Extracts the inputs (on -j N worker threads when N > 1), reports their
+ * results in input order and commits the output files, setting *status
+ * when some input fails. False, with nothing done, when out of memory. */
+static bool run_batch(batch *b, int *status)
 {
     unsigned jobs = b->cfg->jobs < b->n ? b->cfg->jobs : (unsigned)b->n;
+    /* One thread extracting: the main thread, without the hand-overs (a
+     * wake-up and a context switch each way per document). */
+    unsigned workers = jobs > 1 ? jobs : 0;
     b->window = 2 * (size_t)jobs;
     b->ring = calloc(b->window, sizeof *b->ring);
-    pthread_t *threads = calloc(jobs, sizeof *threads);
+    pthread_t *threads = calloc(workers ? workers : 1, sizeof *threads);
     if (!b->ring || !threads) {
         free(b->ring);
         free(threads);
@@ -690,15 +681,24 @@ static bool run_threaded(batch *b, int *status)
     pthread_sigmask(SIG_BLOCK, &fatal, &saved); /* the workers inherit the mask */
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->changed, NULL);
-    b->threaded = true;
     unsigned started = 0;
-    while (started < jobs && pthread_create(&threads[started], NULL, extract_worker, b) == 0)
+    while (started < workers && pthread_create(&threads[started], NULL, extract_worker, b) == 0)
         started++;
+    pm_buf scratch = {0}; /* the main thread's, when it extracts */
     double signals_seen = 0;
     pthread_mutex_lock(&b->lock);
-    while (started && b->next_report < b->n) {
+    while (b->next_report < b->n) {
         job_result *slot = &b->ring[b->next_report % b->window];
-        if (!slot->done) {
+        if (!slot->done && !started) {
+            /* No worker: the next input is the one to report. */
+            size_t i = b->next_input++;
+            pthread_mutex_unlock(&b->lock);
+            job_result r = {0};
+            extract_input(b, i, &r, &scratch);
+            pthread_mutex_lock(&b->lock);
+            r.done = true;
+            *slot = r;
+        } else if (!slot->done) {
             /* Wake up to redraw the progress line and to notice signals. */
             struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
@@ -742,6 +742,7 @@ static bool run_threaded(batch *b, int *status)
     pthread_mutex_unlock(&b->lock);
     for (unsigned t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
+    pm_buf_free(&scratch);
     commit_outputs(b, status);
     int sig = sigtimedwait(&fatal, NULL, &(struct timespec){0, 0});
     if (sig > 0)
@@ -751,8 +752,7 @@ static bool run_threaded(batch *b, int *status)
     pthread_mutex_destroy(&b->lock);
     free(threads);
     free(b->ring);
-    b->threaded = false;
-    return started > 0;
+    return true;
 }
 
 static void print_stats(const batch *b, double seconds)
@@ -817,15 +817,9 @@ static int run_extract(const extract_config *cfg, char **inputs, size_t n_inputs
         bytes_total += sizes[i];
     }
     progress_start(&b.bar, cfg->quiet, n_inputs, bytes_total);
-    if (!run_threaded(&b, &status)) {
-        pm_buf scratch = {0};
-        for (size_t i = 0; i < n_inputs; i++) {
-            job_result r = {0};
-            extract_input(&b, i, &r, &scratch);
-            if (!report_result(&b, i, &r))
-                status = EXIT_SOME_FAILED;
-        }
-        pm_buf_free(&scratch);
+    if (!run_batch(&b, &status)) {
+        fprintf(stderr, "%s: out of memory\n", program);
+        status = EXIT_SOME_FAILED;
     }
     progress_clear(&b.bar);
     if (cfg->stats)

@@ -216,70 +216,117 @@ typedef struct json_writer {
     size_t count[MAX_DEPTH];    /* members written at each open level */
 } json_writer;
 
-static void newline_indent(json_writer *w, int depth)
+static const char spaces[] = "\n                ";
+_Static_assert(sizeof spaces == 2 * MAX_DEPTH + 2, "room for the deepest indentation");
+
+/* Room for what goes before an item (a comma, the newline and indentation)
+ * and `extra` bytes of the item, asked for once: a copy of fixed size is a
+ * few moves, not a call, and the spaces past the indentation are
+ * overwritten by the item. */
+enum { ITEM_ROOM = sizeof spaces };
+
+/* The newline and indentation of `depth` at o (ITEM_ROOM - 1 bytes of room);
+ * their end. */
+static inline char *put_indent(char *o, int depth)
 {
-    static const char spaces[] = "\n                ";
-    _Static_assert(sizeof spaces == 2 * MAX_DEPTH + 2, "room for the deepest indentation");
-    pm_buf *out = w->out;
-    if (!pm_buf_reserve(out, sizeof spaces - 1))
-        return;
-    /* A copy of fixed size is a few moves, not a call: the bytes past the
-     * indentation are overwritten next. */
-    memcpy(out->data + out->len, spaces, sizeof spaces - 1);
-    out->len += 1 + 2 * (size_t)depth;
+    memcpy(o, spaces, sizeof spaces - 1);
+    return o + 1 + 2 * (size_t)depth;
 }
 
-/* Separator and indentation before a value or a key. */
+/* Reserves the room for the separator and indentation of an item that is
+ * not after a key, and `extra` bytes, writes the separator and the
+ * indentation and returns where the item goes (NULL: out of memory). */
+static inline char *item_start(json_writer *w, size_t extra)
+{
+    pm_buf *out = w->out;
+    if (!pm_buf_reserve(out, ITEM_ROOM + extra))
+        return NULL;
+    char *o = out->data + out->len;
+    if (w->depth == 0)
+        return o;
+    if (w->count[w->depth - 1]++ > 0)
+        *o++ = ',';
+    return w->pretty ? put_indent(o, w->depth) : o;
+}
+
+/* Separator and indentation before a value; a value after its key has
+ * them already. */
 static void begin_item(json_writer *w)
 {
     if (w->after_key) {
         w->after_key = false;
         return;
     }
-    if (w->depth == 0)
-        return;
-    if (w->count[w->depth - 1]++ > 0)
-        pm_buf_putc(w->out, ',');
-    if (w->pretty)
-        newline_indent(w, w->depth);
+    char *o = item_start(w, 0);
+    if (o)
+        w->out->len = (size_t)(o - w->out->data);
 }
+
+/* A value of n bytes that need no escape, with what goes before it. */
+static inline void put_item(json_writer *w, const char *s, size_t n)
+{
+    pm_buf *out = w->out;
+    char *o;
+    if (w->after_key) {
+        w->after_key = false;
+        if (!pm_buf_reserve(out, n))
+            return;
+        o = out->data + out->len;
+    } else if (!(o = item_start(w, n)))
+        return;
+    memcpy(o, s, n);
+    out->len = (size_t)(o + n - out->data);
+}
+
+#define put_literal(w, lit) put_item((w), lit, sizeof lit - 1)
 
 static void open_container(json_writer *w, char bracket)
 {
-    begin_item(w);
-    pm_buf_putc(w->out, bracket);
+    put_item(w, &bracket, 1);
     w->count[w->depth++] = 0;
 }
 
 static void close_container(json_writer *w, char bracket)
 {
+    pm_buf *out = w->out;
     w->depth--;
+    if (!pm_buf_reserve(out, ITEM_ROOM))
+        return;
+    char *o = out->data + out->len;
     if (w->pretty && w->count[w->depth] > 0)
-        newline_indent(w, w->depth);
-    pm_buf_putc(w->out, bracket);
+        o = put_indent(o, w->depth);
+    *o++ = bracket;
+    out->len = (size_t)(o - out->data);
 }
 
 /* Keys are literals: quoted and followed by ": " at compile time (compact
- * output drops the space), so they are neither measured nor escaped. */
+ * output drops the space), so they are neither measured nor escaped. A key
+ * is never after a key: its separator, indentation and text take one
+ * check for room. */
 #define json_key(w, key) json_quoted_key((w), "\"" key "\": ", sizeof("\"" key "\": ") - 1)
 
 static inline void json_quoted_key(json_writer *w, const char *quoted, size_t pretty_len)
 {
-    begin_item(w);
-    pm_buf_append(w->out, quoted, w->pretty ? pretty_len : pretty_len - 1);
+    size_t n = w->pretty ? pretty_len : pretty_len - 1;
+    char *o = item_start(w, n);
+    if (!o)
+        return;
+    memcpy(o, quoted, n);
+    w->out->len = (size_t)(o + n - w->out->data);
     w->after_key = true;
 }
 
 static void json_null(json_writer *w)
 {
-    begin_item(w);
-    pm_buf_puts(w->out, "null");
+    put_literal(w, "null");
 }
 
 static void json_bool(json_writer *w, bool v)
 {
-    begin_item(w);
-    pm_buf_puts(w->out, v ? "true" : "false");
+    if (v)
+        put_literal(w, "true");
+    else
+        put_literal(w, "false");
 }
 
 /* Decimal digits of v, written backwards ending at `end`; their start.
@@ -293,28 +340,28 @@ static char *decimal_digits(unsigned long long v, char *end)
     return end;
 }
 
-/* v in decimal as printf's %lld prints it. */
-static void put_int(pm_buf *out, long long v)
+/* v in decimal as printf's %lld prints it, written backwards ending at
+ * `end`; its start. */
+static char *signed_digits(long long v, char *end)
 {
-    char digits[24], *end = digits + sizeof digits;
     char *start = decimal_digits(v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, end);
     if (v < 0)
         *--start = '-';
-    pm_buf_append(out, start, (size_t)(end - start));
+    return start;
 }
 
 static void json_size(json_writer *w, size_t v)
 {
-    begin_item(w);
     char digits[24], *end = digits + sizeof digits;
     char *start = decimal_digits(v, end);
-    pm_buf_append(w->out, start, (size_t)(end - start));
+    put_item(w, start, (size_t)(end - start));
 }
 
 static void json_int(json_writer *w, long long v)
 {
-    begin_item(w);
-    put_int(w->out, v);
+    char digits[24], *end = digits + sizeof digits;
+    char *start = signed_digits(v, end);
+    put_item(w, start, (size_t)(end - start));
 }
 
 /* Integers print without a fraction (45, not 45.0); other values print with
@@ -322,34 +369,42 @@ static void json_int(json_writer *w, long long v)
  * 1573.0999999999999). JSON has no NaN or infinity: those become null. */
 static void json_number(json_writer *w, double v)
 {
-    begin_item(w);
     if (!isfinite(v)) {
-        pm_buf_puts(w->out, "null");
+        json_null(w);
         return;
     }
     if (v == 0) {
-        pm_buf_putc(w->out, '0'); /* also for -0 */
+        put_literal(w, "0"); /* also for -0 */
         return;
     }
     if (v == trunc(v) && fabs(v) < 1e15) {
         /* What %.0f prints: the integer is exact in a long long. */
-        put_int(w->out, (long long)v);
+        json_int(w, (long long)v);
         return;
     }
     char digits[40];
+    int n = 0;
     for (int precision = 1; precision <= 17; precision++) {
-        snprintf(digits, sizeof digits, "%.*g", precision, v);
+        n = snprintf(digits, sizeof digits, "%.*g", precision, v);
         if (strtod(digits, NULL) == v)
             break;
     }
-    pm_buf_puts(w->out, digits);
+    put_item(w, digits, n > 0 ? (size_t)n : 0);
+}
+
+/* The string s of n bytes (n known: not measured again). */
+static void json_str_n(json_writer *w, const char *s, size_t n)
+{
+    begin_item(w);
+    pm_json_string(w->out, s, n);
 }
 
 static void json_str(json_writer *w, const char *s)
 {
-    begin_item(w);
-    pm_json_string(w->out, s, strlen(s));
+    json_str_n(w, s, strlen(s));
 }
+
+#define json_str_literal(w, lit) json_str_n((w), lit, sizeof lit - 1)
 
 /* A text field: null when nothing is known. */
 static void json_text(json_writer *w, const char *s)
@@ -363,14 +418,16 @@ static void json_text(json_writer *w, const char *s)
 /* A reference to the i-th item of a kind ("s12", "t2"), null when none. */
 static void json_ref(json_writer *w, char prefix, long long i, size_t n)
 {
-    begin_item(w);
-    if (i >= 0 && (size_t)i < n) {
-        pm_buf_putc(w->out, '"');
-        pm_buf_putc(w->out, prefix);
-        put_int(w->out, i + 1);
-        pm_buf_putc(w->out, '"');
-    } else
-        pm_buf_puts(w->out, "null");
+    if (i < 0 || (size_t)i >= n) {
+        json_null(w);
+        return;
+    }
+    char ref[32], *end = ref + sizeof ref;
+    *--end = '"';
+    char *start = signed_digits(i + 1, end);
+    *--start = prefix;
+    *--start = '"';
+    put_item(w, start, (size_t)(ref + sizeof ref - start));
 }
 
 /* A year or other positive count where 0 means unknown. */
@@ -513,7 +570,10 @@ static void write_sections(json_writer *w, const pm_tree *tree)
         json_key(w, "title");
         json_text(w, s->title);
         json_key(w, "kind");
-        json_str(w, s->appendix ? "appendix" : "body");
+        if (s->appendix)
+            json_str_literal(w, "appendix");
+        else
+            json_str_literal(w, "body");
         json_key(w, "line_start");
         json_size(w, s->line_start);
         json_key(w, "line_end");
@@ -737,7 +797,7 @@ pm_status pm_render_json(const pm_result *r, unsigned flags, pm_buf *out)
         return PM_ERR_NOMEM;
     open_container(&w, '{');
     json_key(&w, "schema");
-    json_str(&w, PLANMINE_SCHEMA);
+    json_str_literal(&w, PLANMINE_SCHEMA);
     write_source_file(&w, r);
     write_document(&w, &r->tree->header);
     write_sections(&w, r->tree);
