@@ -179,7 +179,7 @@ static void strip_key(const struct pm_indicator_lexicon *lex, const char *s, siz
 /* Can stripped bytes stand for a character of a word (see lowered_char)? */
 static bool strip_keepable(const char *p, size_t len)
 {
-    return !memchr(p, ' ', len) && !memchr(p, '\0', len);
+    return len == 0 || (!memchr(p, ' ', len) && !memchr(p, '\0', len));
 }
 
 static void strip_lowered(const struct pm_indicator_lexicon *lex, lowered_char *lc)
