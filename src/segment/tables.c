@@ -754,8 +754,10 @@ static void name_columns(scanner *sc, builder *b, pm_table *out)
             names[c] = pm_arena_printf(sc->arena, "%s / %s", head, below[c]);
         else
             names[c] = *head ? head : below[c];
-        if (!names[c])
-            sc->nomem = true;
+        if (!names[c]) {
+            sc->nomem = true; /* reported by the caller; the column stays unnamed */
+            names[c] = "";
+        }
         if (*names[c] && matches(sc, &sc->re->time_column, names[c], strlen(names[c])))
             b->time_column = (int)c;
     }
