@@ -35,6 +35,8 @@ pm_status pm_extractor_new(const pm_patterns *p, pm_extractor **out, pm_error *e
         st = pm_agency_init(x, err);
     if (st == PM_OK)
         st = pm_indicator_init(x, err);
+    if (st == PM_OK)
+        st = pm_tasks_init(x, err);
     for (size_t i = 0; st == PM_OK && i < sizeof own_regexes / sizeof *own_regexes; i++)
         if (!pm_patterns_regex(p, own_regexes[i], err))
             st = PM_ERR_PATTERN;
@@ -58,6 +60,7 @@ void pm_extractor_free(pm_extractor *x)
 {
     if (!x)
         return;
+    pm_tasks_free(x);
     pm_indicator_free(x);
     pm_agency_free(x);
     pm_deadline_free(x);

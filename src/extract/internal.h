@@ -17,6 +17,7 @@ struct pm_extractor {
     bool year_start_proven, year_digits_proven, subject_tail_proven, list_head_proven,
         scope_proven;
     const pcre2_code *year_phrase; /* target-cues.year, looked up once */
+    pm_regex_union *field_labels;  /* tasks.c: the field labels in one call, or NULL */
 };
 
 /* ---- fast paths proven for one pattern ------------------------------------
@@ -57,6 +58,8 @@ pm_status pm_agency_init(pm_extractor *x, pm_error *err);
 void pm_agency_free(pm_extractor *x);
 pm_status pm_indicator_init(pm_extractor *x, pm_error *err);
 void pm_indicator_free(pm_extractor *x);
+pm_status pm_tasks_init(pm_extractor *x, pm_error *err);
+void pm_tasks_free(pm_extractor *x);
 
 /* targets.c: quantified targets from paragraphs, bullets and target tables. */
 pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *t,

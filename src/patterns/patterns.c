@@ -17,6 +17,7 @@ typedef struct named_regex {
      * PCRE2's JIT cannot anchor at match time and would hand such a match
      * to the interpreter. NULL when the regex is anchored already. */
     pcre2_code *anchored;
+    const char *source;   /* for pm_regex_union_new */
     char fingerprint[17]; /* the first 16 hex digits of the SHA-256 of its source */
 } named_regex;
 
@@ -157,12 +158,13 @@ static pm_status load_regexes(pm_patterns *p, const char *path, const char *stem
         slot->name = pm_arena_printf(&p->arena, "%s.%s", stem, line);
         slot->code = re;
         slot->anchored = anchored;
+        slot->source = pm_arena_strdup(&p->arena, regex);
         char sha[65];
         pm_sha256_hex(regex, strlen(regex), sha);
         memcpy(slot->fingerprint, sha, 16);
         slot->fingerprint[16] = '\0';
         p->n_regexes++; /* from here pm_patterns_free frees its codes */
-        if (!slot->name)
+        if (!slot->name || !slot->source)
             return pm_fail(err, PM_ERR_NOMEM, path, line_no, "out of memory");
         for (size_t i = 0; i + 1 < p->n_regexes; i++)
             if (strcmp(p->regexes[i].name, slot->name) == 0)
@@ -396,6 +398,120 @@ bool pm_patterns_regex_is(const pm_patterns *p, const char *name, const char *fi
     const named_regex *hit =
         p->n_regexes ? bsearch(&key, p->regexes, p->n_regexes, sizeof key, cmp_regex) : NULL;
     return hit && strcmp(hit->fingerprint, fingerprint) == 0;
+}
+
+static const named_regex *find_regex(const pm_patterns *p, const char *name)
+{
+    named_regex key = {.name = (char *)name};
+    return p->n_regexes ? bsearch(&key, p->regexes, p->n_regexes, sizeof key, cmp_regex) : NULL;
+}
+
+struct pm_regex_union {
+    pcre2_code *code;
+    size_t n;
+};
+
+/* Can src be one branch of an alternation and mean there what it means
+ * alone? Refused: backtracking verbs ((*COMMIT) in one branch would stop
+ * the next from being tried) and leading (*UTF)-style settings; \Q…\E and
+ * extended mode (a `#` comment or quoted text would swallow the `)|` that
+ * follows); references by number or recursion (group numbers shift);
+ * \K (the match would not start at 0); branch reset and (?J). The scan
+ * ignores character classes, so it may refuse a harmless source, never
+ * accept a harmful one. */
+static bool branch_safe(const char *src)
+{
+    for (const char *c = src; *c; c++) {
+        if (*c == '\\') {
+            c++;
+            if (!*c || (*c >= '0' && *c <= '9') || strchr("gkQEK", *c))
+                return false;
+        } else if (c[0] == '(' && c[1] == '*') {
+            return false;
+        } else if (c[0] == '(' && c[1] == '?') {
+            const char *o = c + 2;
+            if (*o == ':' || *o == '=' || *o == '!' || *o == '>')
+                continue;
+            if (*o == '<' && (o[1] == '=' || o[1] == '!' ||
+                              (o[1] >= 'A' && o[1] <= 'Z') || (o[1] >= 'a' && o[1] <= 'z') ||
+                              o[1] == '_'))
+                continue; /* lookbehind, named group (a name clash fails to compile) */
+            for (; *o != ')' && *o != ':'; o++)
+                if (!*o || !strchr("imsnU^-", *o))
+                    return false; /* not a plain option setting without x */
+        }
+    }
+    return true;
+}
+
+pm_status pm_regex_union_new(const pm_patterns *p, const char *const *names, size_t n,
+                             pm_regex_union **out)
+{
+    *out = NULL;
+    size_t len = 8;
+    for (size_t i = 0; i < n; i++) {
+        const named_regex *r = find_regex(p, names[i]);
+        /* anchored == NULL: PCRE2 found the source anchored by itself. */
+        if (!r || r->anchored || !branch_safe(r->source))
+            return PM_OK;
+        len += strlen(r->source) + 32;
+    }
+    char *src = malloc(len);
+    if (!src)
+        return PM_ERR_NOMEM;
+    /* (?:(*:0)(?:SRC0)|(*:1)(?:SRC1)|…): each source in its own group, so
+     * that an option it sets (a leading (?i)) does not carry on into the
+     * branches after it. */
+    size_t at = (size_t)snprintf(src, len, "(?:");
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(src + at, len - at, "%s(*:%zu)(?:%s)", i ? "|" : "", i,
+                               find_regex(p, names[i])->source);
+    snprintf(src + at, len - at, ")");
+    int code;
+    PCRE2_SIZE offset;
+    /* Compiled anchored: the JIT cannot anchor at match time, and every
+     * branch is anchored anyway. */
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED, &code, &offset, NULL);
+    free(src);
+    if (!re)
+        return PM_OK; /* e.g. two sources name a group alike: the caller's loop */
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    pm_regex_union *u = malloc(sizeof *u);
+    if (!u) {
+        pcre2_code_free(re);
+        return PM_ERR_NOMEM;
+    }
+    *u = (pm_regex_union){re, n};
+    *out = u;
+    return PM_OK;
+}
+
+void pm_regex_union_free(pm_regex_union *u)
+{
+    if (!u)
+        return;
+    pcre2_code_free(u->code);
+    free(u);
+}
+
+int pm_regex_union_match(const pm_patterns *p, const pm_regex_union *u, const char *s,
+                         size_t len, uint32_t options, pcre2_match_data *md, size_t *end)
+{
+    int rc = pcre2_match(u->code, (PCRE2_SPTR)s, len, 0, options, md, p->match_ctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return -1;
+    size_t ms, me;
+    const char *mark = (const char *)pcre2_get_mark(md);
+    if (rc <= 0 || !mark || !pm_regex_group(md, 0, &ms, &me) || ms != 0)
+        return -2; /* a limit hit, …: the caller tries the regexes one by one */
+    size_t k = 0;
+    for (; *mark >= '0' && *mark <= '9'; mark++)
+        k = k * 10 + (size_t)(*mark - '0');
+    if (*mark || k >= u->n)
+        return -2;
+    *end = me;
+    return (int)k;
 }
 
 const char *pm_patterns_fingerprint(const pm_patterns *p, const char *name)

@@ -56,6 +56,25 @@ const pm_tsv *pm_patterns_table(const pm_patterns *p, const char *name, pm_error
 int pm_regex_match(const pm_patterns *p, const pcre2_code *re, const char *s, size_t len,
                    size_t start, uint32_t options, pcre2_match_data *md);
 
+/* Several loaded regexes, each anchored at the start of the subject, as one
+ * ordered alternation `(?:(*:0)(?:SRC0)|(*:1)(?:SRC1)|…)`: one match call
+ * instead of one per regex, for a caller that asks which of them matches
+ * first. Made once (at extractor creation), shared read-only. *out is NULL
+ * (with PM_OK) when the sources cannot be combined to mean the same (a
+ * missing or unanchored regex, a construct that would leak out of its
+ * branch, a combination that fails to compile): the caller then tries the
+ * regexes one by one. */
+typedef struct pm_regex_union pm_regex_union;
+pm_status pm_regex_union_new(const pm_patterns *p, const char *const *names, size_t n,
+                             pm_regex_union **out);
+void pm_regex_union_free(pm_regex_union *u);
+/* The index of the first of names whose regex matches s at 0, as trying them
+ * in order would find, and *end the end of that regex's match; -1 when none
+ * matches; -2 when the union cannot tell (a match limit hit, a UTF error):
+ * the caller then tries them one by one. */
+int pm_regex_union_match(const pm_patterns *p, const pm_regex_union *u, const char *s,
+                         size_t len, uint32_t options, pcre2_match_data *md, size_t *end);
+
 /* Offsets of capture group n of the last match, false when unset. */
 bool pm_regex_group(pcre2_match_data *md, int n, size_t *start, size_t *end);
 /* Offsets of the named group, false when unset or absent. */

@@ -1057,6 +1057,14 @@ static void test_fast_paths_hold_for_the_shipped_patterns(void **state)
                 x->list_head_proven && x->scope_proven);
 }
 
+/* The field labels of tasks.c are tried in one call with the shipped
+ * patterns (else field_at falls back to five calls: right, but slower). */
+static void test_field_labels_combine(void **state)
+{
+    fixture *fx = *state;
+    assert_non_null(fx->extractor->field_labels);
+}
+
 /* A copy of patterns/ in dir where the first `from` in FILE.pcre is `to`. */
 static void edited_patterns(char *dir, const char *file, const char *from, const char *to)
 {
@@ -1146,6 +1154,7 @@ int main(void)
         cmocka_unit_test(test_sentence_task_schedule_phrase),
         cmocka_unit_test(test_year_phrase_starts),
         cmocka_unit_test(test_fast_paths_hold_for_the_shipped_patterns),
+        cmocka_unit_test(test_field_labels_combine),
         cmocka_unit_test(test_edited_year_pattern_is_honoured),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
