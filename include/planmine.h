@@ -142,9 +142,14 @@ typedef struct pm_document pm_document;
 typedef struct pm_options {
     const char *encoding;      /* force an input encoding, NULL = detect */
     size_t max_document_bytes; /* 0 = default (PM_DEFAULT_MAX_BYTES) */
+    size_t max_document_lines; /* 0 = default (PM_DEFAULT_MAX_LINES) */
 } pm_options;
 
 #define PM_DEFAULT_MAX_BYTES ((size_t)512 * 1024 * 1024)
+/* Every line costs ~160 bytes of tables whatever its length, so a file of
+ * bare line ends needs far more memory than its size; a plan of the largest
+ * size allowed has about 8 million lines of ~60 bytes. */
+#define PM_DEFAULT_MAX_LINES ((size_t)16 * 1024 * 1024)
 
 /* patterns_dir NULL: $PLANMINE_PATTERNS, then the build tree, then the
  * installed data directory. */

@@ -104,6 +104,8 @@ static void extract_help(void)
            "                       instead of detecting the encoding\n"
            "      --max-bytes N    refuse inputs larger than N bytes; suffixes K, M, G\n"
            "                       (default 512M)\n"
+           "      --max-lines N    refuse inputs of more than N lines (default 16M: each\n"
+           "                       line costs ~160 bytes of memory, however short)\n"
            "  -j, --jobs N         extract N inputs at a time (default 1); outputs and\n"
            "                       messages are the same, in the same order, for any N\n"
            "      --stats          at the end, print the documents, megabytes, wall time,\n"
@@ -836,13 +838,14 @@ done:
 
 static int cmd_extract(int argc, char **argv)
 {
-    enum { OPT_JSONL = 256, OPT_PATTERNS, OPT_ENCODING, OPT_MAX_BYTES, OPT_STATS };
+    enum { OPT_JSONL = 256, OPT_PATTERNS, OPT_ENCODING, OPT_MAX_BYTES, OPT_MAX_LINES, OPT_STATS };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'},
         {"jsonl", no_argument, NULL, OPT_JSONL},
         {"patterns", required_argument, NULL, OPT_PATTERNS},
         {"encoding", required_argument, NULL, OPT_ENCODING},
         {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+        {"max-lines", required_argument, NULL, OPT_MAX_LINES},
         {"jobs", required_argument, NULL, 'j'},
         {"stats", no_argument, NULL, OPT_STATS},
         {"quiet", no_argument, NULL, 'q'},
@@ -872,6 +875,10 @@ static int cmd_extract(int argc, char **argv)
         case OPT_MAX_BYTES:
             if (!(cfg.options.max_document_bytes = parse_byte_count(optarg)))
                 return usage_error("extract", "invalid --max-bytes '%s'", optarg);
+            break;
+        case OPT_MAX_LINES:
+            if (!(cfg.options.max_document_lines = parse_byte_count(optarg)))
+                return usage_error("extract", "invalid --max-lines '%s'", optarg);
             break;
         case ':': return usage_error("extract", "option '%s' needs an argument", argv[optind - 1]);
         default: return usage_error("extract", "unknown option '%s'", refused_option(argv));

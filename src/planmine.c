@@ -175,8 +175,12 @@ const char *pm_context_patterns_dir(const pm_context *ctx)
 static pm_status run_stages(const pm_context *ctx, pm_document *doc, size_t len,
                             const pm_options *opt, pm_error *err)
 {
-    pm_text_options text_opt = {.encoding = opt ? opt->encoding : NULL,
-                                .legacy = ctx->legacy};
+    pm_text_options text_opt = {
+        .encoding = opt ? opt->encoding : NULL,
+        .legacy = ctx->legacy,
+        .max_lines = opt && opt->max_document_lines ? opt->max_document_lines
+                                                    : PM_DEFAULT_MAX_LINES,
+    };
     double *spent = doc->stage_seconds;
     double t0 = monotonic_seconds();
     pm_sha256_hex(doc->bytes, len, doc->result.sha256);

@@ -66,6 +66,8 @@ typedef struct decoder {
     size_t invalid, nuls, first_invalid_line;
     size_t first_bad_utf8; /* offset of the first ill-formed UTF-8 sequence; SIZE_MAX: none */
     bool nomem;
+    size_t max_lines;     /* 0: no limit */
+    bool too_many_lines;  /* a line start past max_lines was refused */
 } decoder;
 
 typedef enum cp_kind { CP_FAST, CP_SLOW, CP_SPACE, CP_DROP } cp_kind;
@@ -236,6 +238,13 @@ static void open_group(decoder *d, size_t orig)
 
 static void push_line_start(decoder *d, size_t norm, size_t orig)
 {
+    /* n_starts line starts so far: the one pushed now opens line n_starts
+     * + 1, or closes line n_starts (the final sentinel), so n_starts =
+     * max_lines + 1 starts hold max_lines lines and their end. */
+    if (d->max_lines && d->n_starts > d->max_lines) {
+        d->too_many_lines = true;
+        return;
+    }
     if (!pm_grow(d->arena, (void **)&d->line_norm, &d->cap_line_norm, d->n_starts,
                  sizeof *d->line_norm) ||
         !pm_grow(d->arena, (void **)&d->line_orig, &d->cap_line_orig, d->n_starts,
@@ -753,9 +762,11 @@ static pm_status choose_encoding(const unsigned char *p, size_t n, const char *f
 /* ---- decoding ------------------------------------------------------------ */
 
 static void run_decoder(decoder *d, pm_arena *a, const unsigned char *bytes, size_t len,
-                        encoding enc, const pm_legacy_encoding *old, size_t skip)
+                        encoding enc, const pm_legacy_encoding *old, size_t skip,
+                        size_t max_lines)
 {
-    *d = (decoder){.arena = a, .orig_len = len, .first_bad_utf8 = SIZE_MAX};
+    *d = (decoder){.arena = a, .orig_len = len, .first_bad_utf8 = SIZE_MAX,
+                   .max_lines = max_lines};
     /* Clean UTF-8 never grows; UTF-16 grows by at most half. */
     pm_buf_reserve(&d->norm, enc == ENC_UTF8 ? len + len / 16 + 16 : len + len / 2 + 16);
     push_line_start(d, 0, 0);
@@ -804,8 +815,9 @@ pm_status pm_text_decode(pm_arena *a, const unsigned char *bytes, size_t len,
     if (st != PM_OK)
         return st;
 
+    size_t max_lines = opt ? opt->max_lines : 0;
     decoder d;
-    run_decoder(&d, a, bytes, len, enc, old, skip);
+    run_decoder(&d, a, bytes, len, enc, old, skip, max_lines);
     /* Input taken for UTF-8 that is ill-formed in the sample: the rule that
      * may make it legacy needs an invalid sequence there (looks_like_legacy
      * meets the same sequences as decode_utf8 up to the first one). */
@@ -814,7 +826,14 @@ pm_status pm_text_decode(pm_arena *a, const unsigned char *bytes, size_t len,
         free_decoder(&d); /* what it put in the arena stays there unused */
         enc = ENC_LEGACY;
         name = pm_legacy_name(old);
-        run_decoder(&d, a, bytes, len, enc, old, 0);
+        run_decoder(&d, a, bytes, len, enc, old, 0, max_lines);
+    }
+    if (d.too_many_lines) {
+        free_decoder(&d);
+        return pm_fail(err, PM_ERR_LIMIT, "", 0,
+                       "more than %zu lines, the limit (each line costs memory of its own; "
+                       "raise it with --max-lines)",
+                       max_lines);
     }
     char *norm = NULL;
     if (!d.nomem && !d.norm.failed && !d.seg.failed)

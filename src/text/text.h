@@ -66,6 +66,7 @@ typedef struct pm_text_options {
                                  invalid than valid non-ASCII sequences) is decoded in
                                  the one whose text has the highest share of Vietnamese
                                  syllables, when that share is at least half. */
+    size_t max_lines;         /* more lines fail with PM_ERR_LIMIT; 0 = no limit */
 } pm_text_options;
 
 /* Decodes and normalises `len` bytes. `t->orig` points at `bytes`, which

@@ -182,6 +182,31 @@ static void crlf_and_lone_cr_keep_the_line_structure(void **state)
     assert_int_equal(f->text.line_norm[1], 2);
 }
 
+static pm_status decode_limited(fixture *f, const char *s, size_t len, const char *encoding,
+                                size_t max_lines)
+{
+    pm_text_options opt = {.encoding = encoding, .max_lines = max_lines};
+    return pm_text_decode(&f->arena, (const unsigned char *)s, len, &opt, &f->text,
+                          &f->warnings, &f->err);
+}
+
+/* A limit on lines refuses the input past it, whatever the line ends. */
+static void more_lines_than_the_limit_fail(void **state)
+{
+    fixture *f = *state;
+    const char *inputs[] = {"a\nb\nc", "a\nb\nc\n", "a\r\nb\rc\r", "\n\n\n"};
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        assert_int_equal(decode_limited(f, inputs[i], strlen(inputs[i]), NULL, 3), PM_OK);
+        assert_int_equal(f->text.n_lines, 3);
+        assert_int_equal(decode_limited(f, inputs[i], strlen(inputs[i]), NULL, 2), PM_ERR_LIMIT);
+        assert_non_null(strstr(f->err.message, "more than 2 lines"));
+    }
+    /* UTF-16 counts its own line ends */
+    const char utf16[] = "a\0\n\0b\0\n\0c\0";
+    assert_int_equal(decode_limited(f, utf16, sizeof utf16 - 1, "utf-16le", 3), PM_OK);
+    assert_int_equal(decode_limited(f, utf16, sizeof utf16 - 1, "utf-16le", 2), PM_ERR_LIMIT);
+}
+
 static void decomposed_text_becomes_nfc_and_maps_to_unit_ends(void **state)
 {
     fixture *f = *state;
@@ -922,6 +947,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(utf16_broken_surrogate_and_odd_byte_are_repaired, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(crlf_and_lone_cr_keep_the_line_structure, setup, teardown),
+        cmocka_unit_test_setup_teardown(more_lines_than_the_limit_fail, setup, teardown),
         cmocka_unit_test_setup_teardown(decomposed_text_becomes_nfc_and_maps_to_unit_ends, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(unicode_spaces_and_invisible_characters, setup, teardown),
