@@ -1065,30 +1065,6 @@ static void test_field_labels_combine(void **state)
     assert_non_null(fx->extractor->field_labels);
 }
 
-/* A copy of patterns/ in dir where the first `from` in FILE.pcre is `to`. */
-static void edited_patterns(char *dir, const char *file, const char *from, const char *to)
-{
-    scratch_dir_make(dir);
-    char cmd[256], path[256];
-    snprintf(cmd, sizeof cmd, "cp patterns/*.pcre patterns/*.tsv %s", dir);
-    assert_int_equal(system(cmd), 0);
-    snprintf(path, sizeof path, "%s/%s.pcre", dir, file);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char text[1 << 16];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    char *at = strstr(text, from);
-    assert_non_null(at);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fwrite(text, 1, (size_t)(at - text), f);
-    fputs(to, f);
-    fputs(at + strlen(from), f);
-    fclose(f);
-}
-
 /* A researcher adds `mốc` (`mốc 2030`) to target-cues.year: the fast path
  * proven for the shipped source (which never tries a phrase that starts
  * with `m`) is off, and the general search finds the new phrase, as a
@@ -1097,7 +1073,8 @@ static void test_edited_year_pattern_is_honoured(void **state)
 {
     (void)state;
     char dir[] = "/tmp/pm-year-XXXXXX";
-    edited_patterns(dir, "target-cues", "|năm)\\s+(?<first>", "|năm|mốc)\\s+(?<first>");
+    scratch_patterns_edited(dir, "target-cues", "|năm)\\s+(?<first>",
+                            "|năm|mốc)\\s+(?<first>");
     pm_patterns *p = NULL;
     pm_extractor *x = NULL;
     pm_error err;

@@ -410,30 +410,6 @@ static void digits_beyond_ascii_are_read_at_every_offset(void **state)
 
 /* ---- patterns a researcher edits --------------------------------------------------- */
 
-/* A copy of patterns/ in dir where the first `from` in quantities.pcre is `to`. */
-static void edited_patterns(char *dir, const char *from, const char *to)
-{
-    scratch_dir_make(dir);
-    char cmd[256], path[256];
-    snprintf(cmd, sizeof cmd, "cp patterns/*.pcre patterns/*.tsv %s", dir);
-    assert_int_equal(system(cmd), 0);
-    snprintf(path, sizeof path, "%s/quantities.pcre", dir);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char text[1 << 16];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    char *at = strstr(text, from);
-    assert_non_null(at);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fwrite(text, 1, (size_t)(at - text), f);
-    fputs(to, f);
-    fputs(at + strlen(from), f);
-    fclose(f);
-}
-
 /* Each edit adds a word that the fast path proven for the shipped regex
  * never tries; the edit turns that path off and the general search finds
  * what the word says. */
@@ -460,7 +436,7 @@ static void edited_patterns_are_honoured(void **state)
             fail_msg("shipped: %s\n    want: %s\n    got:  %s", cases[i].in, cases[i].shipped,
                      got);
         char dir[] = "/tmp/pm-quantity-XXXXXX";
-        edited_patterns(dir, cases[i].from, cases[i].to);
+        scratch_patterns_edited(dir, "quantities", cases[i].from, cases[i].to);
         pm_patterns *p;
         pm_error err = {0};
         assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
