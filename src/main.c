@@ -603,6 +603,19 @@ static bool report_result(batch *b, size_t i, job_result *r)
 
 /* ---- many inputs ------------------------------------------------------------ */
 
+/* Extracts the next input with b->lock released and puts its result in the
+ * ring; called and returns with the lock held. */
+static void take_next_input(batch *b, pm_buf *scratch)
+{
+    size_t i = b->next_input++;
+    pthread_mutex_unlock(&b->lock);
+    job_result r = {0};
+    extract_input(b, i, &r, scratch);
+    pthread_mutex_lock(&b->lock);
+    r.done = true;
+    b->ring[i % b->window] = r;
+}
+
 static void *extract_worker(void *arg)
 {
     batch *b = arg;
@@ -613,13 +626,7 @@ static void *extract_worker(void *arg)
             pthread_cond_wait(&b->changed, &b->lock);
         if (b->stop || b->next_input >= b->n)
             break;
-        size_t i = b->next_input++;
-        pthread_mutex_unlock(&b->lock);
-        job_result r = {0};
-        extract_input(b, i, &r, &scratch);
-        pthread_mutex_lock(&b->lock);
-        r.done = true;
-        b->ring[i % b->window] = r;
+        take_next_input(b, &scratch);
         /* Woken after the unlock, the main thread does not find the lock
          * still held and sleep on it a second time. */
         pthread_mutex_unlock(&b->lock);
@@ -693,13 +700,7 @@ static bool run_batch(batch *b, int *status)
         job_result *slot = &b->ring[b->next_report % b->window];
         if (!slot->done && !started) {
             /* No worker: the next input is the one to report. */
-            size_t i = b->next_input++;
-            pthread_mutex_unlock(&b->lock);
-            job_result r = {0};
-            extract_input(b, i, &r, &scratch);
-            pthread_mutex_lock(&b->lock);
-            r.done = true;
-            *slot = r;
+            take_next_input(b, &scratch);
         } else if (!slot->done) {
             /* Wake up to redraw the progress line and to notice signals. */
             struct timespec until;
