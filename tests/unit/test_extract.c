@@ -1100,9 +1100,38 @@ static void test_edited_year_pattern_is_honoured(void **state)
     scratch_dir_remove(dir);
 }
 
+/* The digit scanner against a byte-by-byte oracle: every start offset of
+ * buffers mixing ASCII, digits, UTF-8 and bytes >= 0x80 that look like
+ * digits once their high bit is dropped ('0' | 0x80), with the answer at
+ * every distance from a 16- or 8-byte step boundary. */
+static void test_next_ascii_digit_matches_oracle(void **state)
+{
+    (void)state;
+    static const char alphabet[] = {'a', ' ', '/', ':', '0', '9', (char)0xB0, (char)0xB9,
+                                    (char)0xE1, (char)0xBA, (char)0xA1, '\n'};
+    char buf[80];
+    uint32_t seed = 148;
+    for (int round = 0; round < 400; round++) {
+        size_t n = (size_t)round % sizeof buf;
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            /* Mostly non-digits, so that answers lie far from the start. */
+            unsigned pick = (seed >> 16) % 64;
+            buf[k] = alphabet[pick < sizeof alphabet ? pick : (pick % 4 == 0 ? 2 : 0)];
+        }
+        for (size_t from = 0; from <= n; from++) {
+            size_t want = from;
+            while (want < n && (buf[want] < '0' || buf[want] > '9'))
+                want++;
+            assert_int_equal(pm_next_ascii_digit(buf, n, from), want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_next_ascii_digit_matches_oracle),
         cmocka_unit_test(test_year_after_before_and_carried),
         cmocka_unit_test(test_year_later_in_sentence_and_framing),
         cmocka_unit_test(test_coverage_list_is_split),
