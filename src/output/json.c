@@ -63,49 +63,64 @@ static inline bool plain_ascii(unsigned char c)
 }
 
 #if defined(__SSE2__)
-/* How many bytes from p[0] (a character boundary, 16 bytes readable) are
- * plain ASCII or valid UTF-8 sequences of the usual kind, up to a
- * character boundary: 0, 16, or the start of a sequence that goes on past
- * the 16. Bit masks of the 16 bytes: a byte from 0xC0 up leads 1 or 2
- * continuation bytes (those >= 0xC0, >= 0xE0); the bytes 0x80-0xBF must be
- * exactly the continuations so required. The leads with a narrower range
- * for the next byte (C0 C1 E0 ED) and those of 4 bytes or none (F0 up, rare
- * here) are left to utf8_sequence, as are controls, '"' and '\\'. */
-static inline size_t plain_block(const unsigned char *p)
+/* Bit masks of 16 bytes: a byte from 0xC0 up leads 1 or 2 continuation
+ * bytes (those >= 0xC0, >= 0xE0); the bytes 0x80-0xBF must be exactly the
+ * continuations so required. The leads with a narrower range for the next
+ * byte (C0 C1 E0 ED) and those of 4 bytes or none (F0 up, rare here) are
+ * left to utf8_sequence, as are controls, '"' and '\\'. */
+typedef struct block_masks {
+    unsigned escape, high, lead, lead3, unusual;
+} block_masks;
+
+static inline block_masks masks_of(const unsigned char *p)
 {
     const __m128i v = _mm_loadu_si128((const __m128i *)p);
-    unsigned high = (unsigned)_mm_movemask_epi8(v);
-    unsigned escape = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+    block_masks m;
+    m.high = (unsigned)_mm_movemask_epi8(v);
+    m.escape = (unsigned)_mm_movemask_epi8(_mm_or_si128(
         _mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
     /* Signed bytes: below 0x20 are the controls and the bytes >= 0x80. */
-    escape |= (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) & ~high;
-    if (escape)
-        return 0;
-    if (!high)
-        return 16;
-    unsigned lead = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65))) & high;
-    unsigned lead3 = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33))) & high;
-    unsigned lead4 = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-17))) & high;
+    m.escape |= (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20))) & ~m.high;
+    m.lead = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65))) & m.high;
+    m.lead3 = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33))) & m.high;
+    unsigned lead4 = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(-17))) & m.high;
     unsigned narrow = (unsigned)_mm_movemask_epi8(_mm_or_si128(
         _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(-2)), _mm_set1_epi8(-64)),
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(-32)), _mm_cmpeq_epi8(v, _mm_set1_epi8(-19)))));
-    unsigned required = lead << 1 | lead3 << 2;
-    if (narrow || lead4 || (required & 0xFFFF) != (high & ~lead))
-        return 0;
-    if (required >> 16) /* the last sequence goes on: stop at its lead */
-        return (size_t)(31 - __builtin_clz(lead));
-    return 16;
+    m.unusual = lead4 | narrow;
+    return m;
 }
 
-/* Whether the last n < 16 bytes of a string, from a character boundary,
- * are all plain_block takes: padded with spaces, which are plain, and a
- * sequence cut by the end of the string wants a space as continuation. */
-static inline bool plain_tail(const unsigned char *p, size_t n)
+/* Whether the 16 bytes at p (readable) are plain ASCII and valid UTF-8
+ * sequences of the usual kind. *carry holds the continuations the sequence
+ * open at the end of the block before asks of p[0] and p[1] (bits 0-1) and,
+ * when the block is taken, gets what this block's last sequence asks of
+ * the next, so a block does not wait for the one before. */
+static inline bool plain_block(const unsigned char *p, unsigned *carry)
 {
-    unsigned char block[16];
-    memset(block, ' ', sizeof block);
-    memcpy(block, p, n);
-    return plain_block(block) == 16;
+    block_masks m = masks_of(p);
+    if (m.escape)
+        return false;
+    if (!(m.high | *carry))
+        return true; /* ASCII: *carry stays 0 */
+    unsigned required = m.lead << 1 | m.lead3 << 2 | *carry;
+    if (m.unusual || (required & 0xFFFF) != (m.high & ~m.lead))
+        return false;
+    *carry = required >> 16;
+    return true;
+}
+
+/* Whether the bytes of the 16 at p from p[skip] (a character boundary) to
+ * the end, the end of the string, are all plain: plain_block's test on the
+ * bytes from skip, where no sequence may go on past the end. The bytes
+ * before skip were taken already; reading them saves copying the tail. */
+static inline bool plain_end(const unsigned char *p, unsigned skip)
+{
+    block_masks m = masks_of(p);
+    unsigned from = 0xFFFFu << skip & 0xFFFFu;
+    unsigned lead = m.lead & from, high = m.high & from;
+    unsigned required = lead << 1 | (m.lead3 & from) << 2;
+    return !(m.escape & from) && !(m.unusual & from) && required == (high & ~lead);
 }
 #endif
 
@@ -149,15 +164,33 @@ void pm_json_string(pm_buf *out, const char *s, size_t n)
     for (;;) {
         size_t stop = n;
 #if defined(__SSE2__)
-        for (size_t k; i + 16 <= n && (k = plain_block(p + i)) > 0;) {
+        unsigned carry = 0;
+        bool refused = false;
+        while (i + 16 <= n) {
+            if (!plain_block(p + i, &carry)) {
+                refused = true;
+                break;
+            }
             _mm_storeu_si128((__m128i *)o, _mm_loadu_si128((const __m128i *)(p + i)));
-            o += k;
-            i += k;
+            o += 16;
+            i += 16;
         }
-        /* What a block could not take goes byte by byte, to its end. */
-        if (i + 16 <= n)
+        if (carry) { /* back to the start of the sequence left open */
+            size_t back = 0;
+            do
+                back++;
+            while ((p[i - back] & 0xC0) == 0x80);
+            i -= back;
+            o -= back;
+        }
+        /* What a block could not take goes byte by byte, to its end; a
+         * tail of a long string is tested in the last 16 bytes; a short
+         * string goes byte by byte. */
+        if (refused)
             stop = i + 16;
-        else if (i < n && plain_tail(p + i, n - i)) {
+        else if (n - i >= 16)
+            continue;
+        else if (i < n && n >= 16 && plain_end(p + n - 16, (unsigned)(16 - (n - i)))) {
             memcpy(o, p + i, n - i);
             o += n - i;
             i = n;

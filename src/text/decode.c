@@ -10,13 +10,24 @@
  * character) that goes through utf8proc. Every emitted unit knows the
  * original bytes it came from; a breakpoint is recorded only when a unit
  * does not start where the current constant shift puts it. Removed
- * characters (soft hyphens, ...) thus belong to the unit before them. */
+ * characters (soft hyphens, ...) thus belong to the unit before them.
+ *
+ * The text is well-formed UTF-8 as PCRE2 defines it by construction, so
+ * the later stages need not check it again: the runs copied as they are
+ * were accepted by the fast DFA or pm_utf8_next (which refuse overlong
+ * forms, surrogates and code points past U+10FFFF), feed_cp writes only
+ * ASCII, U+FFFD and pm_cp_nfc_fast code points, and the code points
+ * utf8proc gives back are checked as they are written (emit_cps). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
 
 #include "text/internal.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* How much of the input the binary and UTF-16 sniffers look at. */
 enum { SNIFF_BYTES = 64 * 1024 };
@@ -66,6 +77,7 @@ typedef struct decoder {
     size_t invalid, nuls, first_invalid_line;
     size_t first_bad_utf8; /* offset of the first ill-formed UTF-8 sequence; SIZE_MAX: none */
     bool nomem;
+    bool not_utf8;        /* utf8proc gave a code point that is not a scalar value */
     size_t max_lines;     /* 0: no limit */
     bool too_many_lines;  /* a line start past max_lines was refused */
 } decoder;
@@ -94,7 +106,7 @@ static cp_kind classify(uint32_t cp)
 
 /* Records a breakpoint if the unit about to be appended at norm.len does
  * not start at orig_start under the current shift. */
-static void map_next_unit(decoder *d, size_t orig_start)
+static inline void map_next_unit(decoder *d, size_t orig_start)
 {
     size_t norm = d->norm.len;
     if (d->n_bp) {
@@ -102,16 +114,16 @@ static void map_next_unit(decoder *d, size_t orig_start)
         if (last->orig + (norm - last->norm) == orig_start)
             return;
     }
-    pm_breakpoint *b = PM_PUSH(d->arena, d->bp, d->n_bp, d->cap_bp);
-    if (!b) {
+    /* (the room is checked here first: most pushes need no call) */
+    if (d->n_bp == d->cap_bp &&
+        !pm_grow(d->arena, (void **)&d->bp, &d->cap_bp, d->n_bp, sizeof *d->bp)) {
         d->nomem = true;
         return;
     }
-    b->norm = norm;
-    b->orig = orig_start;
+    d->bp[d->n_bp++] = (pm_breakpoint){norm, orig_start};
 }
 
-static void emit(decoder *d, const void *bytes, size_t n, size_t orig_start)
+static inline void emit(decoder *d, const void *bytes, size_t n, size_t orig_start)
 {
     map_next_unit(d, orig_start);
     pm_buf_append(&d->norm, bytes, n);
@@ -147,8 +159,36 @@ static void emit_cps(decoder *d, const utf8proc_int32_t *cps, size_t n, size_t o
     map_next_unit(d, orig_start);
     if (!pm_buf_reserve(&d->norm, n * 4))
         return;
-    for (size_t i = 0; i < n; i++)
-        d->norm.len += (size_t)pm_utf8_put((uint32_t)cps[i], d->norm.data + d->norm.len);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cp = (uint32_t)cps[i];
+        d->not_utf8 |= cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF);
+        d->norm.len += (size_t)pm_utf8_put(cp, d->norm.data + d->norm.len);
+    }
+}
+
+/* The memo slot of the one-group segment s[0..n) (n <= MEMO_BYTES);
+ * NULL when out of memory. */
+static inline nfc_memo *memo_slot(decoder *d, const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ (unsigned char)s[k]) * 16777619u;
+    if (!d->memo && !(d->memo = calloc(MEMO_SLOTS, sizeof *d->memo))) {
+        d->nomem = true;
+        return NULL;
+    }
+    return &d->memo[h % MEMO_SLOTS];
+}
+
+/* Whether the slot holds the NFC of s[0..n) (a few bytes: no memcmp call). */
+static bool memo_holds(const nfc_memo *m, const char *s, size_t n)
+{
+    if (m->key_len != n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (m->key[k] != s[k])
+            return false;
+    return true;
 }
 
 /* Normalises the open segment. Its groups become separate units, each with
@@ -163,15 +203,9 @@ static void flush_segment(decoder *d)
     d->in_segment = false;
     nfc_memo *memo = NULL;
     if (d->n_groups == 1 && d->seg.len <= MEMO_BYTES && !d->seg.failed) {
-        uint32_t h = 2166136261u; /* FNV-1a */
-        for (size_t k = 0; k < d->seg.len; k++)
-            h = (h ^ (unsigned char)d->seg.data[k]) * 16777619u;
-        if (!d->memo && !(d->memo = calloc(MEMO_SLOTS, sizeof *d->memo))) {
-            d->nomem = true;
+        if (!(memo = memo_slot(d, d->seg.data, d->seg.len)))
             return;
-        }
-        memo = &d->memo[h % MEMO_SLOTS];
-        if (memo->key_len == d->seg.len && !memcmp(memo->key, d->seg.data, d->seg.len)) {
+        if (memo_holds(memo, d->seg.data, d->seg.len)) {
             emit(d, memo->out, memo->out_len, d->groups[0].orig);
             return;
         }
@@ -245,10 +279,12 @@ static void push_line_start(decoder *d, size_t norm, size_t orig)
         d->too_many_lines = true;
         return;
     }
-    if (!pm_grow(d->arena, (void **)&d->line_norm, &d->cap_line_norm, d->n_starts,
-                 sizeof *d->line_norm) ||
-        !pm_grow(d->arena, (void **)&d->line_orig, &d->cap_line_orig, d->n_starts,
-                 sizeof *d->line_orig)) {
+    if ((d->n_starts == d->cap_line_norm &&
+         !pm_grow(d->arena, (void **)&d->line_norm, &d->cap_line_norm, d->n_starts,
+                  sizeof *d->line_norm)) ||
+        (d->n_starts == d->cap_line_orig &&
+         !pm_grow(d->arena, (void **)&d->line_orig, &d->cap_line_orig, d->n_starts,
+                  sizeof *d->line_orig))) {
         d->nomem = true;
         return;
     }
@@ -419,34 +455,106 @@ static inline uint64_t fast_step(uint64_t state, unsigned char byte)
     return fast_rows[byte] >> (state & 63); /* the & 63 is free on x86 */
 }
 
+#if defined(__SSE2__)
+/* Whether the 16 bytes at p continue a run of whole fast characters, from
+ * bit masks of the bytes instead of a chain of dependent DFA steps. *carry
+ * holds what the sequence open at the end of the block before asks of this
+ * one (bits 0-1: continuations at p[0] and p[1]; bit 2: p[0] follows a C2;
+ * bit 3: p[0] follows an E1) and, when the block is taken, gets what this
+ * block's last sequence asks of the next; the blocks do not wait for each
+ * other. Exactly the DFA's language: bytes below 0x80 but NUL, '\n' and
+ * '\r'; leads C2..CB and E1, each followed by the continuations it needs
+ * and no others (0x80..0xBF where no lead asks for one is refused), where
+ * C2 is not followed by 85, A0 or AD, and E1 is by B8..BB. Signed byte
+ * compares: the bytes from 0x80 up are negative (0xC0 is -64, 0xE1 -31). */
+static inline bool fast_block(const unsigned char *p, unsigned *carry)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)p);
+#define BYTES(x) _mm_set1_epi8((char)(x))
+#define MASK(x) ((unsigned)_mm_movemask_epi8(x))
+    unsigned line_end = MASK(_mm_or_si128(
+        _mm_cmpeq_epi8(v, _mm_setzero_si128()),
+        _mm_or_si128(_mm_cmpeq_epi8(v, BYTES('\n')), _mm_cmpeq_epi8(v, BYTES('\r')))));
+    unsigned high = MASK(v);
+    if (!(high | *carry))
+        return !line_end; /* ASCII, *carry stays 0 */
+    unsigned lead = MASK(_mm_cmpgt_epi8(v, BYTES(-65))) & high; /* C0..FF */
+    unsigned lead2 = MASK(_mm_and_si128(_mm_cmpgt_epi8(v, BYTES(-63)),  /* C2..CB */
+                                        _mm_cmplt_epi8(v, BYTES(-52))));
+    unsigned e1 = MASK(_mm_cmpeq_epi8(v, BYTES(0xE1)));
+    unsigned c2 = MASK(_mm_cmpeq_epi8(v, BYTES(0xC2)));
+    unsigned not_after_c2 = MASK(_mm_or_si128(
+        _mm_cmpeq_epi8(v, BYTES(0x85)),
+        _mm_or_si128(_mm_cmpeq_epi8(v, BYTES(0xA0)), _mm_cmpeq_epi8(v, BYTES(0xAD)))));
+    unsigned after_e1 = MASK(_mm_and_si128(_mm_cmpgt_epi8(v, BYTES(-73)), /* B8..BB */
+                                           _mm_cmplt_epi8(v, BYTES(-68))));
+#undef BYTES
+#undef MASK
+    unsigned required = lead2 << 1 | e1 << 1 | e1 << 2 | (*carry & 3);
+    unsigned follows_c2 = c2 << 1 | (*carry >> 2 & 1);
+    unsigned follows_e1 = e1 << 1 | (*carry >> 3 & 1);
+    if (line_end || (lead & ~(lead2 | e1)) || (follows_c2 & not_after_c2) ||
+        (follows_e1 & ~after_e1 & 0xFFFF) || (required & 0xFFFF) != (high & ~lead))
+        return false;
+    *carry = required >> 16 | (c2 >> 15) << 2 | (e1 >> 15) << 3;
+    return true;
+}
+
+/* Takes blocks of 16 from in[i], reached in *state, while they continue
+ * the run; returns where the DFA goes on, in READY (*state): the end of the
+ * blocks taken, or the start of the sequence they leave open. */
+static size_t fast_blocks(const unsigned char *in, size_t i, size_t len, uint64_t *state)
+{
+    static const unsigned carry_of[] = {
+        [FAST_READY / 6] = 0, [FAST_CONT / 6] = 1, [FAST_AFTER_C2 / 6] = 1 | 4,
+        [FAST_AFTER_E1 / 6] = 1 | 2 | 8,
+    };
+    unsigned carry = carry_of[(*state & 63) / 6];
+    while (len - i >= 16 && fast_block(in + i, &carry))
+        i += 16;
+    if (carry)
+        do
+            i--;
+        while ((in[i] & 0xC0) == 0x80);
+    *state = FAST_READY;
+    return i;
+}
+#endif
+
 /* The end of the longest run of whole fast characters at in[i..len). */
 static size_t scan_fast(const unsigned char *in, size_t i, size_t len)
 {
     uint64_t state = FAST_READY;
-    /* 8 bytes per step; STOP is final, so one test per step suffices */
-    for (; len - i >= 8; i += 8) {
-        const unsigned char *p = in + i;
-        uint64_t s = fast_step(state, p[0]);
-        s = fast_step(s, p[1]);
-        s = fast_step(s, p[2]);
-        s = fast_step(s, p[3]);
-        s = fast_step(s, p[4]);
-        s = fast_step(s, p[5]);
-        s = fast_step(s, p[6]);
-        s = fast_step(s, p[7]);
-        if ((s & 63) == FAST_STOP)
-            break;
-        state = s;
-    }
-    /* The run ends in this step (or the last bytes): after its last READY
-     * state, which no STOP is followed by. Without one, it ends before
-     * the sequence open at i. */
+    /* The run ends after its last READY state, which no STOP is followed
+     * by (STOP is final). That end is kept beside the state, off its chain
+     * of steps, so a step of 8 bytes that stops knows it at once: in
+     * decomposed text most runs are a few letters long. A run that lasts a
+     * step goes on in SSE2 blocks. */
     size_t end = i;
-    if ((state & 63) != FAST_READY)
-        do
-            end--;
-        while ((in[end] & 0xC0) == 0x80);
-    for (size_t stop = len - i >= 8 ? i + 8 : len; i < stop; i++) {
+#if defined(__SSE2__)
+    bool blocks = false;
+#endif
+    while (len - i >= 8) {
+        const unsigned char *p = in + i;
+        uint64_t s = state;
+        size_t e = end;
+        for (size_t k = 0; k < 8; k++) {
+            s = fast_step(s, p[k]);
+            e = (s & 63) == FAST_READY ? i + k + 1 : e;
+        }
+        if ((s & 63) == FAST_STOP)
+            return e;
+        state = s;
+        end = e;
+        i += 8;
+#if defined(__SSE2__)
+        if (!blocks) { /* once: a refused block is where the run may stop */
+            blocks = true;
+            i = end = fast_blocks(in, i, len, &state); /* READY there */
+        }
+#endif
+    }
+    for (; i < len; i++) {
         state = fast_step(state, in[i]);
         end = (state & 63) == FAST_READY ? i + 1 : end;
     }
@@ -479,7 +587,10 @@ static void decode_utf8(decoder *d, const unsigned char *in, size_t len, size_t 
             if (i >= len)
                 break;
             /* CP_FAST characters the scanner leaves out (Cyrillic, dashes
-             * and quotes, arrows, ...) continue the run too */
+             * and quotes, arrows, ...) continue the run too; the leads CC
+             * and CD (U+0300..U+037F, marks first) never do. */
+            if (in[i] == 0xCC || in[i] == 0xCD)
+                break;
             uint32_t cp = 0;
             int k = pm_utf8_next(in + i, len - i, &cp);
             if (k < 0 || cp == '\n' || cp == '\r' || cp == 0 || classify(cp) != CP_FAST)
@@ -504,6 +615,17 @@ static void decode_utf8(decoder *d, const unsigned char *in, size_t len, size_t 
             } else {
                 flush_cr(d);
                 flush_segment(d);
+            }
+            /* Mostly a letter and marks seen before: its NFC straight from
+             * the memo, as flush_segment would take it. */
+            const char *key = (const char *)in + last;
+            nfc_memo *memo;
+            if (marks_end - last <= MEMO_BYTES && (memo = memo_slot(d, key, marks_end - last)) &&
+                memo_holds(memo, key, marks_end - last)) {
+                emit(d, memo->out, memo->out_len, last);
+                d->has_starter = false;
+                i = marks_end;
+                continue;
             }
             d->in_segment = true;
             pm_buf_reset(&d->seg);
@@ -645,7 +767,31 @@ static void count_bytes(const unsigned char *p, size_t n, byte_counts *c)
     memset(c, 0, sizeof *c);
     c->sample = n < SNIFF_BYTES ? n : SNIFF_BYTES;
     size_t units_end = c->sample & ~(size_t)1;
-    for (size_t i = 0; i < c->sample; i += 8) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes a step, bit masks counted: the blocks end at even offsets
+     * before units_end, so every NUL in them is in a whole unit, at an even
+     * offset where its bit is even. The line ends, the only bytes below
+     * 0x20 in most text, count for nothing. */
+    for (; units_end - i >= 16; i += 16) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        const __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)),
+                                           _mm_set1_epi8(0x1F)); /* below 0x20 */
+        if (!_mm_movemask_epi8(low))
+            continue;
+        /* not '\t'..'\r' (9..13): byte - 9 is 5 or more */
+        const __m128i not_spacing = _mm_cmpeq_epi8(
+            _mm_min_epu8(_mm_sub_epi8(v, _mm_set1_epi8(9)), _mm_set1_epi8(5)), _mm_set1_epi8(5));
+        unsigned controls = (unsigned)_mm_movemask_epi8(_mm_and_si128(low, not_spacing));
+        unsigned nuls = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+        if (controls) { /* NUL is one of them */
+            c->controls += (size_t)__builtin_popcount(controls);
+            c->nul_even += (size_t)__builtin_popcount(nuls & 0x5555u);
+            c->nul_odd += (size_t)__builtin_popcount(nuls & 0xAAAAu);
+        }
+    }
+#endif
+    for (; i < c->sample; i += 8) {
         size_t m = c->sample - i < 8 ? c->sample - i : 8;
         if (m == 8 && !has_control_byte(p + i))
             continue;
@@ -827,6 +973,11 @@ pm_status pm_text_decode(pm_arena *a, const unsigned char *bytes, size_t len,
         enc = ENC_LEGACY;
         name = pm_legacy_name(old);
         run_decoder(&d, a, bytes, len, enc, old, 0, max_lines);
+    }
+    if (d.not_utf8) {
+        free_decoder(&d);
+        return pm_fail(err, PM_ERR_INPUT, "", 0,
+                       "internal error: the normalised text is not UTF-8");
     }
     if (d.too_many_lines) {
         free_decoder(&d);

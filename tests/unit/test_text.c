@@ -751,15 +751,18 @@ static void utf8_validity_follows_pcre2(void **state)
 /* ---- fast paths against general ones --------------------------------------- */
 
 /* Pieces that end the UTF-8 fast scanner's runs, or not, at every offset
- * modulo 8: ASCII runs, 2-byte letters (C3..CB), C2 signs and the spaces
- * and soft hyphen behind C2, 3-byte letters from E1 B8..BB and other E1
- * characters, Cyrillic, combining marks, line ends and NUL. */
+ * modulo 8 and 16 (its DFA steps and SSE2 blocks): ASCII runs, words,
+ * 2-byte letters (C3..CB), C2 signs and the spaces and soft hyphen behind
+ * C2, 3-byte letters from E1 B8..BB and other E1 and E0 characters,
+ * Cyrillic, combining marks, line ends and NUL. */
 static const char *const scanner_pieces[] = {
     "a", "ab", "abcdefg", "Kho", "\xC3\xA1", "\xC6\xB0", "\xCB\xBF", "\xC2\xB2", "\xC2\xA0",
     "\xC2\xAD", "\xC2\x85", "\xE1\xBA\xBF", "\xE1\xBB\x87", "\xE1\xB8\x80",
     "\xE1\x80\x80", "\xE1\xBC\x80", "\xD0\x96", "\xCC\x81", "\xCC\xA3\xCC\x82",
     "e\xCC\x82", "\xE2\x80\x93", "\xE2\x80\xA8", "\n", "\r\n", "\r", " ", "\t",
     "\xCD\x8F", "\xCD\x80", "\xCD\xAF", "\xC4\x91", "\xE1\x84\x80\xE1\x85\xA1",
+    "K\xE1\xBA\xBF ho\xE1\xBA\xA1" "ch ph\xC3\xA1t tri\xE1\xBB\x83n", "\xE0\xA4\x95",
+    "\xE1\xB7\x80", "\xE1\xBD\xB1",
 };
 
 static size_t random_scanner_text(char *out, size_t cap)
@@ -782,28 +785,57 @@ static size_t random_scanner_text(char *out, size_t cap)
  * against decode_utf16 (code point by code point through feed_cp): the
  * same normalised text and lines. (Their maps differ inside grown units;
  * offsets_round_trip_on_random_text checks the UTF-8 map.) */
+static void expect_utf8_as_utf16(fixture *f, const char *in, size_t len)
+{
+    unsigned char u16[1024];
+    assert_true(len < sizeof u16 / 2);
+    size_t n16 = to_utf16(in, u16, false, false);
+    pm_text a, b;
+    pm_text_options as16 = {.encoding = "utf-16le"};
+    assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)in, len, NULL, &a, NULL,
+                                    &f->err),
+                     PM_OK);
+    assert_int_equal(pm_text_decode(&f->arena, u16, n16, &as16, &b, NULL, &f->err), PM_OK);
+    assert_int_equal(a.norm_len, b.norm_len);
+    assert_memory_equal(a.norm, b.norm, a.norm_len);
+    assert_int_equal(a.n_lines, b.n_lines);
+    for (size_t i = 0; i <= a.n_lines; i++)
+        assert_int_equal(a.line_norm[i], b.line_norm[i]);
+    pm_arena_free(&f->arena);
+    pm_arena_init(&f->arena);
+}
+
 static void utf8_fast_path_agrees_with_utf16_path(void **state)
 {
     fixture *f = *state;
     for (int round = 0; round < 2000; round++) {
         char in[512];
-        unsigned char u16[1024];
         size_t len = random_scanner_text(in, sizeof in);
-        size_t n16 = to_utf16(in, u16, false, false);
-        pm_text a, b;
-        pm_text_options as16 = {.encoding = "utf-16le"};
-        assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)in, len, NULL, &a, NULL,
-                                        &f->err),
-                         PM_OK);
-        assert_int_equal(pm_text_decode(&f->arena, u16, n16, &as16, &b, NULL, &f->err), PM_OK);
-        assert_int_equal(a.norm_len, b.norm_len);
-        assert_memory_equal(a.norm, b.norm, a.norm_len);
-        assert_int_equal(a.n_lines, b.n_lines);
-        for (size_t i = 0; i <= a.n_lines; i++)
-            assert_int_equal(a.line_norm[i], b.line_norm[i]);
-        pm_arena_free(&f->arena);
-        pm_arena_init(&f->arena);
+        expect_utf8_as_utf16(f, in, len);
     }
+}
+
+/* Each piece that may stop the scanner's run (or may not) at every offset
+ * of its 8-byte steps and 16-byte blocks, also cut by them: after fast
+ * text of every length, whose last letter may be open across a step. */
+static void utf8_fast_path_agrees_at_every_offset(void **state)
+{
+    fixture *f = *state;
+    static const char *const leads[] = {"", "\xC3\xA1", "\xE1\xBA\xBF"};
+    static const char *const stoppers[] = {
+        "\xE1\x80\x80", "\xE1\xBC\x80", "\xE1\xB7\x80", "\xE1\xBA\xBF", "\xC2\x85",
+        "\xC2\xA0",     "\xC2\xAD",     "\xC2\xB2",     "\xC3\xA1",     "\xCC\x81",
+        "\xCD\x8F",     "\xE2\x80\x93", "\xD0\x96",     "\n",           "\r\n",
+        "\xE1\xBD\xB1", /* U+1F71, whose NFC is U+03AC */
+    };
+    for (size_t n = 0; n < 64; n++)
+        for (size_t l = 0; l < sizeof leads / sizeof leads[0]; l++)
+            for (size_t k = 0; k < sizeof stoppers / sizeof stoppers[0]; k++) {
+                char in[128];
+                memset(in, 'a', n);
+                int len = snprintf(in + n, sizeof in - n, "%s%sxyz", leads[l], stoppers[k]);
+                expect_utf8_as_utf16(f, in, n + (size_t)len);
+            }
 }
 
 /* On text without line ends, spaces or dropped characters, the decoder's
@@ -815,13 +847,16 @@ static void utf8_fast_path_agrees_with_nfc(void **state)
     static const char *const pieces[] = {
         "a", "Kho", "abcdefgh", "\xC3\xA1", "\xC6\xB0", "\xE1\xBA\xBF", "\xE1\xBB\x87",
         "\xE1\x80\x80", "\xD0\x96", "\xCC\x81", "e\xCC\x82", "\xFF", "\x80", "\xE1\xBA",
-        "\xC0\xAF", "\xED\xA0\x80", "\xE2\x80\x93",
+        "\xC0\xAF", "\xED\xA0\x80", "\xE2\x80\x93", "\xC2\xB2",
+        "K\xE1\xBA\xBF ho\xE1\xBA\xA1" "ch ph\xC3\xA1t tri\xE1\xBB\x83n",
     };
     for (int round = 0; round < 400; round++) {
         char in[256];
         size_t len = 0;
         for (int parts = 1 + (int)(rng() % 30); parts > 0; parts--) {
             const char *piece = pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+            if (len + strlen(piece) > sizeof in)
+                break;
             memcpy(in + len, piece, strlen(piece));
             len += strlen(piece);
         }
@@ -870,6 +905,85 @@ static void utf8_valid_agrees_with_sequential_decoding(void **state)
             i += (size_t)(k < 0 ? -k : k);
         }
         assert_int_equal(pm_utf8_valid((const char *)s, len), want);
+    }
+}
+
+/* The sniffers' counts (16 bytes a step) against a byte-by-byte count:
+ * random text with control bytes, line ends and NULs anywhere, with and
+ * without a first byte that shifts every unit, is refused as binary or
+ * taken for UTF-16 exactly as the rules on the counts say. */
+static void sniffer_counts_agree_with_bytewise_counts(void **state)
+{
+    fixture *f = *state;
+    static const unsigned char bytes[] = {'a', ' ', 0x00, 0x01, 0x08, '\t', '\n', 0x0B,
+                                          0x0C, '\r', 0x0E, 0x1F, 0x20, 0x7F, 0x80, 0xC3,
+                                          0xA1, 0xFF};
+    for (int round = 0; round < 20000; round++) {
+        unsigned char in[200];
+        size_t len = 1 + rng() % sizeof in, rare = 1 + rng() % 8;
+        for (size_t i = 0; i < len; i++)
+            in[i] = rng() % 8 < rare ? bytes[rng() % sizeof bytes] : (unsigned char)('a' + i % 26);
+        if (in[0] == 0xFF)
+            in[0] = 'x'; /* no UTF-16 BOM */
+        size_t controls = 0, nul_even = 0, nul_odd = 0, units = len / 2;
+        for (size_t i = 0; i < len; i++) {
+            controls += in[i] < 0x20 && (in[i] < '\t' || in[i] > '\r');
+            if (!in[i] && i < units * 2) {
+                nul_even += !(i & 1);
+                nul_odd += i & 1;
+            }
+        }
+        bool utf16 = units && ((nul_odd * 5 >= units * 2 && nul_even * 8 <= nul_odd) ||
+                               (nul_even * 5 >= units * 2 && nul_odd * 8 <= nul_even));
+        bool binary = !utf16 && controls * 10 > len;
+        pm_text t;
+        pm_status st = pm_text_decode(&f->arena, in, len, NULL, &t, NULL, &f->err);
+        if (st != PM_OK && strstr(f->err.message, "looks like a"))
+            continue; /* a binary format's magic bytes */
+        assert_int_equal(st, binary ? PM_ERR_INPUT : PM_OK);
+        if (!binary)
+            assert_int_equal(strncmp(t.encoding, "utf-16", 6) == 0, utf16);
+        pm_arena_free(&f->arena);
+        pm_arena_init(&f->arena);
+    }
+}
+
+/* The decoder's text is well-formed UTF-8 whatever the input (run_stages
+ * relies on it and does not check again): stray and cut sequences among
+ * fast letters, decomposed letters and other characters in UTF-8, and
+ * lone surrogates and odd lengths in UTF-16. */
+static void decoded_text_is_always_utf8(void **state)
+{
+    fixture *f = *state;
+    static const unsigned char bytes[] = {'a',  ' ',  '\n', '\r', 0x7F, 0x80, 0x85, 0x8F, 0x90,
+                                          0x9F, 0xA0, 0xAD, 0xB8, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3,
+                                          0xCB, 0xCC, 0xCD, 0xDF, 0xE0, 0xE1, 0xE2, 0xED, 0xEF,
+                                          0xF0, 0xF4, 0xF5, 0xFF};
+    static const unsigned units[] = {'a', '\n', 0x00E1, 0x0301, 0x1EBF, 0x2013, 0xD800,
+                                     0xDBFF, 0xDC00, 0xDFFF, 0xFEFF, 0xFFFD, 0xAC00};
+    for (int round = 0; round < 3000; round++) {
+        char in[512];
+        size_t len = random_scanner_text(in, 400);
+        for (int stray = (int)(rng() % 8); stray > 0 && len > 0; stray--)
+            in[rng() % len] = (char)bytes[rng() % sizeof bytes];
+        pm_text t;
+        if (len && pm_text_decode(&f->arena, (const unsigned char *)in, len, NULL, &t, NULL,
+                                  &f->err) == PM_OK)
+            assert_true(pm_utf8_valid(t.norm, t.norm_len));
+        unsigned char u16[512];
+        size_t n16 = 1 + rng() % 300;
+        for (size_t i = 0; i + 1 < n16; i += 2) {
+            unsigned u = units[rng() % (sizeof units / sizeof units[0])];
+            u16[i] = (unsigned char)(u & 0xFF);
+            u16[i + 1] = (unsigned char)(u >> 8);
+        }
+        if (n16 & 1)
+            u16[n16 - 1] = 'x'; /* an odd final byte */
+        pm_text_options as16 = {.encoding = "utf-16le"};
+        assert_int_equal(pm_text_decode(&f->arena, u16, n16, &as16, &t, NULL, &f->err), PM_OK);
+        assert_true(pm_utf8_valid(t.norm, t.norm_len));
+        pm_arena_free(&f->arena);
+        pm_arena_init(&f->arena);
     }
 }
 
@@ -971,8 +1085,12 @@ int main(void)
         cmocka_unit_test(folding),
         cmocka_unit_test(utf8_validity_follows_pcre2),
         cmocka_unit_test_setup_teardown(utf8_fast_path_agrees_with_utf16_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(utf8_fast_path_agrees_at_every_offset, setup, teardown),
         cmocka_unit_test_setup_teardown(utf8_fast_path_agrees_with_nfc, setup, teardown),
         cmocka_unit_test(utf8_valid_agrees_with_sequential_decoding),
+        cmocka_unit_test_setup_teardown(sniffer_counts_agree_with_bytewise_counts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(decoded_text_is_always_utf8, setup, teardown),
         cmocka_unit_test(fold_and_strip_agree_with_utf8proc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
