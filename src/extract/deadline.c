@@ -28,19 +28,23 @@ static const char *const rule_names[N_RULES] = {
     "deadlines.range",        "deadlines.year",  "deadlines.annual", "deadlines.ongoing",
 };
 
-/* The regexes the prefilters of pm_parse_deadline were proven for: a
- * reference needs a digit (\d: ASCII or, under UCP, a non-ASCII one), and
- * each rule before `annual` a year `(?:19|20)\d\d`. */
+/* The regexes the prefilters of pm_parse_deadline (may_match) were proven
+ * for: a reference needs a digit (\d: ASCII or, under UCP, a non-ASCII
+ * one) and a `/` or `-` after it, or `luat`; each rule before `annual` a
+ * year `(?:19|20)\d\d`, and besides: ongoing_from `cac`, `nhung`, `tro`
+ * or `tu`; date a `/`, `.`, `-` or `thang`; month `thang`; quarter `quy`;
+ * range two years. The words are caseless ASCII letters none of which
+ * has a non-ASCII case twin (as `k` and `s` have). */
 const pm_proof pm_proof_reference = {"deadlines.reference", "7b681a09c6b5acc3",
-                                     "deadline.c pm_parse_deadline (digit)"};
+                                     "deadline.c may_match (digit, / - luat)"};
 _Static_assert(RULE_ANNUAL == 6, "internal.h declares one pm_proof_dated per rule before annual");
 const pm_proof pm_proof_dated[RULE_ANNUAL] = {
-    {"deadlines.ongoing_from", "18577ee172664eaa", "deadline.c pm_parse_deadline (year)"},
-    {"deadlines.date", "5917dc852a394b40", "deadline.c pm_parse_deadline (year)"},
-    {"deadlines.month", "973cf50d56773593", "deadline.c pm_parse_deadline (year)"},
-    {"deadlines.quarter", "fc9ea23657ee0a96", "deadline.c pm_parse_deadline (year)"},
-    {"deadlines.range", "f06ff4bac155dadc", "deadline.c pm_parse_deadline (year)"},
-    {"deadlines.year", "99aa56bc50884fc2", "deadline.c pm_parse_deadline (year)"},
+    {"deadlines.ongoing_from", "18577ee172664eaa", "deadline.c may_match (year, cac nhung tro tu)"},
+    {"deadlines.date", "5917dc852a394b40", "deadline.c may_match (year, / . - thang)"},
+    {"deadlines.month", "973cf50d56773593", "deadline.c may_match (year, thang)"},
+    {"deadlines.quarter", "fc9ea23657ee0a96", "deadline.c may_match (year, quy)"},
+    {"deadlines.range", "f06ff4bac155dadc", "deadline.c may_match (two years)"},
+    {"deadlines.year", "99aa56bc50884fc2", "deadline.c may_match (year)"},
 };
 
 struct pm_deadline_lexicon {
@@ -247,6 +251,72 @@ static void blank_references(const pm_extractor *x, char *key, size_t len, pcre2
     }
 }
 
+/* What the prefilters read of a key, in one pass. */
+enum key_feature {
+    KEY_DIGIT = 1 << 0,  /* an ASCII digit or a non-ASCII byte */
+    KEY_YEAR = 1 << 1,   /* `19` or `20` */
+    KEY_YEARS = 1 << 2,  /* two of them */
+    KEY_SLASH = 1 << 3,
+    KEY_DOT = 1 << 4,
+    KEY_HYPHEN = 1 << 5,
+    KEY_LUAT = 1 << 6,   /* the words, in any case */
+    KEY_THANG = 1 << 7,
+    KEY_QUY = 1 << 8,
+    KEY_CAC = 1 << 9,
+    KEY_NHUNG = 1 << 10,
+    KEY_TRO = 1 << 11,
+    KEY_TU = 1 << 12
+};
+
+static bool at_word(const char *s, size_t n, size_t i, const char *w)
+{
+    for (; *w; w++, i++)
+        if (i >= n || (s[i] | 0x20) != *w) /* w is lower-case letters */
+            return false;
+    return true;
+}
+
+static unsigned key_features(const char *s, size_t n)
+{
+    static const struct {
+        const char *word;
+        unsigned feature;
+    } words[] = {{"luat", KEY_LUAT}, {"thang", KEY_THANG}, {"quy", KEY_QUY},
+                 {"cac", KEY_CAC},   {"nhung", KEY_NHUNG}, {"tro", KEY_TRO},
+                 {"tu", KEY_TU}};
+    unsigned f = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= '0' && c <= '9') || c >= 0x80)
+            f |= KEY_DIGIT;
+        if (i + 1 < n && ((c == '1' && s[i + 1] == '9') || (c == '2' && s[i + 1] == '0')))
+            f |= f & KEY_YEAR ? KEY_YEARS : KEY_YEAR;
+        f |= c == '/' ? KEY_SLASH : c == '.' ? KEY_DOT : c == '-' ? KEY_HYPHEN : 0;
+        for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+            if ((c | 0x20) == words[w].word[0] && at_word(s, n, i, words[w].word))
+                f |= words[w].feature;
+    }
+    return f;
+}
+
+/* Can rule r match a key with the features f? False only where its
+ * pm_proof holds and the regex needs what the key lacks. */
+static bool may_match(const struct pm_deadline_lexicon *lx, int r, unsigned f)
+{
+    if (r >= RULE_ANNUAL || !lx->dated_proven[r])
+        return true;
+    if (!(f & KEY_YEAR))
+        return false;
+    switch (r) {
+    case RULE_ONGOING_FROM: return f & (KEY_CAC | KEY_NHUNG | KEY_TRO | KEY_TU);
+    case RULE_DATE: return f & (KEY_SLASH | KEY_DOT | KEY_HYPHEN | KEY_THANG);
+    case RULE_MONTH: return f & KEY_THANG;
+    case RULE_QUARTER: return f & KEY_QUY;
+    case RULE_RANGE: return f & KEY_YEARS;
+    default: return true;
+    }
+}
+
 bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t n,
                        pm_deadline *out)
 {
@@ -267,18 +337,15 @@ bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t
         const struct pm_deadline_lexicon *lx = x->deadline;
         /* Exact prefilters for the regexes proven (pm_proof_reference,
          * pm_proof_dated): most phrases have no digit and no year, and only
-         * the recurrence rules run. */
-        bool digit = false, year = false;
-        for (size_t i = 0; i < key.len; i++) {
-            unsigned char c = (unsigned char)key.data[i];
-            digit |= (c >= '0' && c <= '9') || c >= 0x80;
-            year |= i + 1 < key.len && ((c == '1' && key.data[i + 1] == '9') ||
-                                        (c == '2' && key.data[i + 1] == '0'));
-        }
-        if (digit || !lx->reference_proven)
+         * the recurrence rules run; a bare year (`2025`) tries `year` alone.
+         * A blanked reference only takes features away, so those of the
+         * key before it still let every rule run that may match. */
+        unsigned f = key_features(key.data, key.len);
+        if (!lx->reference_proven ||
+            ((f & KEY_DIGIT) && (f & (KEY_SLASH | KEY_HYPHEN | KEY_LUAT))))
             blank_references(x, key.data, key.len, md);
         for (int r = 0; r < N_RULES; r++) {
-            if (!year && r < RULE_ANNUAL && lx->dated_proven[r])
+            if (!may_match(lx, r, f))
                 continue;
             if (pm_regex_match(x->patterns, x->deadline->rules[r], key.data, key.len, 0, 0, md) >
                     0 &&

@@ -172,6 +172,8 @@ const pm_proof *const pm_proofs[] = {
     &pm_proof_reference,   &pm_proof_dated[0],        &pm_proof_dated[1], &pm_proof_dated[2],
     &pm_proof_dated[3],    &pm_proof_dated[4],        &pm_proof_dated[5], &pm_proof_year_start,
     &pm_proof_year_digits, &pm_proof_subject_tail,    &pm_proof_list_head, &pm_proof_scope,
+    &pm_proof_field_labels[0], &pm_proof_field_labels[1], &pm_proof_field_labels[2],
+    &pm_proof_field_labels[3], &pm_proof_field_labels[4], &pm_proof_deadline_phrase,
     NULL,
 };
 

@@ -46,6 +46,7 @@ extern const pm_proof pm_proof_value_start, pm_proof_excluded_before, pm_proof_a
 extern const pm_proof pm_proof_reference, pm_proof_dated[6]; /* deadline.c */
 extern const pm_proof pm_proof_year_start;                /* extract.c */
 extern const pm_proof pm_proof_year_digits;               /* tasks.c */
+extern const pm_proof pm_proof_field_labels[5], pm_proof_deadline_phrase; /* tasks.c */
 extern const pm_proof pm_proof_subject_tail, pm_proof_list_head, pm_proof_scope; /* targets.c */
 /* All of them, NULL-ended (for the tests). */
 extern const pm_proof *const pm_proofs[];

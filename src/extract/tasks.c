@@ -22,6 +22,7 @@
  * Tables: every row that is not a group row, with the columns' roles from
  * patterns/table-columns.tsv. */
 #include <string.h>
+#include <utf8proc.h>
 
 #include "extract/internal.h"
 
@@ -42,6 +43,29 @@ static const field_kind field_kinds[] = {FIELD_SUPPORT, FIELD_APPROVER, FIELD_DE
                                          FIELD_PRODUCT, FIELD_LEAD};
 enum { N_FIELDS = sizeof field_names / sizeof *field_names };
 
+/* The label regexes (in field_names' order) the prefilter of field_at was
+ * proven for: each is `(?i)^[\s\-–+•*]*` and then one of its words, and
+ * every word opens with two letters of these pairs: c+[hoaơấâ] (`chủ trì`,
+ * `cơ quan`, `cấp`), đ+[ơo], p+h, t+[hri] (`thời gian`, `tiến độ`, `trách
+ * nhiệm`), g+i, s+[ảa], k+[ếêe]. */
+const pm_proof pm_proof_field_labels[N_FIELDS] = {
+    {"task-fields.support", "9e1c65367668159e", "tasks.c label_may_start"},
+    {"task-fields.approver", "676f4a8adc38e36d", "tasks.c label_may_start"},
+    {"task-fields.deadline", "eec3c86188ef443f", "tasks.c label_may_start"},
+    {"task-fields.product", "0db5061fb31ca9b4", "tasks.c label_may_start"},
+    {"task-fields.lead", "0704ca412de078e8", "tasks.c label_may_start"},
+};
+
+/* A deadline already parsed in this document: the same cells (`Thường
+ * xuyên`, `2025`, `Hằng năm`) come back row after row, a third of the
+ * phrases are new. */
+typedef struct phrase_memo {
+    const char *s; /* the phrase in the document's text; NULL: a free slot */
+    size_t n;
+    uint64_t hash;
+    pm_deadline d;
+} phrase_memo;
+
 typedef struct task_ctx {
     const pm_extractor *x;
     pm_arena *a;
@@ -59,6 +83,10 @@ typedef struct task_ctx {
      * every `;`, `,` and `.` of a field line. */
     const pcre2_code *field_re[N_FIELDS];
     const pcre2_code *deadline_phrase, *schedule_phrase, *phase, *task_part, *request;
+    bool labels_proven; /* pm_proof_field_labels hold */
+    bool phrase_proven; /* pm_proof_deadline_phrase holds */
+    phrase_memo *memo; /* open addressing, at most half full */
+    size_t memo_cap, memo_len;
 } task_ctx;
 
 static bool is_ws(char c)
@@ -78,6 +106,69 @@ void pm_tasks_free(pm_extractor *x)
     x->field_labels = NULL;
 }
 
+/* The code point of a one- to three-byte UTF-8 sequence at u (n > 0
+ * bytes), its length in *len; -1 for anything else. */
+static int32_t label_cp(const unsigned char *u, size_t n, size_t *len)
+{
+    *len = u[0] < 0x80 ? 1 : u[0] >= 0xC2 && u[0] < 0xE0 ? 2 : u[0] >= 0xE0 && u[0] < 0xF0 ? 3 : 0;
+    if (!*len || *len > n)
+        return -1;
+    int32_t cp = *len == 1 ? u[0] : u[0] & (*len == 2 ? 0x1F : 0x0F);
+    for (size_t k = 1; k < *len; k++) {
+        if ((u[k] & 0xC0) != 0x80)
+            return -1;
+        cp = cp << 6 | (u[k] & 0x3F);
+    }
+    return cp;
+}
+
+/* Can a field label (pm_proof_field_labels) start s? Most blocks and most
+ * `,` in a field value are followed by a word no label opens with (`Các`,
+ * `Đẩy mạnh`, `UBND`). Exact: the ASCII bytes the leading class can take
+ * are skipped (with every control byte: one the class cannot take fails
+ * the labels anyway), then the first letter and the second must be a pair
+ * in either case. A first character that is not ASCII nor `đ`/`Đ` (a
+ * Unicode blank or bullet, or one that matches a letter only caselessly:
+ * `ſ`, the Kelvin sign) is left to the regexes, and so is what does not
+ * decode; a second letter is compared in lower case (which, for these
+ * seconds, every caseless equivalent has). */
+static bool label_may_start(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, k1, k2;
+    while (i < n && (u[i] <= ' ' || u[i] == '-' || u[i] == '+' || u[i] == '*'))
+        i++;
+    if (i == n)
+        return false;
+    int32_t first = label_cp(u + i, n - i, &k1);
+    if (first < 0 || (first >= 0x80 && first != 0x110 && first != 0x111))
+        return true;
+    if (i + k1 == n)
+        return false; /* one letter: every pair has two */
+    int32_t second = label_cp(u + i + k1, n - i - k1, &k2);
+    if (second < 0)
+        return true;
+    second = utf8proc_tolower(second);
+    static const struct {
+        int32_t first, next[6]; /* lower case; next ends at a 0 */
+    } pairs[] = {
+        {'c', {'h', 'o', 'a', 0x1A1 /* ơ */, 0x1EA5 /* ấ */, 0xE2 /* â */}},
+        {0x111 /* đ */, {'o', 0x1A1}},
+        {'p', {'h'}},
+        {'t', {'h', 'r', 'i'}},
+        {'g', {'i'}},
+        {'s', {'a', 0x1EA3 /* ả */}},
+        {'k', {'e', 0x1EBF /* ế */, 0xEA /* ê */}},
+    };
+    if (first == 0x110 || (first >= 'A' && first <= 'Z'))
+        first += first == 0x110 ? 1 : 'a' - 'A';
+    for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++)
+        for (size_t j = 0; pairs[p].first == first && j < 6 && pairs[p].next[j]; j++)
+            if (pairs[p].next[j] == second)
+                return true;
+    return false;
+}
+
 /* The field whose label starts s (`Cơ quan phối hợp:`, `- Thời gian:`);
  * *value_at is where its value begins. The label regexes all allow leading
  * blanks and bullets, so no first byte rules them out: one call of their
@@ -85,6 +176,8 @@ void pm_tasks_free(pm_extractor *x)
  * cannot tell. */
 static field_kind field_at(const task_ctx *c, const char *s, size_t n, size_t *value_at)
 {
+    if (c->labels_proven && !label_may_start(s, n))
+        return FIELD_NONE;
     if (c->x->field_labels) {
         /* As pm_cue_find checks UTF-8 only from inside a character. */
         uint32_t check = n && ((unsigned char)s[0] & 0xC0) == 0x80 ? 0 : PCRE2_NO_UTF_CHECK;
@@ -162,11 +255,66 @@ static bool section_matches(task_ctx *c, int s, const pcre2_code *re, bool any_a
 
 /* ---- deadlines ------------------------------------------------------------ */
 
+/* FNV-1a, 8 bytes a step. */
+static uint64_t phrase_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211u;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h ^ h >> 32;
+}
+
+/* The slot of s[0, n), or the free slot where it belongs. */
+static phrase_memo *memo_slot(const task_ctx *c, const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = h & (c->memo_cap - 1);; i = (i + 1) & (c->memo_cap - 1)) {
+        phrase_memo *e = &c->memo[i];
+        if (!e->s || (e->hash == h && e->n == n && memcmp(e->s, s, n) == 0))
+            return e;
+    }
+}
+
+/* Room for one more phrase; false (no memo for it) when out of memory. */
+static bool memo_room(task_ctx *c)
+{
+    if ((c->memo_len + 1) * 2 <= c->memo_cap)
+        return true;
+    size_t cap = c->memo_cap ? 2 * c->memo_cap : 64;
+    phrase_memo *old = c->memo, *slots = pm_arena_alloc(c->a, cap * sizeof *slots);
+    if (!slots)
+        return false;
+    memset(slots, 0, cap * sizeof *slots);
+    size_t old_cap = c->memo_cap;
+    c->memo = slots;
+    c->memo_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].s)
+            *memo_slot(c, old[i].s, old[i].n, old[i].hash) = old[i];
+    return true;
+}
+
+/* pm_parse_deadline reads only the bytes of the phrase, so a phrase seen
+ * before gets the same deadline (its text shared, as the JSON only reads
+ * it). */
 static pm_deadline parse_phrase(task_ctx *c, const char *s, size_t n)
 {
+    uint64_t h = phrase_hash(s, n);
+    phrase_memo *e = c->memo_cap ? memo_slot(c, s, n, h) : NULL;
+    if (e && e->s)
+        return e->d;
     pm_deadline d = {0};
     if (!pm_parse_deadline(c->x, c->a, s, n, &d))
         memset(&d, 0, sizeof d);
+    if (memo_room(c)) {
+        *memo_slot(c, s, n, h) = (phrase_memo){s, n, h, d};
+        c->memo_len++;
+    }
     return d;
 }
 
@@ -245,6 +393,81 @@ static bool dates_a_value(const char *s, const pm_quantity *q, size_t nq, size_t
     return false;
 }
 
+/* The source of task-fields.deadline_phrase closing_deadline's prefilter
+ * was proven for: three of its six branches need a year `(?:19|20)\d\d`;
+ * the other three end in `h[ằăàa]ng\s+` then n, q or t (`hằng năm`, `hằng
+ * quý`, `hằng tháng`), `th[ưu][ờơo]ng\s+xuy[êe]n`, `li[êe]n\s+t[ụu]c`, or
+ * `k[ỳy]\s+\d` (`định kỳ 6 tháng`). */
+const pm_proof pm_proof_deadline_phrase = {"task-fields.deadline_phrase", "ad11583a342e8a45",
+                                           "tasks.c recurrence_may_occur"};
+
+/* The length of the first of alts (NULL-ended) at s[i], else 0. */
+static size_t one_of(const char *s, size_t n, size_t i, const char *const *alts)
+{
+    for (; *alts; alts++) {
+        size_t k = strlen(*alts);
+        if (k <= n - i && memcmp(s + i, *alts, k) == 0)
+            return k;
+    }
+    return 0;
+}
+
+/* Does s[i] start `\s+` and then a byte of `next` (or a non-ASCII one,
+ * which may be a blank or the letter: left to the regex)? */
+static bool blanks_then(const char *s, size_t n, size_t i, const char *next)
+{
+    if (i < n && (unsigned char)s[i] >= 0x80)
+        return true;
+    if (i >= n || !((s[i] >= '\t' && s[i] <= '\r') || s[i] == ' '))
+        return false;
+    while (i < n && ((s[i] >= '\t' && s[i] <= '\r') || s[i] == ' '))
+        i++;
+    return i < n && ((unsigned char)s[i] >= 0x80 || strchr(next, s[i]));
+}
+
+/* Can a branch of deadline_phrase without a year match in s? Exact for
+ * pm_proof_deadline_phrase: it looks for the words those branches end in,
+ * each letter in either case (as the regex is caseless: `k` is also the
+ * Kelvin sign; the other letters have no other case twin). */
+static bool recurrence_may_occur(const char *s, size_t n)
+{
+    typedef const char *const alts[];
+    static alts a = {"a", "A", "à", "À", "ă", "Ă", "ằ", "Ằ", NULL},
+                ng = {"ng", "nG", "Ng", "NG", NULL}, u = {"u", "U", NULL}, y = {"y", "Y", NULL},
+                i_ = {"i", "I", NULL}, e = {"e", "E", "ê", "Ê", NULL}, nn = {"n", "N", NULL},
+                k = {"k", "K", "\xE2\x84\xAA" /* U+212A */, NULL},
+                yy = {"y", "Y", "ỳ", "Ỳ", NULL};
+    for (size_t i = 0; i < n; i++) {
+        size_t j, w;
+        switch (s[i]) {
+        case 'h': case 'H': /* h[ằăàa]ng\s+[nqt] */
+            j = i + 1;
+            if ((w = one_of(s, n, j, a)) && one_of(s, n, j + w, ng) &&
+                blanks_then(s, n, j + w + 2, "nNqQtT"))
+                return true;
+            break;
+        case 'x': case 'X': /* xuy[êe]n */
+            if (one_of(s, n, i + 1, u) && one_of(s, n, i + 2, y))
+                return true;
+            break;
+        case 'l': case 'L': /* li[êe]n\s+t */
+            j = i + 1;
+            if (one_of(s, n, j, i_) && (w = one_of(s, n, j + 1, e)) &&
+                one_of(s, n, j + 1 + w, nn) && blanks_then(s, n, j + 2 + w, "tT"))
+                return true;
+            break;
+        case 'k': case 'K': case '\xE2': /* k[ỳy]\s+\d */
+            if ((w = one_of(s, n, i, k)) && (j = one_of(s, n, i + w, yy)) &&
+                blanks_then(s, n, i + w + j, "0123456789"))
+                return true;
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
 /* The last time phrase of an assignment (`…, trình UBND tỉnh ban hành
  * trong Quý III/2024`, `…; thực hiện hằng năm`): an item written as a
  * sentence says when at its end, after the years of the documents it
@@ -258,6 +481,8 @@ static pm_deadline closing_deadline(task_ctx *c, const char *s, size_t n)
     size_t ny = 0, nq = 0;
     const pcre2_code *re = c->deadline_phrase;
     size_t at = 0, ms, me, best_start = 0, best_end = 0;
+    if (c->phrase_proven && !has_year(s, n) && !recurrence_may_occur(s, n))
+        return none;
     while (pm_cue_find(c->x, re, s, n, at, c->md, &ms, &me)) {
         if (at == 0) { /* what dates a phrase, read once there is one */
             ny = year_phrases(c, s, n, yp, 16);
@@ -631,8 +856,12 @@ pm_status pm_extract_tasks(const pm_extractor *x, pm_arena *a, const pm_text *t,
                   .phase = pm_cue(x, "task-fields.phase"),
                   .task_part = pm_cue(x, "task-fields.task_part"),
                   .request = pm_cue(x, "task-fields.request")};
-    for (size_t f = 0; f < N_FIELDS; f++)
+    c.phrase_proven = pm_proven(x->patterns, &pm_proof_deadline_phrase);
+    c.labels_proven = true;
+    for (size_t f = 0; f < N_FIELDS; f++) {
         c.field_re[f] = pm_cue(x, field_names[f]);
+        c.labels_proven &= pm_proven(x->patterns, &pm_proof_field_labels[f]);
+    }
     c.md = pcre2_match_data_create(32, NULL);
     if (!c.md)
         return PM_ERR_NOMEM;

@@ -161,6 +161,58 @@ static void edited_year_rule_is_honoured(void **state)
     scratch_dir_remove(dir);
 }
 
+/* The prefilters of each rule (a year and a cue word, two years, a
+ * separator) skip only what the rule cannot match: with every rule edited
+ * to a source no pm_proof names (`(?:)` appended) the same phrases read
+ * the same. */
+static void prefilters_agree_with_the_rules(void **state)
+{
+    fixture *fx = *state;
+    static const char *const texts[] = {
+        "2025", "Năm 2025", "Đến năm 2025", "2023-2025", "2023 – 2025", "2023 đến 2025",
+        "từ 2023 tới 2025", "Từ năm 2023 trở đi", "TỪ NĂM 2024", "Tu nam 2024", "2020",
+        "Năm 2022 và các năm tiếp theo", "2023-2025 và những năm tiếp theo", "TRỞ ĐI 2025",
+        "15/12/2024", "15.12.2024", "15-12-2024", "ngày 15 tháng 12 năm 2025",
+        "NGÀY 15 THÁNG 12, NĂM 2025", "Tháng 6/2024", "tháng 6 năm 2024", "THÁNG 13/2024",
+        "Quý II/2024", "QUÝ IV NĂM 2025", "quy 2 - 3/2024", "Quý I và II/2024",
+        "Năm 2024, 2025", "31/02/2024", "Luật Đất đai năm 2024", "LUẬT ĐẤT ĐAI NĂM 2024",
+        "Nghị định 30/2020/NĐ-CP", "Kế hoạch số 58-KH/UBND ngày 15/8/2024", "Số: 12/2023/QĐ",
+        "2025/NQ", "1999", "19", "20", "Hằng năm", "Thường xuyên", "định kỳ 6 tháng",
+        "Quý II/2O24", "năm ٢٠٢٥", "tu\u00A02025", "2024\u00A0-\u00A02025", "",
+    };
+    char dir[] = "/tmp/pm-deadline-XXXXXX";
+    scratch_dir_make(dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "sed -E '/^(reference|ongoing_from|date|month|quarter|range|year)\t/s/$/(?:)/' "
+             "patterns/deadlines.pcre > %s/deadlines.pcre",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    pm_patterns *p;
+    pm_error err = {0};
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    assert_false(pm_proven(p, &pm_proof_reference));
+    for (int r = 0; r < 6; r++)
+        assert_false(pm_proven(p, &pm_proof_dated[r]));
+    pm_extractor general = {.patterns = p};
+    assert_int_equal(pm_deadline_init(&general, &err), PM_OK);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        char text[256];
+        size_t n = examples_unescape(texts[i], text, sizeof text);
+        pm_deadline fast, slow;
+        bool named = pm_parse_deadline(&fx->x, &fx->arena, text, n, &fast);
+        assert_int_equal(named, pm_parse_deadline(&general, &fx->arena, text, n, &slow));
+        if (fast.kind != slow.kind || fast.start != slow.start || fast.end != slow.end ||
+            strcmp(fast.date, slow.date) != 0)
+            fail_msg("`%s`: the prefilters give %d %d-%d %s, the rules %d %d-%d %s", texts[i],
+                     fast.kind, fast.start, fast.end, fast.date, slow.kind, slow.start, slow.end,
+                     slow.date);
+    }
+    pm_deadline_free(&general);
+    pm_patterns_free(p);
+    scratch_dir_remove(dir);
+}
+
 static void months_end_on_their_last_day(void **state)
 {
     fixture *fx = *state;
@@ -216,6 +268,7 @@ int main(void)
         cmocka_unit_test(text_is_the_trimmed_input),
         cmocka_unit_test(text_without_a_year),
         cmocka_unit_test(edited_year_rule_is_honoured),
+        cmocka_unit_test(prefilters_agree_with_the_rules),
         cmocka_unit_test(months_end_on_their_last_day),
         cmocka_unit_test(missing_pattern_is_reported),
     };
