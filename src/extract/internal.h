@@ -42,12 +42,13 @@ typedef struct pm_proof {
 bool pm_proven(const pm_patterns *p, const pm_proof *pf);
 
 extern const pm_proof pm_proof_value_start, pm_proof_excluded_before, pm_proof_attained,
-    pm_proof_aspiration;                                  /* quantity.c */
+    pm_proof_aspiration, pm_proof_excluded_after, pm_proof_bound_suffix; /* quantity.c */
 extern const pm_proof pm_proof_reference, pm_proof_dated[6]; /* deadline.c */
 extern const pm_proof pm_proof_year_start;                /* extract.c */
 extern const pm_proof pm_proof_year_digits;               /* tasks.c */
 extern const pm_proof pm_proof_field_labels[5], pm_proof_deadline_phrase; /* tasks.c */
-extern const pm_proof pm_proof_subject_tail, pm_proof_list_head, pm_proof_scope; /* targets.c */
+extern const pm_proof pm_proof_subject_tail, pm_proof_list_head, pm_proof_scope,
+    pm_proof_aspirational, pm_proof_time_unit; /* targets.c */
 /* All of them, NULL-ended (for the tests). */
 extern const pm_proof *const pm_proofs[];
 

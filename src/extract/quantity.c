@@ -48,7 +48,8 @@ struct pm_quantity_lexicon {
     const pcre2_code *attained;        /* `đạt (khoảng)` before the number */
     const pcre2_code *time_noun;       /* `tuổi`, `năm` after an attained value */
     /* the fast paths that hold for the loaded regexes (pm_proof) */
-    bool value_proven, excluded_proven, attained_proven, aspiration_proven;
+    bool value_proven, excluded_proven, attained_proven, aspiration_proven, after_proven,
+        bound_proven;
     uint8_t digit_class[256];    /* of a byte, for key_may_have_digit */
     /* from digit_class: the least byte of class DIGIT_LOOK or DIGIT_LATIN3
      * (0x80 and up; 0 when none) and the byte of class DIGIT_LATIN3 (0 when
@@ -554,6 +555,8 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
     lx->excluded_proven = pm_proven(p, &pm_proof_excluded_before);
     lx->attained_proven = pm_proven(p, &pm_proof_attained);
     lx->aspiration_proven = pm_proven(p, &pm_proof_aspiration);
+    lx->after_proven = pm_proven(p, &pm_proof_excluded_after);
+    lx->bound_proven = pm_proven(p, &pm_proof_bound_suffix);
     const pm_tsv *t = pm_patterns_table(p, "quantities", err);
     if (!t)
         return PM_ERR_PATTERN;
@@ -770,9 +773,15 @@ typedef enum verdict { NO_MATCH, MATCH, ASK } verdict;
 
 static bool in_list(const char *w, size_t len, const char *const *words)
 {
-    for (; *words; words++)
-        if (strlen(*words) == len && memcmp(*words, w, len) == 0)
+    for (; *words; words++) {
+        /* w holds no NUL: a shorter word stops the loop at its end */
+        const char *c = *words;
+        size_t k = 0;
+        while (k < len && c[k] == w[k])
+            k++;
+        if (k == len && c[len] == '\0')
             return true;
+    }
     return false;
 }
 
@@ -906,6 +915,22 @@ typedef struct aspiration_scan {
 const pm_proof pm_proof_aspiration = {"quantities.aspiration", "18d1899a35cd3c1f",
                                       "quantity.c find_next_aspiration"};
 
+/* Offset of the first `p` or `P` of key at or after i, or n: eight bytes a
+ * step (b | 0x20 is 'p' for exactly those two bytes). */
+static size_t next_p(const char *key, size_t n, size_t i)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, key + i, 8);
+        w = (w | ones * 0x20) ^ ones * 'p';
+        if ((w - ones) & ~w & ones * 0x80)
+            break;
+    }
+    while (i < n && ((unsigned char)key[i] | 0x20) != 'p')
+        i++;
+    return i;
+}
+
 static void find_next_aspiration(const pm_extractor *x, const folded *f, aspiration_scan *a,
                                  pcre2_match_data *md)
 {
@@ -917,7 +942,8 @@ static void find_next_aspiration(const pm_extractor *x, const folded *f, aspirat
                                                       a->searched, f->match_options, md) > 0;
     } else {
         uint32_t options = PCRE2_ANCHORED | f->match_options;
-        for (size_t p = a->searched; !hit && p + 4 <= f->len; p++) {
+        for (size_t p = next_p(f->key, f->len, a->searched); !hit && p + 4 <= f->len;
+             p = next_p(f->key, f->len, p + 1)) {
             const unsigned char *k = (const unsigned char *)f->key + p;
             hit = (k[0] | 0x20) == 'p' && (k[1] | 0x20) == 'h' && (k[2] | 0x20) == 'a' &&
                   (k[3] | 0x20) == 'n' &&
@@ -964,16 +990,79 @@ static bool is_whole_cell(const folded *f, const aspiration_scan *a, size_t star
            only_filler(f->key, a->last.end, start);
 }
 
-static pm_op comparator_op(const struct pm_quantity_lexicon *lx, groups g, bool *found)
+/* The parts of a `value` match read_candidate looks at: from PCRE2's
+ * groups, or read without it (bare_number_at, comparator_at). */
+typedef struct value_match {
+    span whole, from, n1, pct1, n2, pct2, gt;
+    pm_op op;
+    bool has_cmp;
+} value_match;
+
+/* The groups of the `value` match in md (the comparator's op from the
+ * first group of comparator_ops set). */
+static void value_match_read(const struct pm_quantity_lexicon *lx, pcre2_match_data *md,
+                             value_match *vm)
 {
-    for (size_t i = 0; i < sizeof comparator_ops / sizeof *comparator_ops; i++) {
+    groups g = {pcre2_get_ovector_pointer(md), pcre2_get_ovector_count(md)};
+    vm->whole = group_of(g, 0);
+    vm->op = PM_OP_EQ;
+    vm->has_cmp = false;
+    for (size_t i = 0; i < sizeof comparator_ops / sizeof *comparator_ops && !vm->has_cmp; i++)
         if (group_of(g, lx->g_ops[i]).set) {
-            *found = true;
-            return comparator_ops[i].op;
+            vm->has_cmp = true;
+            vm->op = comparator_ops[i].op;
         }
-    }
-    *found = false;
-    return PM_OP_EQ;
+    vm->from = group_of(g, lx->g_from);
+    vm->n1 = group_of(g, lx->g_n1);
+    vm->pct1 = group_of(g, lx->g_pct1);
+    vm->n2 = group_of(g, lx->g_n2);
+    vm->pct2 = group_of(g, lx->g_pct2);
+    vm->gt = group_of(g, lx->g_gt);
+}
+
+/* \s of an ASCII byte under UCP (PCRE2 takes no other ASCII byte for it). */
+static bool ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static size_t skip_ascii_spaces(const char *key, size_t n, size_t i)
+{
+    while (i < n && ascii_space((unsigned char)key[i]))
+        i++;
+    return i;
+}
+
+/* Can quantities.excluded_after match at key[i]? Each branch opens with
+ * `/`, `:`, `+` or `-`, or with blanks and then `/`, `:`, `+`, `thang` or
+ * `sao` (`t` has no caseless twin; `s` has U+017F, not ASCII): after ASCII
+ * blanks an ASCII byte other than those rules it out, whatever the blanks
+ * the branch takes. A non-ASCII byte (a Unicode space, U+017F) is left to
+ * the regex. Proven for this source only: */
+const pm_proof pm_proof_excluded_after = {"quantities.excluded_after", "2264582082ad7c98",
+                                          "quantity.c excluded_after_may_match"};
+
+static bool excluded_after_may_match(const char *key, size_t n, size_t i)
+{
+    size_t j = skip_ascii_spaces(key, n, i);
+    if (j == n)
+        return false;
+    unsigned char c = (unsigned char)key[j];
+    if (c >= 0x80 || c == '/' || c == ':' || c == '+')
+        return true;
+    return j == i ? c == '-' : (c | 0x20) == 't' || (c | 0x20) == 's';
+}
+
+/* Can quantities.bound_suffix (blanks, then `tro`) match at key[i]? Not
+ * when an ASCII byte other than `t`/`T` (no caseless twin) follows the ASCII
+ * blanks. Proven for this source only: */
+const pm_proof pm_proof_bound_suffix = {"quantities.bound_suffix", "d08d4ce421e55e6a",
+                                        "quantity.c bound_may_follow"};
+
+static bool bound_may_follow(const char *key, size_t n, size_t i)
+{
+    size_t j = skip_ascii_spaces(key, n, i);
+    return j < n && ((unsigned char)key[j] >= 0x80 || ((unsigned char)key[j] | 0x20) == 't');
 }
 
 /* `từ 8 m² đến 10 m²`: the upper bound written with the unit repeated.
@@ -1010,19 +1099,16 @@ static size_t match_end(const pm_extractor *x, const pcre2_code *re, const folde
 /* One candidate from a `value` match: accepted (true, *q filled) or not.
  * *resume is where scanning goes on either way. */
 static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_scan *asp,
-                           pcre2_match_data *md, pm_quantity *q, size_t *resume)
+                           const value_match *vm, pcre2_match_data *md, pm_quantity *q,
+                           size_t *resume)
 {
     const struct pm_quantity_lexicon *lx = x->quantity;
     const char *key = f->key;
     size_t n = f->len;
-    span whole = {0};
-    pm_regex_group(md, 0, &whole.start, &whole.end);
-    bool has_cmp;
-    groups g = {pcre2_get_ovector_pointer(md), pcre2_get_ovector_count(md)};
-    pm_op op = comparator_op(lx, g, &has_cmp);
-    span from = group_of(g, lx->g_from), n1 = group_of(g, lx->g_n1),
-         pct1 = group_of(g, lx->g_pct1), n2 = group_of(g, lx->g_n2),
-         pct2 = group_of(g, lx->g_pct2), gt = group_of(g, lx->g_gt);
+    span whole = vm->whole, from = vm->from, n1 = vm->n1, pct1 = vm->pct1, n2 = vm->n2,
+         pct2 = vm->pct2, gt = vm->gt;
+    bool has_cmp = vm->has_cmp;
+    pm_op op = vm->op;
     bool said_tren = gt.set && ascii_lower(key[gt.start]) == 't'; /* not `hơn`, `>` */
 
     number_token t1, t2 = {0};
@@ -1040,7 +1126,8 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         return false;
     if (words_before(x, lx->excluded_before, key, n1.start, md,
                      lx->excluded_proven ? excluded_verdict : NULL) ||
-        anchored_match(x, lx->excluded_after, f, last_digit, md) ||
+        ((!lx->after_proven || excluded_after_may_match(key, n, last_digit)) &&
+         anchored_match(x, lx->excluded_after, f, last_digit, md)) ||
         is_label(key, n, n1.start, n1.end))
         return false;
 
@@ -1113,7 +1200,8 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         return false;
 
     span bound = {0};
-    if (anchored_match(x, lx->bound_suffix, f, end, md)) {
+    if ((!lx->bound_proven || bound_may_follow(key, n, end)) &&
+        anchored_match(x, lx->bound_suffix, f, end, md)) {
         bound.set = true;
         op = group(md, lx->g_bound_ge).set ? PM_OP_GE : PM_OP_LE;
         pm_regex_group(md, 0, &bound.start, &end);
@@ -1200,14 +1288,168 @@ static inline bool opener_word(const struct pm_quantity_lexicon *lx, const char 
  * possible start from the left: the leftmost match, as an unanchored
  * search from `from` finds. */
 const pm_proof pm_proof_value_start = {"quantities.value", "343cad7328cb45ed",
-                                       "quantity.c next_value, opener_word, value_openers"};
+                                       "quantity.c next_value, opener_word, value_openers, "
+                                       "bare_number_at, comparator_at, value_may_reach"};
+
+/* `[0-9]+(?:[.,][0-9]+)*` from the digit key[i], as greedy as PCRE2 takes
+ * it: its end. */
+static size_t number_end(const char *key, size_t n, size_t i)
+{
+    i += digit_run(key, n, i);
+    while (i + 1 < n && (key[i] == '.' || key[i] == ',') && is_digit(key[i + 1]))
+        i += 1 + digit_run(key, n, i + 1);
+    return i;
+}
+
+/* `(?<pct>\s*%)?` at key[i]: sets *pct (or leaves it unset); false when a
+ * non-ASCII byte after the blanks leaves it open (a Unicode space). */
+static bool percent_at(const char *key, size_t n, size_t i, span *pct)
+{
+    size_t j = skip_ascii_spaces(key, n, i);
+    if (j < n && (unsigned char)key[j] >= 0x80)
+        return false;
+    if (j < n && key[j] == '%')
+        *pct = (span){i, j + 1, true};
+    return true;
+}
+
+/* The `value` match anchored at key[d], a digit no comparator or `từ` opens
+ * (next_value has tried those) and, when d > 0, after an ASCII byte that is
+ * not in the look-behind `[\p{L}\p{N}.,/:+_]`. For the source of
+ * pm_proof_value_start the match is then n1, `(?<pct1>\s*%)?` and
+ * `(?:\s*[-–—]\s*(?<n2>…)(?<pct2>\s*%)?)?` (the `đến`/`tới` branch needs
+ * `từ`): every part after n1 is optional, so the first path PCRE2 tries is
+ * the match, each part as long as it can be. Read from ASCII only: false
+ * when a non-ASCII byte could decide (a letter or digit before d, a Unicode
+ * space or dash after a number), for PCRE2 to answer. */
+static bool bare_number_at(const char *key, size_t n, size_t d, value_match *vm)
+{
+    if (d > 0 && (unsigned char)key[d - 1] >= 0x80)
+        return false;
+    memset(vm, 0, sizeof *vm);
+    vm->op = PM_OP_EQ;
+    size_t end = number_end(key, n, d);
+    vm->n1 = (span){d, end, true};
+    if (!percent_at(key, n, end, &vm->pct1))
+        return false;
+    if (vm->pct1.set)
+        end = vm->pct1.end;
+    size_t dash = skip_ascii_spaces(key, n, end);
+    if (dash < n && (unsigned char)key[dash] >= 0x80)
+        return false;
+    if (dash < n && key[dash] == '-') {
+        size_t d2 = skip_ascii_spaces(key, n, dash + 1);
+        if (d2 < n && (unsigned char)key[d2] >= 0x80)
+            return false;
+        if (d2 < n && is_digit(key[d2])) {
+            vm->n2 = (span){d2, number_end(key, n, d2), true};
+            if (!percent_at(key, n, vm->n2.end, &vm->pct2))
+                return false;
+            end = vm->pct2.set ? vm->pct2.end : vm->n2.end;
+        }
+    }
+    vm->whole = (span){d, end, true};
+    return true;
+}
+
+/* The one-word comparators comparator_at reads, as value_openers spells
+ * them, and their group's op (`gt` for those whose group is `gt`). */
+static const struct {
+    const char *word;
+    pm_op op;
+} plain_comparators[] = {{"dat", PM_OP_EQ},    {"tren", PM_OP_GT}, {"hon", PM_OP_GT},
+                         {"khoang", PM_OP_APPROX}, {"gan", PM_OP_APPROX}, {"duoi", PM_OP_LT}};
+
+/* The `value` match anchored at key[p], where the run of ASCII letters
+ * key[p, e) is a first word of the pattern after a word boundary, when it
+ * is the whole comparator: one of plain_comparators, then ASCII blanks,
+ * then the number at d. For the source of pm_proof_value_start no earlier
+ * branch of the comparator group matches such a word (none opens with it;
+ * `khong`, `(cao|lon|nhieu) hon` differ in letters), its branch is the
+ * word between \b and \b, the filler loop after it takes nothing before a
+ * digit, `\s*` takes the blanks and `từ` cannot follow; the number is then
+ * bare_number_at's. False, for PCRE2 to answer, for any other shape, a
+ * non-ASCII byte before p, or what bare_number_at leaves open. */
+static bool comparator_at(const char *key, size_t n, size_t p, size_t e, size_t d,
+                          value_match *vm)
+{
+    if (e == d || (p > 0 && (unsigned char)key[p - 1] >= 0x80))
+        return false;
+    for (size_t i = e; i < d; i++)
+        if (!ascii_space((unsigned char)key[i]))
+            return false;
+    char w[8];
+    size_t len = e - p;
+    if (len > sizeof w)
+        return false;
+    for (size_t k = 0; k < len; k++)
+        w[k] = ascii_lower(key[p + k]);
+    for (size_t i = 0; i < sizeof plain_comparators / sizeof *plain_comparators; i++) {
+        const char *c = plain_comparators[i].word;
+        if (strncmp(c, w, len) != 0 || c[len] != '\0')
+            continue;
+        if (!bare_number_at(key, n, d, vm))
+            return false;
+        vm->whole.start = p;
+        vm->op = plain_comparators[i].op;
+        vm->has_cmp = true;
+        if (vm->op == PM_OP_GT)
+            vm->gt = (span){p, e, true};
+        return true;
+    }
+    return false;
+}
+
+/* Can a `value` match that opens with a word at or before e reach the
+ * number at d? Between them it holds only words of its comparators, its
+ * filler and `từ` (each a whole run of ASCII letters, joined by \s+ or
+ * `:`), unless `mỗi` opens the bridge `mỗi … có` of `tối thiểu` and `ít
+ * nhất`. So an ASCII byte other than a blank, `:` or a letter, or a run of
+ * ASCII letters not among those words, rules a match out; a non-ASCII byte
+ * or `moi` is left to the regex. For the source of pm_proof_value_start. */
+static bool value_may_reach(const char *key, size_t e, size_t d)
+{
+    static const char *const words[] = {
+        "toi", "thieu", "it",  "nhat", "khong", "duoi", "thap", "hon",  "nho", "da",
+        "vuot", "qua",  "cao", "lon",  "nhieu", "tren", "khoang", "xap", "xi", "gan",
+        "dat",  "la",   "duoc", "o",   "muc",   "tu",   "moi",   NULL};
+    for (size_t i = e; i < d;) {
+        unsigned char c = (unsigned char)key[i];
+        if (c >= 0x80)
+            return true;
+        if (ascii_space(c) || c == ':') {
+            i++;
+            continue;
+        }
+        if (!ascii_letter((char)c))
+            return false;
+        size_t end = i;
+        char w[8];
+        while (end < d && ascii_letter(key[end])) {
+            if (end - i < sizeof w)
+                w[end - i] = ascii_lower(key[end]);
+            end++;
+        }
+        if (end - i > sizeof w || !in_list(w, end - i, words))
+            return false;
+        if (end - i == 3 && memcmp(w, "moi", 3) == 0)
+            return true;
+        i = end;
+    }
+    return true;
+}
 
 static bool next_value(const pm_extractor *x, const folded *f, size_t from,
-                       pcre2_match_data *md)
+                       pcre2_match_data *md, value_match *vm)
 {
-    const pcre2_code *re = x->quantity->value;
-    if (!x->quantity->value_proven) /* the general search */
-        return pm_regex_match(x->patterns, re, f->key, f->len, from, PCRE2_NO_UTF_CHECK, md) > 0;
+    const struct pm_quantity_lexicon *lx = x->quantity;
+    const pcre2_code *re = lx->value;
+    if (!lx->value_proven) { /* the general search */
+        if (pm_regex_match(x->patterns, re, f->key, f->len, from, PCRE2_NO_UTF_CHECK, md) <= 0)
+            return false;
+        value_match_read(lx, md, vm);
+        return true;
+    }
     uint32_t options = PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK;
     const char *key = f->key;
     size_t n = f->len, lo = from; /* no match starts before lo */
@@ -1232,8 +1474,10 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
             unsigned char c = (unsigned char)key[p];
             if (!ascii_letter((char)c)) {
                 if ((c == '>' || c == '<' || c == '=' || c == '~' || c == 0xE2) &&
-                    pm_regex_match(x->patterns, re, key, n, p, options, md) > 0)
+                    pm_regex_match(x->patterns, re, key, n, p, options, md) > 0) {
+                    value_match_read(lx, md, vm);
                     return true;
+                }
                 p++;
                 continue;
             }
@@ -1241,13 +1485,23 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
             while (e < d && ascii_letter(key[e]))
                 e++;
             if ((p == 0 || !(is_ascii_alnum(key[p - 1]) || key[p - 1] == '_')) &&
-                opener_word(x->quantity, key, p, e) &&
-                pm_regex_match(x->patterns, re, key, n, p, options, md) > 0)
-                return true;
+                opener_word(lx, key, p, e)) {
+                if (comparator_at(key, n, p, e, d, vm))
+                    return true;
+                if (value_may_reach(key, e, d) &&
+                    pm_regex_match(x->patterns, re, key, n, p, options, md) > 0) {
+                    value_match_read(lx, md, vm);
+                    return true;
+                }
+            }
             p = e;
         }
-        if (pm_regex_match(x->patterns, re, key, n, d, options, md) > 0)
+        if (bare_number_at(key, n, d, vm))
             return true;
+        if (pm_regex_match(x->patterns, re, key, n, d, options, md) > 0) {
+            value_match_read(lx, md, vm);
+            return true;
+        }
     }
     return false;
 }
@@ -1343,11 +1597,12 @@ size_t pm_find_quantities(const pm_extractor *x, const char *s, size_t n, pm_qua
                 while (((unsigned char)f.key[from] & 0xC0) == 0x80)
                     from++;
             }
-            if (!next_value(x, &f, from, md))
+            value_match vm;
+            if (!next_value(x, &f, from, md, &vm))
                 break;
             /* resume is past the first digit of the match, so this ends. */
             size_t resume;
-            if (read_candidate(x, &f, &asp, md, &out[found], &resume))
+            if (read_candidate(x, &f, &asp, &vm, md, &out[found], &resume))
                 found++;
             pos = resume;
         }

@@ -19,6 +19,7 @@
  * năm 2030 đạt trên 60%`), as does one with only a predicate before its
  * value when the phrase after it names no indicator (`…; đến năm 2030 phủ
  * kín 100% diện tích …`). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,12 @@ typedef struct target_ctx {
     pm_records *out;
     pm_warnings *w;
     pcre2_match_data *md;
+    /* The plan year from the start; the city and the agency memo are read
+     * (a scan of the whole text) when a row's lead agencies are first asked. */
     pm_doc_facts facts;
+    bool facts_read;
+    /* the fast paths of target cues proven for the loaded patterns */
+    bool aspirational_proven, time_unit_proven;
     pm_buf buf;
     /* Scratch reused block after block, grown to the block with most values. */
     pm_quantity *q;
@@ -228,23 +234,20 @@ static char *dup_trim(pm_arena *a, const char *s, size_t n)
     return pm_arena_strndup(a, s, n);
 }
 
-static size_t count_words_n(const char *s, size_t n)
+/* Does s[0, n) (up to a NUL) hold at least k words (runs of letters,
+ * digits and non-ASCII bytes)? Stops at the k-th. */
+static bool words_at_least(const char *s, size_t n, size_t k)
 {
     size_t words = 0;
     bool in = false;
-    for (size_t i = 0; i < n && s[i]; i++) {
+    for (size_t i = 0; words < k && i < n && s[i]; i++) {
         bool letter = (unsigned char)s[i] >= 0x80 || (s[i] >= 'a' && s[i] <= 'z') ||
                       (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9');
         if (letter && !in)
             words++;
         in = letter;
     }
-    return words;
-}
-
-static size_t count_words(const char *s)
-{
-    return count_words_n(s, strlen(s));
+    return words >= k;
 }
 
 static bool is_ascii_letter(unsigned char c)
@@ -282,6 +285,50 @@ static size_t filler_tail_bound(const char *s, size_t n)
         i = a;
     }
     return 0;
+}
+
+/* Can target-cues.aspirational match in s[from, to)? Each match opens with
+ * `ph` (in either case; neither letter has another caseless twin), one
+ * character and `n` (or `N`). Proven for this source only: */
+const pm_proof pm_proof_aspirational = {"target-cues.aspirational", "0de9b502173d8730",
+                                        "targets.c may_aspire"};
+
+static bool may_aspire(const char *s, size_t from, size_t to)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = from; i + 3 < to; i++) {
+        if ((u[i] | 0x20) != 'p' || (u[i + 1] | 0x20) != 'h')
+            continue;
+        size_t j = i + 3; /* past the character at i + 2 */
+        while (j < to && (u[j] & 0xC0) == 0x80)
+            j++;
+        if (j < to && (u[j] | 0x20) == 'n')
+            return true;
+    }
+    return false;
+}
+
+/* Does target-cues.aspirational match in s[from, to)? */
+static bool aspires(const target_ctx *c, const char *s, size_t from, size_t to)
+{
+    size_t ms, me;
+    return (!c->aspirational_proven || may_aspire(s, from, to)) &&
+           pm_cue_find(c->x, c->cue.aspirational, s, to, from, c->md, &ms, &me);
+}
+
+/* Can target-cues.time_unit match the unit u? It opens with blanks, then
+ * `năm`, `tháng`, `ngày`, `quý`, `tuần`, `giờ` or `lần`: after ASCII
+ * blanks, n, t, q, g or l in either case (no caseless twins), or a byte
+ * that is not ASCII (a Unicode space). Proven for this source only: */
+const pm_proof pm_proof_time_unit = {"target-cues.time_unit", "845a3c0d86b9a5ec",
+                                     "targets.c may_be_time"};
+
+static bool may_be_time(const char *u)
+{
+    while (*u == ' ' || (*u >= '\t' && *u <= '\r'))
+        u++;
+    unsigned char c = (unsigned char)*u;
+    return c >= 0x80 || strchr("ntqgl", c | 0x20);
 }
 
 /* Filler trimmed off both ends of a subject candidate, in place. */
@@ -339,17 +386,28 @@ typedef struct list_item {
 } list_item;
 
 /* Can target-cues.list_head start at s[at]? Its words (`quy`, `chương`,
- * `đề`, `kế`) start with q, c, đ or k, in either case, or with U+212A (the
- * Kelvin sign, which (?i) takes for k, led by 0xE2). Proven for this
+ * `đề`, `kế`) open with qu, ch, đề or kế, in either case (none of u, h, ề
+ * U+1EC1 and ế U+1EBF has a caseless twin but its capital), or with U+212A
+ * (the Kelvin sign, which (?i) takes for k, led by 0xE2). Proven for this
  * source only: */
 const pm_proof pm_proof_list_head = {"target-cues.list_head", "81b27b16f3b65e06",
                                      "targets.c may_open_list"};
 
 static bool may_open_list(const char *s, size_t n, size_t at)
 {
-    unsigned char c = at < n ? (unsigned char)s[at] : 0;
-    return (c | 0x20) == 'q' || (c | 0x20) == 'c' || (c | 0x20) == 'k' || c == 0xE2 ||
-           (c == 0xC4 && at + 1 < n && ((unsigned char)s[at + 1] | 1) == 0x91);
+    const unsigned char *u = (const unsigned char *)s + at;
+    size_t left = at < n ? n - at : 0;
+    if (left < 2)
+        return false;
+    unsigned char c = u[0] | 0x20;
+    if (c == 'q' || c == 'c')
+        return (u[1] | 0x20) == (c == 'q' ? 'u' : 'h');
+    if (u[0] == 0xE2)
+        return true;
+    /* kế: k, then E1 BA BE/BF; đề: C4 90/91, then E1 BB 80/81 */
+    size_t k = c == 'k' ? 1 : u[0] == 0xC4 && (u[1] | 1) == 0x91 ? 2 : 0;
+    return k && left >= k + 3 && u[k] == 0xE1 && u[k + 1] == (k == 1 ? 0xBA : 0xBB) &&
+           (u[k + 2] | 1) == (k == 1 ? 0xBF : 0x81);
 }
 
 static size_t head_len(const target_ctx *c, const char *s, size_t n, size_t at)
@@ -475,10 +533,14 @@ static pm_status push_target(target_ctx *c, const place *pl, const char *indicat
     if (lead && !lead->set) {
         if (!(lead->set = pm_arena_alloc(c->a, sizeof *lead->set)))
             return PM_ERR_NOMEM;
-        pm_status st = cell_blank(lead->cell)
-                           ? PM_OK
-                           : pm_agencies_all(c->x, c->a, &c->facts, lead->cell->s,
-                                             lead->cell->len, PM_ROLE_LEAD, lead->set);
+        pm_status st = PM_OK;
+        if (!cell_blank(lead->cell) && !c->facts_read) {
+            st = pm_doc_facts_read(c->x, c->a, c->t, c->tree, c->md, &c->facts);
+            c->facts_read = true;
+        }
+        if (st == PM_OK && !cell_blank(lead->cell))
+            st = pm_agencies_all(c->x, c->a, &c->facts, lead->cell->s, lead->cell->len,
+                                 PM_ROLE_LEAD, lead->set);
         if (st != PM_OK)
             return st;
     }
@@ -647,7 +709,7 @@ static bool closes_value_phrase(const char *s, size_t from, size_t at)
     for (size_t i = from; i < at; i++)
         if (strchr(",;:.()0123456789", s[i]))
             return false;
-    return count_words_n(s + from, at - from) <= MAX_NOUN_WORDS;
+    return !words_at_least(s + from, at - from, MAX_NOUN_WORDS + 1);
 }
 
 /* Does a period word (`giai đoạn`) inside the subject put the year phrase
@@ -807,7 +869,7 @@ static const char *id_by_commas(target_ctx *c, const char *s, bool from_end, con
         size_t len = from_end ? n - i : i;
         while (len && is_ws(*part))
             part++, len--;
-        if (count_words(part) < 1 || len == 0)
+        if (!words_at_least(part, SIZE_MAX, 1) || len == 0)
             continue;
         const char *cand = tail && *tail ? pm_arena_printf(c->a, "%.*s %s", (int)len, part, tail)
                                          : pm_arena_strndup(c->a, part, len);
@@ -847,7 +909,7 @@ static void choose_indicator(target_ctx *c, const pm_quantity *q, const char *pr
     *text = NULL;
     *id = NULL;
     bool count = is_count(q->unit);
-    bool pre_strong = count_words(pre) >= 2;
+    bool pre_strong = words_at_least(pre, SIZE_MAX, 2);
     if (*post && (*id = id_unqualified(c, post)) != NULL) {
         *text = count && pre_strong ? pm_arena_printf(c->a, "%s %s", pre, post) : post;
         return;
@@ -864,7 +926,7 @@ static void choose_indicator(target_ctx *c, const pm_quantity *q, const char *pr
     if (pre_strong) {
         /* No catalogue match: the last clause of the subject says what is measured. */
         const char *last = strrchr(pre, ',');
-        const char *cand = last && count_words(last + 1) >= 2 ? last + 1 : pre;
+        const char *cand = last && words_at_least(last + 1, SIZE_MAX, 2) ? last + 1 : pre;
         while (is_ws(*cand))
             cand++;
         *text = count && *post ? pm_arena_printf(c->a, "%s %s", cand, post)
@@ -886,7 +948,7 @@ static const char *colon_label(target_ctx *c, const char *s, size_t from, size_t
         return NULL;
     size_t len = (size_t)(colon - s) - from;
     if (memchr(s + from, ';', len) || memchr(s + from, '(', len) ||
-        count_words_n(s + from, len) > MAX_LABEL_WORDS)
+        words_at_least(s + from, len, MAX_LABEL_WORDS + 1))
         return NULL;
     return dup_trim(c->a, s + from, len);
 }
@@ -936,7 +998,6 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
     mark_openers(s, yp, ny, c->opens);
     const pcre2_code *not_before = c->cue.not_before;
     const pcre2_code *time_unit = c->cue.time_unit;
-    const pcre2_code *aspiration = c->cue.aspirational;
     /* Values in parentheses (`(khoảng 162 xã)`) explain, they commit to nothing. */
     bool *kept = c->kept;
     paren_scan parens = {0, 0};
@@ -950,7 +1011,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
         if (!kept[i])
             continue;
         /* `5 năm 2021-2025` is a period; `đạt khoảng 71 tuổi` a measure */
-        if (!qi->attained &&
+        if (!qi->attained && (!c->time_unit_proven || may_be_time(qi->unit)) &&
             pm_cue_find(c->x, time_unit, qi->unit, strlen(qi->unit), 0, c->md, &ms, &me))
             continue;
         size_t window = qi->start > 24 ? qi->start - 24 : 0;
@@ -997,7 +1058,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
             memmove(c->buf.data, c->buf.data + cut_at, c->buf.len - cut_at);
             c->buf.len -= cut_at;
         }
-        bool said_before = count_words_n(c->buf.data ? c->buf.data : "", c->buf.len) > 0;
+        bool said_before = words_at_least(c->buf.data ? c->buf.data : "", c->buf.len, 1);
         trim_filler(c, &c->buf);
         char *pre = pm_arena_strndup(c->a, c->buf.data ? c->buf.data : "", c->buf.len);
         /* Only a predicate before the value (`…; đến năm 2030 phủ kín 100%
@@ -1020,7 +1081,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
          * (`100% hộ gia đình, …`) unless that leaves one word (`100% thôn,
          * bản được phủ sóng …`). */
         size_t short_len = strcspn(post_full, ",:");
-        while (post_full[short_len] == ',' && count_words_n(post_full, short_len) < 2)
+        while (post_full[short_len] == ',' && !words_at_least(post_full, short_len, 2))
             short_len += 1 + strcspn(post_full + short_len + 1, ",:");
         /* What a count counts, without where or why (`căn hộ theo chỉ tiêu …`). */
         if (is_count(qi->unit) &&
@@ -1068,8 +1129,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
             indicator = inh->indicator;
             id = inh->indicator_id;
         }
-        bool aspirational = qi->aspirational ||
-                            pm_cue_find(c->x, aspiration, s, qi->start, ss, c->md, &ms, &me);
+        bool aspirational = qi->aspirational || aspires(c, s, ss, qi->start);
         pm_status st = emit(c, pl, post_full, pre, indicator, id, year, qi, qi->unit,
                             aspirational, pm_source_of_span(c->a, c->t, sp, cs, attached_end));
         if (st != PM_OK)
@@ -1212,7 +1272,6 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
     int ind = pm_column_find(cols, tb->n_columns, PM_COL_INDICATOR);
     int unit_col = pm_column_find(cols, tb->n_columns, PM_COL_UNIT);
     int lead_col = pm_column_find(cols, tb->n_columns, PM_COL_LEAD);
-    const pcre2_code *aspiration = c->cue.aspirational;
     int sub = subheader_row(c, tb, cols, ind);
     const value_column *vc = value_columns(c, tb, cols, sub);
     if (!vc)
@@ -1244,9 +1303,7 @@ static pm_status scan_targets_table(target_ctx *c, const pm_table *tb, int ti,
                                         : "count";
             if (!unit)
                 return PM_ERR_NOMEM;
-            size_t ms, me;
-            bool aspirational = q.aspirational ||
-                                pm_cue_find(c->x, aspiration, v->s, v->len, 0, c->md, &ms, &me);
+            bool aspirational = q.aspirational || aspires(c, v->s, 0, v->len);
             size_t from = pm_span_norm(indicator, 0), to = pm_span_norm(v, v->len - 1) + 1;
             pm_source src = to > from ? pm_source_of(c->a, c->t, from, to)
                                       : pm_source_of_span(c->a, c->t, v, 0, v->len);
@@ -1453,13 +1510,16 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
     c.cue.subject_tail = pm_cue(x, "target-cues.subject_tail");
     c.cue.time_unit = pm_cue(x, "target-cues.time_unit");
     c.cue.total_row = pm_cue(x, "target-cues.total_row");
+    c.aspirational_proven = pm_proven(x->patterns, &pm_proof_aspirational);
+    c.time_unit_proven = pm_proven(x->patterns, &pm_proof_time_unit);
     c.md = pcre2_match_data_create(32, NULL);
     if (!c.md)
         return PM_ERR_NOMEM;
     c.section_years = malloc((tree->n_sections ? tree->n_sections : 1) * sizeof *c.section_years);
     for (size_t i = 0; c.section_years && i < tree->n_sections; i++)
         c.section_years[i] = YEAR_UNKNOWN;
-    pm_status st = pm_doc_facts_read(x, a, t, tree, c.md, &c.facts);
+    c.facts.plan_year = pm_plan_year(tree);
+    pm_status st = PM_OK;
     for (size_t b = 0; st == PM_OK && b < tree->n_blocks; b++) {
         const pm_block *bl = &tree->blocks[b];
         if (bl->kind == PM_BLOCK_TABLE || bl->zone == PM_ZONE_FRONT ||

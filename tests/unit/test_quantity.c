@@ -453,6 +453,64 @@ static void edited_patterns_are_honoured(void **state)
     }
 }
 
+/* The numbers and one-word comparators read without PCRE2 (bare_number_at,
+ * comparator_at), the words a value may cross to its number
+ * (value_may_reach) and the prefilters of excluded_after and bound_suffix
+ * find what the general search finds: a no-op edit of each regex turns its
+ * fast path off. Numbers at either end of the text, next to Unicode spaces
+ * and dashes, glued, in ranges, after filler words and the `mỗi … có`
+ * bridge, suffixes in other cases and after NBSP. */
+static void fast_paths_agree_with_the_general_search(void **state)
+{
+    fixture *fx = *state;
+    static const char *const inputs[] = {
+        "5", "45%", "45 %", "45\u00A0%", "45\u2009%", "1.000.000 đồng", "12,5", "7,", "3 ",
+        " 3", "2021-2025", "2021 – 2025", "2021—2025", "10 - 15%", "10%-15 %", "10 -\u00A015%",
+        "10 -", "10 - x", "ø5 ha", "Km18 đạt 45%", "(2) 7%", "1) đạt 5%", "đạt 95%",
+        "Đạt 95 %", "ĐẠT\t95%", "trên 50%", "TRÊN 50%", "trên 100 % các xã", "hơn 3 lần",
+        "khoảng 20 ha", "gần 7 km", "dưới 5%", "đạt\u00A095%", "đạtø 95%", "øđạt 95%",
+        "đạt được 95%", "đạt mức 90%", "đạt: 90%", "đạt ở mức 90%", "trên địa bàn có 12 xã",
+        "đạt chuẩn 15 xã", "tối thiểu mỗi xã có 01 trạm", "ít nhất mỗi huyện, thị xã có 2 điểm",
+        "từ 40% đến 45%", "đầu tư 500 tỷ", "khongqua 5%", "không quá 5%", "cao hơn 7%",
+        "xấp xỉ 1,5 triệu lượt khách", "đạt, 5%", "đạt (5%)", "đạt - 5%", "5 /QĐ", "5/QĐ",
+        "5 : 1", "5 -a", "5 -\u00A0a", "5 + 3", "15 tháng 12", "15 THÁNG 12", "3 sao",
+        "3\u00A0sao", "3 ſao", "3 Sao", "10 trở lên", "10 TRỞ xuống", "10\u00A0trở lên",
+        "10 tro", "từ 8 m² đến 10 m²", "đạt 10 trở lên", "trên 5", "đạt 5 /năm", "đạt 5/QĐ",
+        "đạt 5 : 1", "đạt 5 -a", "đạt 5 -\u00A0a", "đạt 5 + 3", "đạt 15 tháng 12",
+        "đạt 15\u00A0tháng 12", "đạt 3 sao", "đạt 3\u00A0sao", "đạt 3 ſao", "đạt 3 Sao",
+        "đạt 10\u00A0trở lên", "đạt 10 Trở xuống", "đạt 10 tr"};
+    static const struct {
+        const pm_proof *proof;
+        const char *from, *to;
+    } edits[] = {
+        {&pm_proof_value_start, "(?<pct2>\\s*%)?)?", "(?<pct2>\\s*%)?)?(?:)"},
+        {&pm_proof_excluded_after, "sao(?![\\p{L}\\p{N}]))", "sao(?![\\p{L}\\p{N}]))(?:)"},
+        {&pm_proof_bound_suffix, "(?<le>tro\\s+xuong))\\b", "(?<le>tro\\s+xuong))\\b(?:)"},
+    };
+    for (size_t e = 0; e < sizeof edits / sizeof *edits; e++) {
+        assert_true(pm_proven(fx->x.patterns, edits[e].proof));
+        char dir[] = "/tmp/pm-quantity-XXXXXX";
+        scratch_patterns_edited(dir, "quantities", edits[e].from, edits[e].to);
+        pm_patterns *p;
+        pm_error err = {0};
+        assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+        assert_false(pm_proven(p, edits[e].proof));
+        pm_extractor x = {.patterns = p};
+        assert_int_equal(pm_quantity_init(&x, &err), PM_OK);
+        for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+            char fast[1024], general[1024];
+            format_all(&fx->x, inputs[i], fast, sizeof fast);
+            format_all(&x, inputs[i], general, sizeof general);
+            if (strcmp(fast, general) != 0)
+                fail_msg("%s: %s\n    fast:    %s\n    general: %s", edits[e].proof->regex,
+                         inputs[i], fast, general);
+        }
+        pm_quantity_free(&x);
+        pm_patterns_free(p);
+        scratch_dir_remove(dir);
+    }
+}
+
 /* ---- lexicon errors --------------------------------------------------------------- */
 
 static void bad_unit_table_is_reported_with_its_line(void **state)
@@ -489,6 +547,7 @@ int main(void)
         cmocka_unit_test(fast_paths_find_what_the_full_search_finds),
         cmocka_unit_test(digits_beyond_ascii_are_read_at_every_offset),
         cmocka_unit_test(edited_patterns_are_honoured),
+        cmocka_unit_test(fast_paths_agree_with_the_general_search),
         cmocka_unit_test(bad_unit_table_is_reported_with_its_line),
     };
     return cmocka_run_group_tests_name("quantity", tests, setup, teardown);
