@@ -76,9 +76,12 @@ pm_status pm_extract(const pm_extractor *x, pm_arena *a, const pm_text *t, const
                      pm_records *out, pm_warnings *w, pm_error *err)
 {
     memset(out, 0, sizeof *out);
-    pm_status st = pm_extract_targets(x, a, t, tree, out, w);
+    pm_doc_facts facts;
+    pm_status st = pm_doc_facts_init(a, t, tree, &facts);
     if (st == PM_OK)
-        st = pm_extract_tasks(x, a, t, tree, out, w);
+        st = pm_extract_targets(x, a, t, tree, &facts, out, w);
+    if (st == PM_OK)
+        st = pm_extract_tasks(x, a, t, tree, &facts, out, w);
     if (st != PM_OK)
         return pm_fail(err, st, "extract", 0, "%s", pm_status_name(st));
     pm_check_records(x, t, tree, out, w);
@@ -174,6 +177,7 @@ const pm_proof *const pm_proofs[] = {
     &pm_proof_year_digits, &pm_proof_subject_tail,    &pm_proof_list_head, &pm_proof_scope,
     &pm_proof_field_labels[0], &pm_proof_field_labels[1], &pm_proof_field_labels[2],
     &pm_proof_field_labels[3], &pm_proof_field_labels[4], &pm_proof_deadline_phrase,
+    &pm_proof_excluded_after, &pm_proof_bound_suffix, &pm_proof_aspirational, &pm_proof_time_unit,
     NULL,
 };
 
@@ -612,21 +616,31 @@ int pm_plan_year(const pm_tree *tree)
 
 /* ---- agencies ------------------------------------------------------------------ */
 
-pm_status pm_doc_facts_read(const pm_extractor *x, pm_arena *a, const pm_text *t,
-                            const pm_tree *tree, pcre2_match_data *md, pm_doc_facts *out)
+pm_status pm_doc_facts_init(pm_arena *a, const pm_text *t, const pm_tree *tree,
+                            pm_doc_facts *out)
 {
-    out->plan_year = pm_plan_year(tree);
-    out->city = NULL;
-    if (!(out->memo = pm_agency_memo_new(a)))
-        return PM_ERR_NOMEM;
-    /* `UBND thành phố` alone means the province's city when the document
-     * names exactly one. */
+    *out = (pm_doc_facts){.plan_year = pm_plan_year(tree), .text = t};
+    return (out->memo = pm_agency_memo_new(a)) ? PM_OK : PM_ERR_NOMEM;
+}
+
+/* `UBND thành phố` alone means the province's city when the document
+ * names exactly one: facts->city, found on first need. */
+static pm_status read_city(const pm_extractor *x, pm_arena *a, pm_doc_facts *facts)
+{
+    facts->city_read = true;
     const pcre2_code *re = pm_cue(x, "task-fields.city");
+    if (!re)
+        return PM_OK;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    if (!md)
+        return PM_ERR_NOMEM;
+    const pm_text *t = facts->text;
     const char *name = NULL;
     size_t name_len = 0, at = 0, ms, me;
-    /* The normalised text is valid UTF-8 (pm_extract checks it once), so
+    bool several = false;
+    /* The normalised text is valid UTF-8 (the text stage's promise), so
      * PCRE2 need not check the rest of it again at every match. */
-    while (re &&
+    while (!several &&
            pm_regex_match(x->patterns, re, t->norm, t->norm_len, at, PCRE2_NO_UTF_CHECK, md) > 0 &&
            pm_regex_group(md, 0, &ms, &me)) {
         size_t gs, ge;
@@ -639,24 +653,29 @@ pm_status pm_doc_facts_read(const pm_extractor *x, pm_arena *a, const pm_text *t
          * whole one; the longer spelling is kept. */
         bool same = name && memcmp(name, cand, common) == 0 &&
                     (len == name_len || (len > name_len ? cand : name)[common] == ' ');
-        if (name && !same)
-            return PM_OK; /* several cities: nothing to resolve */
+        several = name && !same;
         if (!name || len > name_len) {
             name = cand;
             name_len = len;
         }
     }
-    if (name) {
-        out->city = pm_arena_strndup(a, name, name_len);
-        if (!out->city)
-            return PM_ERR_NOMEM;
-    }
+    pcre2_match_data_free(md);
+    if (name && !several && !(facts->city = pm_arena_strndup(a, name, name_len)))
+        return PM_ERR_NOMEM;
     return PM_OK;
 }
 
-static pm_status resolve_city(pm_arena *a, const pm_doc_facts *facts, pm_agency *ag)
+static pm_status resolve_city(const pm_extractor *x, pm_arena *a, pm_doc_facts *facts,
+                              pm_agency *ag)
 {
-    if (!facts->city || !ag->id || strcmp(ag->id, "ubnd-thanh-pho") != 0)
+    if (!ag->id || strcmp(ag->id, "ubnd-thanh-pho") != 0)
+        return PM_OK;
+    if (!facts->city_read) {
+        pm_status st = read_city(x, a, facts);
+        if (st != PM_OK)
+            return st;
+    }
+    if (!facts->city)
         return PM_OK;
     char *name = pm_arena_printf(a, "UBND thành phố %s", facts->city);
     if (!name)
@@ -712,13 +731,13 @@ static pm_status set_add(pm_arena *a, pm_agency_set *set, const pm_agency *ag, p
 
 enum { MAX_MENTIONS = 64 };
 
-pm_status pm_agencies_all(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
+pm_status pm_agencies_all(const pm_extractor *x, pm_arena *a, pm_doc_facts *facts,
                           const char *s, size_t n, pm_role default_role, pm_agency_set *set)
 {
     pm_mention m[MAX_MENTIONS];
     size_t k = pm_find_agencies_memo(x, a, facts->memo, s, n, default_role, m, MAX_MENTIONS);
     for (size_t i = 0; i < k; i++) {
-        pm_status st = resolve_city(a, facts, &m[i].agency);
+        pm_status st = resolve_city(x, a, facts, &m[i].agency);
         if (st == PM_OK)
             st = set_add(a, set, &m[i].agency, m[i].role);
         if (st != PM_OK)
@@ -816,14 +835,15 @@ static size_t chain_of(const pm_extractor *x, pcre2_match_data *md, const char *
     return i;
 }
 
-static size_t add_mentions(pm_arena *a, const pm_doc_facts *facts, pm_mention *m, size_t from,
-                           size_t to, bool support, pm_agency_set *set)
+static size_t add_mentions(const pm_extractor *x, pm_arena *a, pm_doc_facts *facts,
+                           pm_mention *m, size_t from, size_t to, bool support,
+                           pm_agency_set *set)
 {
     size_t added = 0;
     for (size_t i = from; i < to; i++) {
         if (support)
             m[i].role = PM_ROLE_SUPPORT;
-        if (resolve_city(a, facts, &m[i].agency) != PM_OK ||
+        if (resolve_city(x, a, facts, &m[i].agency) != PM_OK ||
             set_add(a, set, &m[i].agency, m[i].role) != PM_OK)
             break;
         added++;
@@ -848,7 +868,7 @@ static bool may_have_subject(const pm_extractor *x, pcre2_match_data *md,
                           md) != PCRE2_ERROR_NOMATCH;
 }
 
-size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
+size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, pm_doc_facts *facts,
                            pcre2_match_data *md, const char *s, size_t n,
                            pm_role default_role, bool every_sentence, pm_agency_set *set)
 {
@@ -880,7 +900,7 @@ size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_fact
                 m[j - 1] = tmp;
             }
         size_t chain_end, last = chain_of(x, md, cs, m, k, 0, 0, &chain_end);
-        size_t subject = add_mentions(a, facts, m, 0, last, false, set);
+        size_t subject = add_mentions(x, a, facts, m, 0, last, false, set);
         added += subject;
         /* A later clause whose own subject `phối hợp` names supporters:
          * `…; UBND các xã, phường phối hợp thực hiện`. */
@@ -891,7 +911,7 @@ size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_fact
                 i++;
             size_t after = chain_of(x, md, cs, m, k, i, c + 1, &chain_end);
             if (after > i && pm_cue_at(x, supports, cs, cn, chain_end, md, &me))
-                added += add_mentions(a, facts, m, i, after, true, set);
+                added += add_mentions(x, a, facts, m, i, after, true, set);
         }
         if (!every_sentence)
             break;

@@ -63,12 +63,16 @@ void pm_indicator_free(pm_extractor *x);
 pm_status pm_tasks_init(pm_extractor *x, pm_error *err);
 void pm_tasks_free(pm_extractor *x);
 
+typedef struct pm_doc_facts pm_doc_facts;
+
 /* targets.c: quantified targets from paragraphs, bullets and target tables. */
 pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *t,
-                             const pm_tree *tree, pm_records *out, pm_warnings *w);
+                             const pm_tree *tree, pm_doc_facts *facts, pm_records *out,
+                             pm_warnings *w);
 /* tasks.c: tasks from body blocks and task tables. */
 pm_status pm_extract_tasks(const pm_extractor *x, pm_arena *a, const pm_text *t,
-                           const pm_tree *tree, pm_records *out, pm_warnings *w);
+                           const pm_tree *tree, pm_doc_facts *facts, pm_records *out,
+                           pm_warnings *w);
 /* checks.c: consistency warnings over the finished records. */
 void pm_check_records(const pm_extractor *x, const pm_text *t, const pm_tree *tree,
                       const pm_records *r, pm_warnings *w);
@@ -170,24 +174,30 @@ size_t pm_find_agencies_memo(const pm_extractor *x, pm_arena *a, pm_agency_memo 
  * (n when s has none). */
 bool pm_agency_may_open(const pm_extractor *x, const char *s, size_t n, size_t *first_end);
 
-/* Per-document facts agency resolution needs. */
-typedef struct pm_doc_facts {
-    const char *city; /* the one `thành phố X` the document names, else NULL */
+/* Per-document facts agency resolution needs, one set shared by targets
+ * and tasks (one memo of searches for both). */
+struct pm_doc_facts {
     int plan_year;
     pm_agency_memo *memo; /* NULL: no memo */
-} pm_doc_facts;
+    const pm_text *text;
+    /* The one `thành phố X` the document names (NULL: none, or several),
+     * looked for in the whole text the first time a bare `UBND thành phố`
+     * needs it: most documents never do. */
+    const char *city;
+    bool city_read;
+};
 
-pm_status pm_doc_facts_read(const pm_extractor *x, pm_arena *a, const pm_text *t,
-                            const pm_tree *tree, pcre2_match_data *md, pm_doc_facts *out);
+pm_status pm_doc_facts_init(pm_arena *a, const pm_text *t, const pm_tree *tree,
+                            pm_doc_facts *out);
 
 /* Adds every agency named in s (default_role unless the text marks it). */
-pm_status pm_agencies_all(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
+pm_status pm_agencies_all(const pm_extractor *x, pm_arena *a, pm_doc_facts *facts,
                           const char *s, size_t n, pm_role default_role, pm_agency_set *set);
 /* Adds the agencies that are the subject of each sentence of s: a chain of
  * names from the sentence start joined only by connectors (`,`, `và`,
  * `chủ trì`, `phối hợp với`, parentheses) — names later in the sentence are
  * objects, not assignees. Returns the number added. */
-size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, const pm_doc_facts *facts,
+size_t pm_agencies_subject(const pm_extractor *x, pm_arena *a, pm_doc_facts *facts,
                            pcre2_match_data *md, const char *s, size_t n,
                            pm_role default_role, bool every_sentence, pm_agency_set *set);
 

@@ -56,8 +56,7 @@ typedef struct target_ctx {
     pcre2_match_data *md;
     /* The plan year from the start; the city and the agency memo are read
      * (a scan of the whole text) when a row's lead agencies are first asked. */
-    pm_doc_facts facts;
-    bool facts_read;
+    pm_doc_facts *facts;
     /* the fast paths of target cues proven for the loaded patterns */
     bool aspirational_proven, time_unit_proven;
     pm_buf buf;
@@ -534,12 +533,8 @@ static pm_status push_target(target_ctx *c, const place *pl, const char *indicat
         if (!(lead->set = pm_arena_alloc(c->a, sizeof *lead->set)))
             return PM_ERR_NOMEM;
         pm_status st = PM_OK;
-        if (!cell_blank(lead->cell) && !c->facts_read) {
-            st = pm_doc_facts_read(c->x, c->a, c->t, c->tree, c->md, &c->facts);
-            c->facts_read = true;
-        }
-        if (st == PM_OK && !cell_blank(lead->cell))
-            st = pm_agencies_all(c->x, c->a, &c->facts, lead->cell->s, lead->cell->len,
+        if (!cell_blank(lead->cell))
+            st = pm_agencies_all(c->x, c->a, c->facts, lead->cell->s, lead->cell->len,
                                  PM_ROLE_LEAD, lead->set);
         if (st != PM_OK)
             return st;
@@ -786,8 +781,8 @@ static bool reports_context(target_ctx *c, const char *s, const pm_year_phrase *
     for (size_t k = 0; k < na && all[k].end <= q->start; k++)
         if (all[k].start >= cs)
             last = &all[k];
-    if (!last || last->vision || last->first || !c->facts.plan_year ||
-        last->year >= c->facts.plan_year)
+    if (!last || last->vision || last->first || !c->facts->plan_year ||
+        last->year >= c->facts->plan_year)
         return false;
     size_t window = last->start > cs + 16 ? last->start - 16 : cs;
     while (window > cs && ((unsigned char)s[window] & 0xC0) == 0x80)
@@ -992,7 +987,7 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
             next_q++;
         bool heads_value = next_q < nq && only_period_gap(s, all[k].end, q[next_q].start);
         if (!all[k].vision && (!all[k].first || heads_value) &&
-            (!c->facts.plan_year || all[k].year >= c->facts.plan_year))
+            (!c->facts->plan_year || all[k].year >= c->facts->plan_year))
             yp[ny++] = all[k];
     }
     mark_openers(s, yp, ny, c->opens);
@@ -1377,8 +1372,8 @@ static pm_status scan_total_row(target_ctx *c, const pm_table *tb, int ti, const
  * a baseline, whatever its header says. */
 static void past_years_are_baselines(const target_ctx *c, pm_column *cols, size_t n)
 {
-    for (size_t col = 0; col < n && c->facts.plan_year; col++)
-        if (cols[col].role == PM_COL_TARGET_YEAR && cols[col].year < c->facts.plan_year)
+    for (size_t col = 0; col < n && c->facts->plan_year; col++)
+        if (cols[col].role == PM_COL_TARGET_YEAR && cols[col].year < c->facts->plan_year)
             cols[col].role = PM_COL_BASELINE;
 }
 
@@ -1469,7 +1464,7 @@ static int section_year(target_ctx *c, int s)
          * targets; a vision names another document only after its name. */
         bool own_horizon = yp[0].start == 0;
         bool single = ny == 1 && (!yp[0].vision || own_horizon) && !yp[0].first &&
-                      (!c->facts.plan_year || yp[0].year >= c->facts.plan_year);
+                      (!c->facts->plan_year || yp[0].year >= c->facts->plan_year);
         year = single ? yp[0].year : 0;
         break;
     }
@@ -1493,9 +1488,10 @@ static int heading_year(target_ctx *c, const pm_block *bl)
 }
 
 pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *t,
-                             const pm_tree *tree, pm_records *out, pm_warnings *w)
+                             const pm_tree *tree, pm_doc_facts *facts, pm_records *out,
+                             pm_warnings *w)
 {
-    target_ctx c = {.x = x, .a = a, .t = t, .tree = tree, .out = out, .w = w};
+    target_ctx c = {.x = x, .a = a, .t = t, .tree = tree, .facts = facts, .out = out, .w = w};
     c.cue.aspirational = pm_cue(x, "target-cues.aspirational");
     c.cue.compared = pm_cue(x, "target-cues.compared");
     c.cue.count_tail = pm_cue(x, "target-cues.count_tail");
@@ -1518,7 +1514,6 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
     c.section_years = malloc((tree->n_sections ? tree->n_sections : 1) * sizeof *c.section_years);
     for (size_t i = 0; c.section_years && i < tree->n_sections; i++)
         c.section_years[i] = YEAR_UNKNOWN;
-    c.facts.plan_year = pm_plan_year(tree);
     pm_status st = PM_OK;
     for (size_t b = 0; st == PM_OK && b < tree->n_blocks; b++) {
         const pm_block *bl = &tree->blocks[b];

@@ -73,7 +73,7 @@ typedef struct task_ctx {
     const pm_tree *tree;
     pm_records *out;
     pcre2_match_data *md;
-    pm_doc_facts facts;
+    pm_doc_facts *facts;
     field_kind *field;    /* per block */
     size_t *value_at;     /* per block: where a field's value starts in body */
     int *next_direct;     /* per block: next block of the same innermost section */
@@ -573,9 +573,9 @@ static pm_status field_agencies(task_ctx *c, const char *s, size_t n, pm_role ro
                                 pm_agency_set *set)
 {
     if (role == PM_ROLE_LEAD &&
-        pm_agencies_subject(c->x, c->a, &c->facts, c->md, s, n, role, true, set) > 0)
+        pm_agencies_subject(c->x, c->a, c->facts, c->md, s, n, role, true, set) > 0)
         return PM_OK;
-    return pm_agencies_all(c->x, c->a, &c->facts, s, n, role, set);
+    return pm_agencies_all(c->x, c->a, c->facts, s, n, role, set);
 }
 
 /* Applies one field's value v to the task k. */
@@ -589,7 +589,7 @@ static pm_status field_value(task_ctx *c, pm_task *k, field_kind kind, const cha
             *from_assignment = phrase_in(c, v, vn);
         return field_agencies(c, v, vn, kind == FIELD_LEAD ? PM_ROLE_LEAD : PM_ROLE_SUPPORT, set);
     case FIELD_APPROVER:
-        return pm_agencies_all(c->x, c->a, &c->facts, v, vn, PM_ROLE_APPROVER, set);
+        return pm_agencies_all(c->x, c->a, c->facts, v, vn, PM_ROLE_APPROVER, set);
     case FIELD_DEADLINE:
         if (k->deadline.kind == PM_DEADLINE_NONE)
             k->deadline = parse_phrase(c, v, vn);
@@ -645,13 +645,13 @@ static pm_status sentence_task(task_ctx *c, int section)
         return PM_OK;
     const pm_block *hb = &c->tree->blocks[sec->block];
     pm_agency_set set = {0};
-    size_t found = pm_agencies_subject(c->x, c->a, &c->facts, c->md, hb->body.s, hb->body.len,
+    size_t found = pm_agencies_subject(c->x, c->a, c->facts, c->md, hb->body.s, hb->body.len,
                                        PM_ROLE_LEAD, true, &set);
     const pm_block *assigning = hb;
     for (int b = c->first_direct[section]; !found && b >= 0; b = c->next_direct[b]) {
         const pm_block *bl = &c->tree->blocks[b];
         if (b != sec->block && bl->kind != PM_BLOCK_TABLE) {
-            found = pm_agencies_subject(c->x, c->a, &c->facts, c->md, bl->body.s, bl->body.len,
+            found = pm_agencies_subject(c->x, c->a, c->facts, c->md, bl->body.s, bl->body.len,
                                         PM_ROLE_LEAD, false, &set);
             assigning = bl;
         }
@@ -790,9 +790,9 @@ static pm_status row_task(task_ctx *c, const pm_table *tb, int ti, const pm_colu
     pm_status st = PM_OK;
     const pm_span *lead = cell(row, pm_column_find(cols, nc, PM_COL_LEAD));
     if (!blank(lead))
-        st = pm_agencies_all(c->x, c->a, &c->facts, lead->s, lead->len, PM_ROLE_LEAD, &set);
+        st = pm_agencies_all(c->x, c->a, c->facts, lead->s, lead->len, PM_ROLE_LEAD, &set);
     else /* `Các Sở, ban, ngành … thực hiện: …` names its lead in the content */
-        pm_agencies_subject(c->x, c->a, &c->facts, c->md, content->s, content->len,
+        pm_agencies_subject(c->x, c->a, c->facts, c->md, content->s, content->len,
                             PM_ROLE_LEAD, false, &set);
     for (size_t col = 0; st == PM_OK && col < nc; col++) {
         const pm_span *v = cell(row, (int)col);
@@ -800,10 +800,10 @@ static pm_status row_task(task_ctx *c, const pm_table *tb, int ti, const pm_colu
             continue;
         switch (cols[col].role) {
         case PM_COL_SUPPORT:
-            st = pm_agencies_all(c->x, c->a, &c->facts, v->s, v->len, PM_ROLE_SUPPORT, &set);
+            st = pm_agencies_all(c->x, c->a, c->facts, v->s, v->len, PM_ROLE_SUPPORT, &set);
             break;
         case PM_COL_APPROVER:
-            st = pm_agencies_all(c->x, c->a, &c->facts, v->s, v->len, PM_ROLE_APPROVER, &set);
+            st = pm_agencies_all(c->x, c->a, c->facts, v->s, v->len, PM_ROLE_APPROVER, &set);
             break;
         case PM_COL_DEADLINE:
             if (k->deadline.kind == PM_DEADLINE_NONE)
@@ -843,10 +843,12 @@ static pm_status table_tasks(task_ctx *c)
 }
 
 pm_status pm_extract_tasks(const pm_extractor *x, pm_arena *a, const pm_text *t,
-                           const pm_tree *tree, pm_records *out, pm_warnings *w)
+                           const pm_tree *tree, pm_doc_facts *facts, pm_records *out,
+                           pm_warnings *w)
 {
     (void)w;
     task_ctx c = {.x = x,
+                  .facts = facts,
                   .a = a,
                   .t = t,
                   .tree = tree,
@@ -865,9 +867,7 @@ pm_status pm_extract_tasks(const pm_extractor *x, pm_arena *a, const pm_text *t,
     c.md = pcre2_match_data_create(32, NULL);
     if (!c.md)
         return PM_ERR_NOMEM;
-    pm_status st = pm_doc_facts_read(x, a, t, tree, c.md, &c.facts);
-    if (st == PM_OK)
-        st = body_tasks(&c);
+    pm_status st = body_tasks(&c);
     if (st == PM_OK)
         st = table_tasks(&c);
     pcre2_match_data_free(c.md);
