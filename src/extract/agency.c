@@ -71,6 +71,7 @@ typedef struct word_info {
     uint64_t hash;
     uint64_t roots; /* root_bit(cat, mode) for each category a phrase of which starts
                      * with this word in that mode */
+    uint32_t ascii_id; /* of the word without diacritics, 0: none (finish_tables sets it) */
 } word_info;
 
 typedef struct word_table {
@@ -92,9 +93,27 @@ typedef struct slot {
     int32_t value; /* >= 0: a phrase; PREFIX_ONLY; AMBIGUOUS: two phrases fold together */
 } slot;
 
+/* What a walk reads of a node, by node number: its value, and its child
+ * when it has only one (most nodes of a trie have one or none), so a step
+ * probes the table only from a node with several children. */
+enum { SEVERAL = UINT32_MAX };
+
+typedef struct node_info {
+    uint32_t child_word; /* of its only child; 0: a leaf; SEVERAL: look the child up */
+    uint32_t child_node;
+    int32_t value;       /* as in its slot */
+    /* A node of mode 'f': the node of mode 'a' its words lead to without
+     * diacritics (0: none, a phrase kept only as written), and its value:
+     * one walk follows both modes while the written form goes on. */
+    uint32_t image;
+    int32_t image_value;
+} node_info;
+
 typedef struct dict {
     slot *slots;
     size_t cap, len;
+    node_info *nodes; /* FIRST_NODE + len of them: the roots, then the nodes */
+    size_t cap_nodes;
 } dict;
 
 /* The roots take the node numbers below FIRST_NODE, one per category and mode. */
@@ -127,6 +146,9 @@ enum category {
 
 enum { ROLE_ACTOR = 16 };
 
+/* Every category (each has two roots). */
+static const char root_cats[] = "ADROLGMQSVPHTNXKU";
+
 /* The bit of a root in word_info.roots: two per category. */
 static uint64_t root_bit(char cat, char mode)
 {
@@ -142,6 +164,20 @@ static uint64_t root_bit(char cat, char mode)
 
 /* The bits of all 'f' roots and of all 'a' roots. */
 static const uint64_t mode_f_bits = 0x5555555555555555u, mode_a_bits = 0xAAAAAAAAAAAAAAAAu;
+
+/* The roots of every category a recogniser starts from at the token where
+ * it is called: the first find() of each (rec_departments and
+ * rec_collective also start from `các`, tested by id). Kept in the
+ * lexicon: computed at each token it cost more than the test. */
+static uint64_t opening_roots(void)
+{
+    static const char cats[] = {CAT_AGENCY, CAT_GOV,    CAT_DEPT_HEAD, CAT_GROUP,
+                                CAT_MEMBER, CAT_SECTOR, CAT_HEAD};
+    uint64_t bits = 0;
+    for (size_t k = 0; k < sizeof cats; k++)
+        bits |= root_bit(cats[k], 'f') | root_bit(cats[k], 'a');
+    return bits;
+}
 
 /* ---- the lexicon ---------------------------------------------------------- */
 
@@ -193,6 +229,11 @@ struct pm_agency_lexicon {
     uint32_t punct_id[N_PUNCT]; /* word ids of the punctuation classes */
     latin_letter latin[N_LATIN];
     uint32_t id_va, id_cac, id_cap, id_tinh; /* `và`; `cac`, `cap`, `tinh` without marks */
+    /* The first step of a walk without a probe: the node (root, word) of
+     * word w for its k-th roots bit (from the lowest) is first[first_at[w] + k].
+     * NULL while the phrases are loading. */
+    uint32_t *first_at, *first;
+    uint64_t opening_roots; /* opening_roots() */
 };
 
 /* ---- cutting text into tokens ------------------------------------------------ */
@@ -474,7 +515,7 @@ static pm_status word_intern(word_table *w, pm_arena *a, const char *s, size_t n
         word_info *none = PM_PUSH(a, w->info, w->n, w->cap_info);
         if (!none)
             return PM_ERR_NOMEM;
-        *none = (word_info){"", 0, 0, 0};
+        *none = (word_info){"", 0, 0, 0, 0};
     }
     if ((w->n + 1) * 2 > w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 1024;
@@ -491,7 +532,7 @@ static pm_status word_intern(word_table *w, pm_arena *a, const char *s, size_t n
     const char *copy = pm_arena_strndup(a, s, n);
     if (!e || !copy)
         return PM_ERR_NOMEM;
-    *e = (word_info){copy, n, word_hash(s, n), 0};
+    *e = (word_info){copy, n, word_hash(s, n), 0, 0};
     *id = (uint32_t)(w->n - 1);
     word_place(w, *id);
     return PM_OK;
@@ -579,8 +620,10 @@ static pm_status fill_word(tokenizer *tz, tok *t, const char *w, size_t len)
     if (fast && !tz->intern) {
         t->plain = h.plain;
         t->fold_id = word_find_hashed(&tz->lex->words, fold, fold_len, h.fold_hash);
-        t->ascii_id = t->plain ? t->fold_id
-                               : word_find_hashed(&tz->lex->words, ascii, ascii_len, h.ascii_hash);
+        /* a known word's is known: one lookup for most words */
+        t->ascii_id = t->plain     ? t->fold_id
+                      : t->fold_id ? tz->lex->words.info[t->fold_id].ascii_id
+                                   : word_find_hashed(&tz->lex->words, ascii, ascii_len, h.ascii_hash);
     } else {
         t->plain = fold_len == ascii_len && memcmp(fold, ascii, fold_len) == 0;
         st = word_id(tz, fold, fold_len, &t->fold_id);
@@ -723,13 +766,31 @@ static bool dict_grow(dict *d)
     return true;
 }
 
+/* Room in d->nodes for one more node. */
+static bool nodes_grow(dict *d)
+{
+    size_t need = FIRST_NODE + d->len + 1;
+    if (need <= d->cap_nodes)
+        return true;
+    size_t cap = d->cap_nodes ? d->cap_nodes * 2 : 2 * FIRST_NODE;
+    node_info *nodes = realloc(d->nodes, cap * sizeof *nodes);
+    if (!nodes)
+        return false;
+    /* the new ones (the roots among them): no child yet, no value */
+    for (size_t k = d->cap_nodes; k < cap; k++)
+        nodes[k] = (node_info){0, 0, PREFIX_ONLY, 0, PREFIX_ONLY};
+    d->nodes = nodes;
+    d->cap_nodes = cap;
+    return true;
+}
+
 /* Adds the node (parent, word) -> value; *node gets its number. A phrase
  * that two entries share is an error in the data; without diacritics
  * (`loose`) it is only ambiguous (and not matched). */
 static pm_status dict_put(dict *d, uint32_t parent, uint32_t word, bool loose, int32_t value,
                           uint32_t *node, bool *clash)
 {
-    if ((d->len + 1) * 2 > d->cap && !dict_grow(d))
+    if (((d->len + 1) * 2 > d->cap && !dict_grow(d)) || !nodes_grow(d))
         return PM_ERR_NOMEM;
     slot *s = dict_slot(d, parent, word);
     if (!s->word) {
@@ -738,6 +799,14 @@ static pm_status dict_put(dict *d, uint32_t parent, uint32_t word, bool loose, i
         s->node = FIRST_NODE + (uint32_t)d->len++;
         s->value = value;
         *node = s->node;
+        node_info *p = &d->nodes[parent];
+        if (p->child_word) {
+            p->child_word = SEVERAL;
+        } else {
+            p->child_word = word;
+            p->child_node = s->node;
+        }
+        d->nodes[s->node].value = value;
         return PM_OK;
     }
     *node = s->node;
@@ -749,7 +818,21 @@ static pm_status dict_put(dict *d, uint32_t parent, uint32_t word, bool loose, i
         s->value = AMBIGUOUS;
     else
         *clash = true;
+    d->nodes[s->node].value = s->value;
     return PM_OK;
+}
+
+/* The child of node by word (0: none), as dict_get finds it, through
+ * d->nodes. */
+static inline uint32_t dict_child(const dict *d, uint32_t node, uint32_t word)
+{
+    const node_info *p = &d->nodes[node];
+    if (p->child_word == word)
+        return word ? p->child_node : 0;
+    if (p->child_word != SEVERAL)
+        return 0;
+    const slot *s = dict_get(d, node, word);
+    return s ? s->node : 0;
 }
 
 /* Longest phrase of a category at t[i]: tokens consumed (0 = none). With
@@ -762,6 +845,55 @@ typedef struct hit {
     bool reached_end;
 } hit;
 
+/* The node (root of cat in mode, word): the roots bit of word says it
+ * exists. */
+static uint32_t first_node(const struct pm_agency_lexicon *lex, char cat, char mode,
+                           uint32_t word)
+{
+    if (!lex->first) /* still loading */
+        return dict_child(&lex->phrases, root_node(cat, mode), word);
+    uint64_t below = lex->words.info[word].roots & (root_bit(cat, mode) - 1);
+    return lex->first[lex->first_at[word] + (uint32_t)__builtin_popcountll(below)];
+}
+
+/* Counts t[j] into the words of a match and whether all are plain. */
+static void count_word(const tok *t, size_t *words, bool *plain)
+{
+    if (!t->punct) {
+        (*words)++;
+        *plain &= t->plain;
+    }
+}
+
+/* Without diacritics one word is too weak a match (`số` is not `sở`)
+ * unless it was written without any. */
+static bool loose_enough(size_t words, bool plain)
+{
+    return words >= 2 || plain;
+}
+
+/* The walk from t[i] in mode, at node after t[j - 1], on from t[j]: best
+ * so far, the words and plainness counted so far. */
+static hit walk_on(const struct pm_agency_lexicon *lex, char mode, uint32_t node, const tok *t,
+                   size_t n, size_t i, size_t j, size_t words, bool plain, hit best)
+{
+    for (; j < n; j++) {
+        if (t[j].punct == '-')
+            continue;
+        node = dict_child(&lex->phrases, node, mode == 'f' ? t[j].fold_id : t[j].ascii_id);
+        if (!node) {
+            best.reached_end = false;
+            return best;
+        }
+        int32_t value = lex->phrases.nodes[node].value;
+        count_word(&t[j], &words, &plain);
+        if (value >= 0 && (mode == 'f' || loose_enough(words, plain)))
+            best = (hit){j + 1 - i, value, false};
+    }
+    best.reached_end = true;
+    return best;
+}
+
 static hit walk(const struct pm_agency_lexicon *lex, char cat, char mode, const tok *t, size_t n,
                 size_t i)
 {
@@ -771,28 +903,54 @@ static hit walk(const struct pm_agency_lexicon *lex, char cat, char mode, const 
      * found and no end reached; a '-' first (no roots) stops it the same way. */
     if (i >= n || !(t[i].roots & root_bit(cat, mode)))
         return best;
-    uint32_t node = root_node(cat, mode);
+    uint32_t node = first_node(lex, cat, mode, mode == 'f' ? t[i].fold_id : t[i].ascii_id);
+    int32_t value = lex->phrases.nodes[node].value;
     size_t words = 0;
-    bool plain = true, all = true;
-    for (size_t j = i; j < n; j++) {
-        if (t[j].punct == '-')
-            continue;
-        const slot *s = dict_get(&lex->phrases, node, mode == 'f' ? t[j].fold_id : t[j].ascii_id);
-        if (!s) {
-            all = false;
+    bool plain = true;
+    count_word(&t[i], &words, &plain);
+    if (value >= 0 && (mode == 'f' || loose_enough(words, plain)))
+        best = (hit){1, value, false};
+    return walk_on(lex, mode, node, t, n, i, i + 1, words, plain, best);
+}
+
+/* walk() in both modes, combined as find_walk does, once the tables are
+ * complete. While the written words go on, the walk without diacritics is
+ * at the image of the written one's node (the same phrases' words without
+ * marks), so one walk reads both values; from the first word the written
+ * form has not, the one without marks goes on alone. */
+static hit walk_both(const struct pm_agency_lexicon *lex, char cat, const tok *t, size_t n,
+                     size_t i)
+{
+    if (i >= n || !(t[i].roots & root_bit(cat, 'f')))
+        return walk(lex, cat, 'a', t, n, i);
+    const node_info *nodes = lex->phrases.nodes;
+    hit exact = {0, PREFIX_ONLY, false}, loose = exact;
+    uint32_t node = first_node(lex, cat, 'f', t[i].fold_id);
+    size_t words = 0;
+    bool plain = true;
+    for (size_t j = i;;) {
+        const node_info *at = &nodes[node];
+        count_word(&t[j], &words, &plain);
+        if (at->value >= 0)
+            exact = (hit){j + 1 - i, at->value, false};
+        if (at->image_value >= 0 && loose_enough(words, plain))
+            loose = (hit){j + 1 - i, at->image_value, false};
+        do
+            j++;
+        while (j < n && t[j].punct == '-');
+        if (j >= n) {
+            exact.reached_end = loose.reached_end = true;
             break;
         }
-        node = s->node;
-        if (!t[j].punct) {
-            words++;
-            plain &= t[j].plain;
+        uint32_t next = dict_child(&lex->phrases, node, t[j].fold_id);
+        if (!next) {
+            loose = walk_on(lex, 'a', at->image, t, n, i, j, words, plain, loose);
+            break;
         }
-        /* Without diacritics one word is too weak a match (`số` is not
-         * `sở`) unless it was written without any. */
-        if (s->value >= 0 && (mode == 'f' || words >= 2 || plain))
-            best = (hit){j + 1 - i, s->value, false};
+        node = next;
     }
-    best.reached_end = all;
+    hit best = loose.len > exact.len ? loose : exact;
+    best.reached_end = exact.reached_end || loose.reached_end;
     return best;
 }
 
@@ -842,21 +1000,19 @@ typedef struct scan {
 
 static hit find_walk(const scan *c, char cat, size_t i, bool fold_marks)
 {
-    hit exact = walk(c->lex, cat, 'f', c->t, c->n, i);
     if (!fold_marks)
-        return exact;
+        return walk(c->lex, cat, 'f', c->t, c->n, i);
+    if (c->lex->first) /* the images are complete */
+        return walk_both(c->lex, cat, c->t, c->n, i);
+    hit exact = walk(c->lex, cat, 'f', c->t, c->n, i);
     hit loose = walk(c->lex, cat, 'a', c->t, c->n, i);
     hit best = loose.len > exact.len ? loose : exact;
     best.reached_end = exact.reached_end || loose.reached_end;
     return best;
 }
 
-static hit find(const scan *c, char cat, size_t i, bool fold_marks)
+static hit find_cached(const scan *c, char cat, size_t i, bool fold_marks)
 {
-    /* the prefilter of walk, for both modes at once */
-    if (i >= c->n ||
-        !(c->t[i].roots & (root_bit(cat, 'f') | (fold_marks ? root_bit(cat, 'a') : 0))))
-        return (hit){0, PREFIX_ONLY, false};
     int k = c->cache && fold_marks ? cached_index(cat) : -1;
     if (k < 0)
         return find_walk(c, cat, i, fold_marks);
@@ -867,6 +1023,16 @@ static hit find(const scan *c, char cat, size_t i, bool fold_marks)
         c->cache->known[i] |= (uint16_t)(1u << k);
     }
     return (hit){h->len, h->value, h->reached_end};
+}
+
+/* Inline, since most calls stop at the prefilter (the one of walk, for
+ * both modes at once). */
+static inline hit find(const scan *c, char cat, size_t i, bool fold_marks)
+{
+    if (i >= c->n ||
+        !(c->t[i].roots & (root_bit(cat, 'f') | (fold_marks ? root_bit(cat, 'a') : 0))))
+        return (hit){0, PREFIX_ONLY, false};
+    return find_cached(c, cat, i, fold_marks);
 }
 
 static size_t find_len(const scan *c, char cat, size_t i)
@@ -934,6 +1100,54 @@ static pm_status apply_rewrites(const struct pm_agency_lexicon *lex, pm_arena *a
 
 /* ---- loading ---------------------------------------------------------------- */
 
+/* What the tables can know once every phrase is in: each word's ascii_id,
+ * the image values, and lex->first_at and lex->first. */
+static pm_status finish_tables(struct pm_agency_lexicon *lex)
+{
+    word_table *w = &lex->words;
+    pm_buf ascii = {0};
+    for (size_t id = 1; id < w->n; id++) {
+        pm_buf_reset(&ascii);
+        pm_strip_marks(w->info[id].s, w->info[id].len, &ascii);
+        if (ascii.failed)
+            break;
+        w->info[id].ascii_id = word_find(w, ascii.data ? ascii.data : "", ascii.len);
+    }
+    bool failed = ascii.failed;
+    pm_buf_free(&ascii);
+    if (failed)
+        return PM_ERR_NOMEM;
+    size_t total = 0;
+    for (size_t id = 0; id < w->n; id++)
+        total += (size_t)__builtin_popcountll(w->info[id].roots);
+    uint32_t *at = pm_arena_alloc(&lex->arena, (w->n ? w->n : 1) * sizeof *at);
+    uint32_t *first = pm_arena_alloc(&lex->arena, (total ? total : 1) * sizeof *first);
+    if (!at || !first)
+        return PM_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t id = 0; id < w->n; id++) {
+        at[id] = (uint32_t)k;
+        for (int b = 0; b < 64; b++) {
+            if (!(w->info[id].roots >> b & 1))
+                continue;
+            for (const char *cat = root_cats; *cat; cat++)
+                for (int m = 0; m < 2; m++)
+                    if (root_bit(*cat, m ? 'a' : 'f') == (uint64_t)1 << b)
+                        first[k] = dict_get(&lex->phrases, root_node(*cat, m ? 'a' : 'f'),
+                                            (uint32_t)id)->node;
+            k++;
+        }
+    }
+    /* the values are final now */
+    dict *d = &lex->phrases;
+    for (size_t node = FIRST_NODE; node < FIRST_NODE + d->len; node++)
+        if (d->nodes[node].image)
+            d->nodes[node].image_value = d->nodes[d->nodes[node].image].value;
+    lex->first_at = at;
+    lex->first = first;
+    return PM_OK;
+}
+
 typedef struct loader {
     struct pm_agency_lexicon *lex;
     const pm_patterns *patterns;
@@ -981,7 +1195,7 @@ static pm_status add_tokens(loader *ld, char cat, const toks *t, int32_t value, 
     if (!has_words(t))
         return load_fail(ld, PM_ERR_PATTERN, "empty phrase", field);
     for (int m = 0; m < (fold_marks ? 2 : 1); m++) {
-        uint32_t node = root_node(cat, m ? 'a' : 'f');
+        uint32_t node = root_node(cat, m ? 'a' : 'f'), written = root_node(cat, 'f');
         size_t last = t->n;
         while (last > 0 && t->v[last - 1].punct == '-')
             last--;
@@ -999,6 +1213,10 @@ static pm_status add_tokens(loader *ld, char cat, const toks *t, int32_t value, 
                 return load_fail(ld, st, "", field);
             if (clash)
                 return load_fail(ld, PM_ERR_PATTERN, "phrase listed for two entries", field);
+            if (m) { /* the written form's node, made by the first pass */
+                written = dict_get(&ld->lex->phrases, written, w->fold_id)->node;
+                ld->lex->phrases.nodes[written].image = node;
+            }
         }
     }
     return PM_OK;
@@ -1185,6 +1403,7 @@ pm_status pm_agency_init(pm_extractor *x, pm_error *err)
         return pm_fail(err, PM_ERR_NOMEM, "agencies.tsv", 0, "out of memory");
     pm_arena_init(&lex->arena);
     lex->related = -1;
+    lex->opening_roots = opening_roots();
     loader ld = {.lex = lex, .patterns = x->patterns, .err = err};
     ld.tz = (tokenizer){.lex = lex, .intern = lex, .a = &lex->arena};
     /* the single words the recognisers test, whether or not a phrase has them */
@@ -1208,6 +1427,8 @@ pm_status pm_agency_init(pm_extractor *x, pm_error *err)
         const char *key = punct_key(punct_classes[p]);
         lex->punct_id[p] = word_find(&lex->words, key, strlen(key));
     }
+    if (st == PM_OK && (st = finish_tables(lex)) != PM_OK)
+        st = pm_fail(err, st, "agencies.tsv", 0, "out of memory");
     pm_buf_free(&ld.tz.fold);
     pm_buf_free(&ld.tz.ascii);
     x->agency = lex;
@@ -1221,6 +1442,7 @@ void pm_agency_free(pm_extractor *x)
     if (!x || !x->agency)
         return;
     free(x->agency->phrases.slots);
+    free(x->agency->phrases.nodes);
     free(x->agency->words.slots);
     pm_arena_free(&x->agency->arena);
     free(x->agency);
@@ -1831,7 +2053,6 @@ static bool push_event(pm_arena *a, line *l, ev_kind kind, int32_t role, size_t 
     return e != NULL;
 }
 
-/* The longest recognition at token i. */
 /* `các doanh nghiệp du lịch`: a collective of bodies and the lower-case
  * words of its sector, named as written; up to a verb, punctuation or
  * another agency. */
@@ -1852,50 +2073,43 @@ static void rec_sector(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand 
         add_item(k, i, j, -1, name);
 }
 
-/* The roots of every category a recogniser starts from at the token where
- * it is called: the first find() of each (rec_departments and
- * rec_collective also start from `các`, tested by id). */
-static uint64_t opening_roots(void)
-{
-    static const char cats[] = {CAT_AGENCY, CAT_GOV,    CAT_DEPT_HEAD, CAT_GROUP,
-                                CAT_MEMBER, CAT_SECTOR, CAT_HEAD};
-    uint64_t bits = 0;
-    for (size_t k = 0; k < sizeof cats; k++)
-        bits |= root_bit(cats[k], 'f') | root_bit(cats[k], 'a');
-    return bits;
-}
-
 /* Can a recogniser find anything at t? Exact: each returns at its first
  * test unless t has one of the opening roots or is `các`. */
 static bool may_open(const struct pm_agency_lexicon *lex, const tok *t)
 {
-    return (t->roots & opening_roots()) || t->ascii_id == lex->id_cac;
+    return (t->roots & lex->opening_roots) || t->ascii_id == lex->id_cac;
 }
 
-static void recognise(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand *best)
+/* The longest recognition at token i, in one of the two cands of room
+ * (the other takes each try: a better one swaps in, no copy). */
+static const cand *recognise(const scan *c, pm_arena *sa, pm_buf *buf, size_t i, cand room[2])
 {
-    cand k;
+    cand *best = &room[0], *k = &room[1];
     best->n = best->end = 0;
     if (!may_open(c->lex, &c->t[i]))
-        return;
+        return best;
     for (int r = 0; r < 6; r++) {
-        k.n = k.end = 0;
+        k->n = k->end = 0;
         switch (r) {
-        case 0: rec_lexicon(c, i, &k); break;
-        case 1: rec_government(c, sa, buf, i, &k); break;
-        case 2: rec_departments(c, i, &k); break;
-        case 3: rec_collective(c, i, &k); break;
-        case 4: rec_sector(c, sa, buf, i, &k); break;
-        default: rec_head(c, sa, buf, i, &k); break;
+        case 0: rec_lexicon(c, i, k); break;
+        case 1: rec_government(c, sa, buf, i, k); break;
+        case 2: rec_departments(c, i, k); break;
+        case 3: rec_collective(c, i, k); break;
+        case 4: rec_sector(c, sa, buf, i, k); break;
+        default: rec_head(c, sa, buf, i, k); break;
         }
-        if (k.end > best->end)
-            *best = k;
+        if (k->end > best->end) {
+            cand *swap = best;
+            best = k;
+            k = swap;
+        }
     }
+    return best;
 }
 
 static pm_status build_line(const scan *c, pm_arena *sa, pm_buf *buf, line *l)
 {
-    cand best;
+    cand room[2];
     for (size_t i = 0; i < c->n;) {
         const tok *t = &c->t[i];
         if (t->punct) {
@@ -1904,15 +2118,15 @@ static pm_status build_line(const scan *c, pm_arena *sa, pm_buf *buf, line *l)
             i++;
             continue;
         }
-        recognise(c, sa, buf, i, &best);
-        if (best.n) {
-            for (size_t k = 0; k < best.n; k++) {
+        const cand *best = recognise(c, sa, buf, i, room);
+        if (best->n) {
+            for (size_t k = 0; k < best->n; k++) {
                 draft *d = PM_PUSH(sa, l->m, l->n_m, l->cap_m);
                 if (!d || !push_event(sa, l, EV_MENTION, 0, l->n_m - 1))
                     return PM_ERR_NOMEM;
-                *d = (draft){best.items[k], false, -1};
+                *d = (draft){best->items[k], false, -1};
             }
-            i = best.end;
+            i = best->end;
             continue;
         }
         hit role = find(c, CAT_ROLE, i, true);

@@ -313,6 +313,62 @@ static pm_status init_with(const char *agencies, pm_error *err)
     return st;
 }
 
+/* The phrase walk follows a name as written and without diacritics in one
+ * pass: written words first, then, from the first word the written form
+ * does not go on with, the form without marks alone. Phrases that share
+ * words (a node with several children), a name whose marks stop midway,
+ * two names that are one without marks (ambiguous, so neither), and one
+ * word without marks (only when written without any). */
+static void walks_with_and_without_marks(void **state)
+{
+    (void)state;
+    static const char lexicon[] =
+        "agency\tso-tnmt\tSở Tài nguyên và Môi trường\n"
+        "agency\tso-tai-chinh\tSở Tài chính\n"
+        "agency\tso-nn\tSở Nông nghiệp\n"
+        "agency\tso-nn-2\tSố Nông nghiệp\n"
+        "agency\tbo\tBộ\n";
+    static const struct {
+        const char *text, *expected;
+    } cases[] = {
+        {"Sở Tài nguyên và Môi trường chủ trì", "0 so-tnmt 0-36 Sở Tài nguyên và Môi trường\n"},
+        {"Sở Tài nguyen va Moi truong", "0 so-tnmt 0-30 Sở Tài nguyen va Moi truong\n"},
+        {"So Tai nguyen va Moi truong", "0 so-tnmt 0-27 So Tai nguyen va Moi truong\n"},
+        {"Sở Tài chinh, Sở Tài chính", "0 so-tai-chinh 0-15 Sở Tài chinh\n"},
+        {"Sở Nông nghiệp", "0 so-nn 0-19 Sở Nông nghiệp\n"},
+        {"Số Nông nghiệp", "0 so-nn-2 0-19 Số Nông nghiệp\n"},
+        {"So Nong nghiep", ""},
+        {"Sở Nong nghiep", ""},
+        {"Bổ", ""},
+        {"Bo", "0 bo 0-2 Bo\n"},
+        {"Sở Tài", ""},
+    };
+    char dir[] = "/tmp/pm-agency-XXXXXX";
+    scratch_dir_make(dir);
+    scratch_dir_write(dir, "ocr-fixes.tsv", "Sờ\tSở\n");
+    scratch_dir_write(dir, "abbreviations.tsv", "KHĐT\tKế hoạch và Đầu tư\n");
+    scratch_dir_write(dir, "agencies.tsv", lexicon);
+    pm_patterns *p;
+    pm_error err = {0};
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    pm_extractor x = {.patterns = p};
+    assert_int_equal(pm_agency_init(&x, &err), PM_OK);
+    pm_arena a;
+    pm_arena_init(&a);
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        pm_mention m[8];
+        size_t n = pm_find_agencies(&x, &a, cases[c].text, strlen(cases[c].text), PM_ROLE_LEAD,
+                                    m, 8);
+        char got[512];
+        describe(m, n, got, sizeof got);
+        assert_string_equal(got, cases[c].expected);
+    }
+    pm_arena_free(&a);
+    pm_agency_free(&x);
+    pm_patterns_free(p);
+    scratch_dir_remove(dir);
+}
+
 /* pm_agency_may_open refuses only texts whose mentions all start after
  * their first token: checked at every character of every example, and on
  * blanks, invalid bytes, `các` and abbreviations first. */
@@ -452,6 +508,7 @@ int main(void)
         cmocka_unit_test(may_open_refuses_only_texts_without_an_opening_mention),
         cmocka_unit_test(sentence_end_skips_exactly),
         cmocka_unit_test(rejects_a_malformed_lexicon),
+        cmocka_unit_test(walks_with_and_without_marks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
