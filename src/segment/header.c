@@ -30,12 +30,43 @@ struct pm_header_patterns {
     /* the regexes tried on every line */
     pm_first_bytes doctype_first, recipients_first, on_behalf_first, signer_title_first,
         signer_name_first;
+    bool docref_proven; /* docref_proof holds for the loaded docref */
     pm_arena arena;
     province *provinces;
     size_t n_provinces, cap_provinces;
     province_form *forms;
     size_t n_forms, cap_forms;
 };
+
+/* ---- a fast path proven for the shipped docref regex -----------------------
+ * `docref` is searched in every front-matter paragraph; most hold no cited
+ * document, and PCRE2's own scan for a start is slow there. As shipped, a
+ * match starts where its `kind` group does, with `nghị` or `chương` under
+ * (?i): no other code point folds to n, g, h, c, ị, ư or ơ, and nothing
+ * stands before the group (no look-behind). So only places that spell one of
+ * the two are tried, anchored, in order: the first that matches is the match
+ * an unanchored search from the same offset returns. Like a pm_proof in
+ * src/extract, it holds only for the source with this fingerprint; an edited
+ * regex gets the plain search. */
+typedef struct header_proof {
+    const char *regex, *fingerprint;
+} header_proof;
+
+static const header_proof docref_proof = {"header.docref", "628dc70233866657"};
+
+/* Whether s[i, n) starts with `nghị` or `chương` in either case. */
+static bool docref_opens(const char *s, size_t n, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (n - i < 6)
+        return false;
+    if ((u[0] | 0x20) == 'n') /* ị U+1ECB, Ị U+1ECA */
+        return (u[1] | 0x20) == 'g' && (u[2] | 0x20) == 'h' && u[3] == 0xE1 && u[4] == 0xBB &&
+               (u[5] == 0x8B || u[5] == 0x8A);
+    /* ư U+01B0, Ư U+01AF; ơ U+01A1, Ơ U+01A0 */
+    return (u[0] | 0x20) == 'c' && (u[1] | 0x20) == 'h' && u[2] == 0xC6 &&
+           (u[3] == 0xB0 || u[3] == 0xAF) && u[4] == 0xC6 && (u[5] == 0xA1 || u[5] == 0xA0);
+}
 
 /* Lower-case ASCII key: diacritics removed (đ -> d), every run of
  * non-alphanumerics one space, no space at either end. */
@@ -135,6 +166,8 @@ pm_status pm_header_init(pm_segmenter *s, pm_error *err)
         if (st != PM_OK)
             return st;
     }
+    hp->docref_proven = pm_patterns_regex_is(s->patterns, docref_proof.regex,
+                                             docref_proof.fingerprint);
     return load_provinces(s, hp, err);
 }
 
@@ -208,7 +241,20 @@ static char *iso_date(pm_arena *a, long d, long m, long y)
 {
     if (d < 1 || d > 31 || m < 1 || m > 12 || y < 1900 || y > 2100)
         return NULL;
-    return pm_arena_printf(a, "%04ld-%02ld-%02ld", y, m, d);
+    /* "%04ld-%02ld-%02ld" without printf: every field has its width */
+    char *out = pm_arena_alloc(a, sizeof "yyyy-mm-dd");
+    if (!out)
+        return NULL;
+    long parts[] = {y / 100, y % 100, -1, m, -1, d};
+    for (size_t i = 0, o = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (parts[i] < 0) {
+            out[o++] = '-';
+            continue;
+        }
+        out[o++] = (char)('0' + parts[i] / 10);
+        out[o++] = (char)('0' + parts[i] % 10);
+    }
+    return out;
 }
 
 /* `19 tháng 12 năm 2023`, `11/11/2022` -> ISO; NULL for blank or partial dates. */
@@ -453,6 +499,25 @@ static bool has_lower(const char *s)
     return false;
 }
 
+bool pm_header_docref_proven(const pm_segmenter *s) { return s->header->docref_proven; }
+
+/* The next docref match in str at or after `from`, as match() finds it. */
+static bool next_docref(reading *r, const char *str, size_t n, size_t from)
+{
+    const pm_segmenter *s = r->seg;
+    const pcre2_code *re = s->header->docref;
+    if (!s->header->docref_proven)
+        return match(s, re, str, n, from, r->md);
+    /* str is valid UTF-8 (see match) and `at` is at an ASCII byte */
+    for (size_t at = pm_next_either_letter(str, n, from, 'n', 'c'); at < n;
+         at = pm_next_either_letter(str, n, at + 1, 'n', 'c'))
+        if (docref_opens(str, n, at) &&
+            pm_regex_match(s->patterns, re, str, n, at, PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK,
+                           r->md) > 0)
+            return true;
+    return false;
+}
+
 static pm_status add_implements(reading *r, const pm_block *blk)
 {
     const pm_segmenter *s = r->seg;
@@ -460,7 +525,7 @@ static pm_status add_implements(reading *r, const pm_block *blk)
     pm_header *h = &r->tree->header;
     const char *str = blk->text.s;
     size_t n = blk->text.len;
-    for (size_t from = 0; from < n && match(s, re, str, n, from, r->md);) {
+    for (size_t from = 0; from < n && next_docref(r, str, n, from);) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
         size_t whole_s = ov[0], whole_e = ov[1];
         size_t ks, ke, ns, ne, ds, de;

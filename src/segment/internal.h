@@ -126,6 +126,16 @@ bool pm_surely_not_upper(const char *s, size_t n, size_t upper, size_t lower);
 /* Whether s holds two spaces in a row. */
 bool pm_has_space_pair(const char *s, size_t n);
 
+/* The first byte at or after `from` that is the small ASCII letter a or b
+ * or its capital; n when none. Eight bytes a step. */
+size_t pm_next_either_letter(const char *s, size_t n, size_t from, char a, char b);
+
+/* The span of norm[start, end) (start < end), the same as a span builder
+ * given that one range makes, with its string and piece in one allocation.
+ * line: the line that holds start if the caller knows it, else 0. */
+pm_status pm_range_span(pm_arena *a, const pm_text *t, size_t start, size_t end, size_t line,
+                        pm_span *out);
+
 /* Columns of a line laid out side by side: a tab, a pipe (a markdown export
  * of the layout table), or a gap of three or more spaces before a capital
  * letter (`Số: 187/KH-UBND      Đồng Nai, ngày …`, pdftotext -layout; a
@@ -161,6 +171,8 @@ pm_line_kind pm_header_line_kind(const pm_segmenter *s, const char *line, size_t
 /* True when the line looks like a signer's name (`Trịnh Việt Hùng`). */
 bool pm_header_is_name(const pm_segmenter *s, const char *line, size_t len,
                        pcre2_match_data *md);
+/* Whether the docref fast path (header.c) holds for the loaded regex. */
+bool pm_header_docref_proven(const pm_segmenter *s);
 pm_status pm_read_header(const pm_segmenter *s, pm_arena *a, const pm_text *t,
                          const pm_line *lines, const pm_layout *lay, pm_tree *tree,
                          pcre2_match_data *md, pm_error *err);

@@ -220,6 +220,18 @@ static bool is_upper_case(const struct pm_outline_patterns *op, const char *norm
     return upper >= 3 && lower * 10 <= upper;
 }
 
+/* The bytes that end a sentence, and those that cannot end a phrase (the
+ * line was cut inside one); the normalised text holds no NUL. */
+static bool ends_sentence_byte(char c)
+{
+    return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
+}
+
+static bool ends_open_byte(char c)
+{
+    return c == ',' || c == '-' || c == '(' || c == '/' || c == '&';
+}
+
 static void measure(const struct pm_outline_patterns *op, pm_line *ln, const char *norm)
 {
     const char *s = norm + ln->text_start;
@@ -238,10 +250,10 @@ static void measure(const struct pm_outline_patterns *op, pm_line *ln, const cha
     while (e >= ln->text_start + 3 && (memcmp(norm + e - 3, "\xE2\x80\x9D", 3) == 0 ||
                                        memcmp(norm + e - 3, "\xE2\x80\x99", 3) == 0))
         e -= 3;
-    ln->ends_sentence = e > ln->text_start && strchr(".!?:;", norm[e - 1]) != NULL;
+    ln->ends_sentence = e > ln->text_start && ends_sentence_byte(norm[e - 1]);
     /* , - – ( / & cannot end a phrase: the line was cut inside one */
     ln->ends_open = e > ln->text_start &&
-                    (strchr(",-(/&", norm[e - 1]) != NULL ||
+                    (ends_open_byte(norm[e - 1]) ||
                      (e >= ln->text_start + 3 && memcmp(norm + e - 3, "\xE2\x80\x93", 3) == 0));
 }
 
@@ -872,12 +884,13 @@ static pm_status add_block(builder *b, size_t i, size_t *last)
     if (heading && (st = open_section_at(b, ln, i, (int)tree->n_blocks)) != PM_OK)
         return st;
 
-    pm_span_add(&b->spans, ln->text_start, ln->text_end);
     size_t body_at = heading || ln->kind == PM_LINE_BULLET ? ln->rest - ln->text_start : 0;
     size_t j = i;
     for (size_t k; (k = next_content(b, j)) < b->lay->n_lines; j = k) {
         if (pm_zone_of(b->lay, k) != zone || !continues(b, i, j, k, heading))
             break;
+        if (j == i) /* a block of one line needs no builder: see below */
+            pm_span_add(&b->spans, ln->text_start, ln->text_end);
         pm_span_sep(&b->spans, " ");
         if (label_only && j == i)
             body_at = b->spans.buf.len;
@@ -887,7 +900,10 @@ static pm_status add_block(builder *b, size_t i, size_t *last)
     if (!blk)
         return PM_ERR_NOMEM;
     memset(blk, 0, sizeof *blk);
-    if ((st = pm_span_end(&b->spans, &blk->text)) != PM_OK)
+    /* add_block runs on content lines, which hold text (an empty one is BLANK) */
+    st = j == i ? pm_range_span(b->arena, b->text, ln->text_start, ln->text_end, i + 1, &blk->text)
+                : pm_span_end(&b->spans, &blk->text);
+    if (st != PM_OK)
         return st;
     if (body_at > blk->text.len)
         body_at = blk->text.len;

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "segment/internal.h"
 
@@ -99,6 +102,19 @@ static uint64_t load_word(const char *s)
     return w;
 }
 
+#if defined(__SSE2__)
+/* Sixteen bytes a step (x86-64 always has SSE2); bit k of a mask is byte k
+ * of the block. */
+enum { BLOCK = 16 };
+
+static unsigned byte_mask(__m128i v, char c)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+
+static __m128i load_block(const char *s) { return _mm_loadu_si128((const __m128i *)(const void *)s); }
+#endif
+
 /* Code points starting in w: every byte but a continuation byte 10xxxxxx;
  * the flags (one per byte, at most 8) are summed by the multiplication. */
 static size_t starts_in_word(uint64_t w)
@@ -109,6 +125,20 @@ static size_t starts_in_word(uint64_t w)
 size_t pm_utf8_count(const char *s, size_t n)
 {
     size_t count = 0, i = 0;
+#if defined(__SSE2__)
+    /* Each byte lane counts the bytes that start a code point (a
+     * continuation byte 10xxxxxx is -65 or below as a signed byte: the
+     * comparison gives -1 for the others), up to 255 blocks; then the lanes
+     * are summed. */
+    const __m128i continuation_max = _mm_set1_epi8(-65), zero = _mm_setzero_si128();
+    while (i + BLOCK <= n) {
+        __m128i lanes = zero;
+        for (size_t k = 0; k < 255 && i + BLOCK <= n; k++, i += BLOCK)
+            lanes = _mm_sub_epi8(lanes, _mm_cmpgt_epi8(load_block(s + i), continuation_max));
+        __m128i sums = _mm_sad_epu8(lanes, zero);
+        count += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
+    }
+#endif
     for (; i + WORD <= n; i += WORD) {
         uint64_t w = load_word(s + i);
         count += starts_in_word(w);
@@ -175,6 +205,18 @@ bool pm_has_space_pair(const char *s, size_t n)
 size_t pm_next_break(const char *s, size_t n, size_t from)
 {
     size_t i = from;
+#if defined(__SSE2__)
+    /* A tab or a '|' anywhere in the block, or a space before a blank (bit
+     * k of sp & (blank >> 1)), is a break; a space in the last byte is
+     * settled by the next block, which starts there (step BLOCK - 1). */
+    for (; i + BLOCK <= n; i += BLOCK - 1) {
+        __m128i v = load_block(s + i);
+        unsigned tab = byte_mask(v, '\t'), sp = byte_mask(v, ' ');
+        unsigned at = tab | byte_mask(v, '|') | (sp & ((sp | tab) >> 1));
+        if (at)
+            return i + (size_t)__builtin_ctz(at);
+    }
+#else
     /* Skip words without a tab, a '|' or two spaces in a row (a space
      * before a tab shows as the tab); the byte-by-byte loop finds the break
      * in the word that holds one. */
@@ -184,10 +226,53 @@ size_t pm_next_break(const char *s, size_t n, size_t from)
             word_has_space_pair(w))
             break;
     }
+#endif
     for (; i < n; i++)
         if (s[i] == '\t' || s[i] == '|' || (s[i] == ' ' && i + 1 < n && is_blank_byte(s[i + 1])))
             return i;
     return n;
+}
+
+size_t pm_next_either_letter(const char *s, size_t n, size_t from, char a, char b)
+{
+    /* OR-ing 0x20 maps only 'A'..'Z' onto 'a'..'z' among the bytes equal to
+     * a letter after it: a word with no byte equal to a or b after it holds
+     * neither letter in either case, and is skipped whole */
+    uint64_t lower_a = ONES * (unsigned char)a, lower_b = ONES * (unsigned char)b;
+    for (size_t i = from; i < n;) {
+        if (i + WORD <= n) {
+            uint64_t w = load_word(s + i) | (ONES * 0x20);
+            if (!has_zero_byte(w ^ lower_a) && !has_zero_byte(w ^ lower_b)) {
+                i += WORD;
+                continue;
+            }
+        }
+        for (size_t end = i + WORD < n ? i + WORD : n; i < end; i++) {
+            char c = (char)(s[i] | 0x20);
+            if (c == a || c == b)
+                return i;
+        }
+    }
+    return n;
+}
+
+pm_status pm_range_span(pm_arena *a, const pm_text *t, size_t start, size_t end, size_t line,
+                        pm_span *out)
+{
+    size_t len = end - start;
+    pm_piece *piece = pm_arena_alloc(a, sizeof *piece + len + 1);
+    if (!piece)
+        return PM_ERR_NOMEM;
+    char *s = (char *)(piece + 1);
+    memcpy(s, t->norm + start, len);
+    s[len] = '\0';
+    *piece = (pm_piece){0, start};
+    /* a hint is checked: the line holds start when the next line starts after it */
+    if (!line || line > t->n_lines || t->line_norm[line - 1] > start ||
+        (line < t->n_lines && t->line_norm[line] <= start))
+        line = pm_text_line(t, start);
+    *out = (pm_span){s, len, piece, 1, line};
+    return PM_OK;
 }
 
 char *pm_sentence_case(pm_arena *a, const char *s, size_t n)

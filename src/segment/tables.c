@@ -472,16 +472,16 @@ static void split_line(scanner *sc, size_t i, char delim, draft *d)
         if (e > s && norm[e - 1] == '|')
             e--;
     }
-    for (size_t p = s;; p++) {
-        if (p == e || norm[p] == delim) {
-            cell *c = draft_cell(sc, d, i + 1);
-            if (!c)
-                return;
-            cell_text(sc, c, s, p, SEP_SPACE, i + 1);
-            s = p + 1;
-            if (p == e)
-                break;
-        }
+    for (;;) {
+        const char *at = memchr(norm + s, delim, e - s);
+        size_t p = at ? (size_t)(at - norm) : e;
+        cell *c = draft_cell(sc, d, i + 1);
+        if (!c)
+            return;
+        cell_text(sc, c, s, p, SEP_SPACE, i + 1);
+        if (p == e)
+            break;
+        s = p + 1;
     }
 }
 
@@ -778,6 +778,8 @@ static cell *empty_cells(scanner *sc, size_t n)
 static void fit_positional(scanner *sc, const builder *b, draft *d)
 {
     size_t n = b->n_columns;
+    if (d->n_cells == n) /* already as wide as the table */
+        return;
     cell *out = empty_cells(sc, n);
     if (!out)
         return;
@@ -883,6 +885,14 @@ static void cell_span(scanner *sc, const cell *c, pm_span *out)
 {
     if (cell_empty(c)) {
         *out = (pm_span){.s = ""};
+        return;
+    }
+    if (c->n_frags == 1 && !c->frags[0].lit) { /* most cells: one range */
+        if (pm_range_span(sc->arena, sc->text, c->frags[0].start, c->frags[0].end, c->line,
+                          out) != PM_OK) {
+            sc->nomem = true;
+            *out = (pm_span){.s = ""};
+        }
         return;
     }
     for (size_t i = 0; i < c->n_frags; i++) {
@@ -1550,11 +1560,18 @@ static line_kind classify(scanner *sc, size_t i)
         tabs += p[lead++] == '\t';
     if (lead == len)
         return tabs == 0 ? LINE_BLANK : tabs == 1 ? LINE_CELL : LINE_TABS;
-    if (memchr(p + lead, '\t', len - lead))
-        return LINE_DELIM;
     size_t end = len;
     while (end > lead && is_space(p[end - 1]))
         end--;
+    /* Most lines are plain text: one pass finds no tab, no '|' and no two
+     * blanks in a row up to the trailing blanks, and the trailing blanks
+     * hold no tab; then the checks below would find nothing either. */
+    if (pm_next_break(p, end, lead) == end && !memchr(p + end, '\t', len - end)) {
+        sc->line_plain[i] = 1;
+        return tabs == 0 ? LINE_TEXT : tabs == 1 ? LINE_CELL : LINE_SUB;
+    }
+    if (memchr(p + lead, '\t', len - lead))
+        return LINE_DELIM;
     const char *bar = memchr(p + lead, '|', end - lead);
     sc->line_plain[i] = !bar && !pm_has_space_pair(p + lead, end - lead);
     if (tabs)

@@ -45,15 +45,19 @@ static int teardown(void **state)
     return 0;
 }
 
-static void segment_bytes(doc *d, const unsigned char *bytes, size_t len)
+static void segment_with(const pm_segmenter *seg, doc *d, const unsigned char *bytes, size_t len)
 {
     pm_error err = {0};
     pm_arena_init(&d->arena);
     d->warnings = (pm_warnings){.arena = &d->arena};
     assert_int_equal(pm_text_decode(&d->arena, bytes, len, NULL, &d->text, &d->warnings, &err),
                      PM_OK);
-    assert_int_equal(pm_segment(segmenter, &d->arena, &d->text, &d->tree, &d->warnings, &err),
-                     PM_OK);
+    assert_int_equal(pm_segment(seg, &d->arena, &d->text, &d->tree, &d->warnings, &err), PM_OK);
+}
+
+static void segment_bytes(doc *d, const unsigned char *bytes, size_t len)
+{
+    segment_with(segmenter, d, bytes, len);
 }
 
 static void load(doc *d, const char *path)
@@ -727,6 +731,14 @@ static size_t naive_next_break(const char *s, size_t n, size_t from)
     return n;
 }
 
+static size_t naive_either_letter(const char *s, size_t n, size_t from, char a, char b)
+{
+    for (size_t i = from; i < n; i++)
+        if (s[i] == a || s[i] == b || s[i] == a - 32 || s[i] == b - 32)
+            return i;
+    return n;
+}
+
 static bool naive_space_pair(const char *s, size_t n)
 {
     for (size_t i = 0; i + 1 < n; i++)
@@ -741,8 +753,8 @@ static bool naive_space_pair(const char *s, size_t n)
 static void word_scans_agree_with_byte_scans(void **state)
 {
     (void)state;
-    static const char *const pieces[] = {" ",  " ", "\t", "|", "a",    "Z",   "á",
-                                         "ệ",  "Đ", "Ệ",  "z", "\xFF", "\x80"};
+    static const char *const pieces[] = {" ", " ",  "\t", "|", "a", "Z",    "á",    "ệ",
+                                         "Đ", "Ệ",  "z",  "n", "C", "\xFF", "\x80", "N"};
     unsigned long seed = 148;
     char s[64];
     for (int round = 0; round < 20000; round++) {
@@ -761,8 +773,11 @@ static void word_scans_agree_with_byte_scans(void **state)
             cps += ((unsigned char)s[i] & 0xC0) != 0x80;
         assert_int_equal(pm_utf8_count(s, n), cps);
         assert_int_equal(pm_has_space_pair(s, n), naive_space_pair(s, n));
-        for (size_t from = 0; from <= n; from++)
+        for (size_t from = 0; from <= n; from++) {
             assert_int_equal(pm_next_break(s, n, from), naive_next_break(s, n, from));
+            assert_int_equal(pm_next_either_letter(s, n, from, 'n', 'c'),
+                             naive_either_letter(s, n, from, 'n', 'c'));
+        }
         /* a sure "not upper case" must be right for the letters utf8proc sees */
         size_t upper = 0, lower = 0;
         for (size_t i = 0; i < n;) {
@@ -781,6 +796,100 @@ static void word_scans_agree_with_byte_scans(void **state)
         if (pm_surely_not_upper(s, n, prior, prior))
             assert_true((lower + prior) * 10 > upper + prior);
     }
+    /* a count over more blocks than a byte lane can hold (255 of 16 bytes) */
+    static char long_text[9000];
+    size_t n = 0, cps = 0;
+    while (n + 4 < sizeof long_text) {
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        const char *p = pieces[(seed >> 33) % (sizeof pieces / sizeof *pieces)];
+        memcpy(long_text + n, p, strlen(p));
+        n += strlen(p);
+    }
+    for (size_t i = 0; i < n; i++)
+        cps += ((unsigned char)long_text[i] & 0xC0) != 0x80;
+    assert_int_equal(pm_utf8_count(long_text, n), cps);
+}
+
+/* The docref fast path (header.c) finds the documents the plain search
+ * finds: the same text segmented with the shipped regex and with a no-op
+ * edit of it (the fast path off) gives the same implemented documents.
+ * Kinds in every case, without a number, glued to a letter before, at the
+ * very end of the text, and look-alikes without the marks. */
+static void docref_fast_path_agrees(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "ỦY BAN NHÂN DÂN\nTỈNH THÁI NGUYÊN\nSố: 12/KH-UBND\n"
+        "Thái Nguyên, ngày 3 tháng 4 năm 2024\n\nKẾ HOẠCH\n"
+        "Thực hiện NGHỊ QUYẾT SỐ 148/NQ-CP NGÀY 11/11/2022 của Chính phủ\n\n"
+        "Căn cứ Nghị quyết 06-NQ/TW ngày 24/01/2022; chương trình hành động số "
+        "74-CTr/TU, ngày 22 tháng 3 năm 2023; Chương Trình số 5/CTr-UBND; nghị quyết "
+        "của HĐND tỉnh; nGhỊ quyết 7-NQ/TU; ạNghị quyết 3/NQ-CP; Nghi quyet 1/NQ-CP; "
+        "chuong trinh 2/CTr; CHƯƠNG TRÌNH 9 / KH - UBND; nghị quyết 74-CTR/TU và Nghị\n\n"
+        "Căn cứ Chương\n\nI. MỤC TIÊU\nNội dung.\n";
+    assert_true(pm_header_docref_proven(segmenter));
+    char dir[] = "/tmp/pm-seg-XXXXXX";
+    scratch_patterns_edited(dir, "header", "(?<kind>(?i:nghị", "(?:)(?<kind>(?i:nghị");
+    pm_patterns *p = NULL;
+    pm_segmenter *plain = NULL;
+    pm_error err = {0};
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    assert_int_equal(pm_segmenter_new(p, &plain, &err), PM_OK);
+    assert_false(pm_header_docref_proven(plain));
+    doc fast = {0}, slow = {0};
+    segment_with(segmenter, &fast, (const unsigned char *)text, sizeof text - 1);
+    segment_with(plain, &slow, (const unsigned char *)text, sizeof text - 1);
+    const pm_header *a = &fast.tree.header, *b = &slow.tree.header;
+    assert_true(a->n_implements >= 6);
+    assert_int_equal(a->n_implements, b->n_implements);
+    for (size_t i = 0; i < a->n_implements; i++) {
+        assert_string_equal(a->implements[i].number, b->implements[i].number);
+        assert_string_equal(a->implements[i].kind, b->implements[i].kind);
+        assert_int_equal(a->implements[i].date == NULL, b->implements[i].date == NULL);
+        if (a->implements[i].date)
+            assert_string_equal(a->implements[i].date, b->implements[i].date);
+        assert_int_equal(a->implements[i].line, b->implements[i].line);
+    }
+    done(&fast);
+    done(&slow);
+    pm_segmenter_free(plain);
+    pm_patterns_free(p);
+    scratch_dir_remove(dir);
+}
+
+/* pm_range_span makes the span the builder makes of one range, whatever
+ * line the caller guesses. */
+static void range_span_is_the_builders(void **state)
+{
+    (void)state;
+    doc d = {0};
+    load(&d, "corpus/001_68122e8daa613bf5.txt");
+    pm_span_builder b;
+    pm_span_begin(&b, &d.arena, &d.text);
+    for (size_t i = 0; i < d.text.n_lines; i++) {
+        size_t start = d.text.line_norm[i], end = d.text.line_norm[i + 1] - 1;
+        if (end > d.text.norm_len)
+            end = d.text.norm_len;
+        for (size_t from = start; from < end; from += 1 + (end - from) / 3) {
+            pm_span want;
+            pm_span_add(&b, from, end);
+            assert_int_equal(pm_span_end(&b, &want), PM_OK);
+            size_t hints[] = {0, i + 1, i, i + 2, d.text.n_lines + 5};
+            for (size_t h = 0; h < sizeof hints / sizeof *hints; h++) {
+                pm_span got;
+                assert_int_equal(pm_range_span(&d.arena, &d.text, from, end, hints[h], &got),
+                                 PM_OK);
+                assert_int_equal(got.len, want.len);
+                assert_memory_equal(got.s, want.s, want.len + 1);
+                assert_int_equal(got.n_pieces, want.n_pieces);
+                assert_int_equal(got.pieces[0].at, want.pieces[0].at);
+                assert_int_equal(got.pieces[0].norm, want.pieces[0].norm);
+                assert_int_equal(got.line, want.line);
+            }
+        }
+    }
+    pm_span_builder_free(&b);
+    done(&d);
 }
 
 /* ---- failures --------------------------------------------------------------- */
@@ -851,6 +960,8 @@ int main(void)
         cmocka_unit_test(first_bytes_never_skip_a_match),
         cmocka_unit_test(first_bytes_agree_on_the_corpus),
         cmocka_unit_test(word_scans_agree_with_byte_scans),
+        cmocka_unit_test(docref_fast_path_agrees),
+        cmocka_unit_test(range_span_is_the_builders),
         cmocka_unit_test(missing_headings_pattern_fails),
         cmocka_unit_test(bad_province_row_fails),
     };

@@ -673,6 +673,80 @@ static void layout_columns_are_not_tables(void **state)
     doc_free(d);
 }
 
+/* The line pass decides `plain` in one scan for most lines: it must say what
+ * the definition says (no break of pm_next_break between the first and last
+ * non-blank byte, and no tab anywhere after the leading blanks), for tabs
+ * and pairs of blanks at either end, bars, and lines of every length around
+ * the 16-byte steps. */
+static void line_plain_agrees_with_its_definition(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"a", " ", " ", "\t", "|", "ệ", "Đ", "x", "y"};
+    static const char *const ends[] = {"", " ", "  ", "\t", " \t", "\t ", "|"};
+    unsigned long seed = 148;
+    static char text[1 << 16];
+    size_t o = 0;
+    for (int line = 0; line < 300; line++) {
+        o += (size_t)snprintf(text + o, sizeof text - o, "%s", ends[line % 7]);
+        size_t want = (size_t)line % 41;
+        for (size_t n = 0; n < want; n++) {
+            seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s",
+                                  pieces[(seed >> 33) % (sizeof pieces / sizeof *pieces)]);
+        }
+        o += (size_t)snprintf(text + o, sizeof text - o, "z%s\n", ends[(line / 7) % 7]);
+        assert_true(o < sizeof text - 256);
+    }
+    doc *d = doc_from_bytes(text, o);
+    for (size_t i = 0; i < d->text.n_lines; i++) {
+        size_t len;
+        const char *p = pm_text_line_str(&d->text, i + 1, &len);
+        size_t lead = 0, end = len;
+        while (lead < len && (p[lead] == ' ' || p[lead] == '\t'))
+            lead++;
+        while (end > lead && (p[end - 1] == ' ' || p[end - 1] == '\t'))
+            end--;
+        bool plain = lead < len && !memchr(p + lead, '\t', len - lead) &&
+                     pm_next_break(p, end, lead) == end;
+        assert_int_equal(d->plain[i], plain);
+    }
+    doc_free(d);
+}
+
+/* Cells of one range get their span without the span builder: the same
+ * string, piece and line as the builder's. */
+static void cell_spans_are_the_builders(void **state)
+{
+    (void)state;
+    doc *d = doc_from_file("corpus/000_5ed95dafb3202056.txt");
+    assert_true(d->n_tables > 0);
+    pm_span_builder b;
+    pm_span_begin(&b, &d->arena, &d->text);
+    size_t checked = 0;
+    for (size_t t = 0; t < d->n_tables; t++)
+        for (size_t r = 0; r < d->tables[t].n_rows; r++)
+            for (size_t c = 0; c < d->tables[t].rows[r].n_cells; c++) {
+                const pm_span *cell = &d->tables[t].rows[r].cells[c];
+                /* a cell of one range (lines joined by separators can map
+                 * through one piece too: those are the builder's own) */
+                if (cell->n_pieces != 1 ||
+                    memcmp(cell->s, d->text.norm + cell->pieces[0].norm, cell->len) != 0)
+                    continue;
+                pm_span want;
+                pm_span_add(&b, cell->pieces[0].norm, cell->pieces[0].norm + cell->len);
+                assert_int_equal(pm_span_end(&b, &want), PM_OK);
+                assert_int_equal(cell->len, want.len);
+                assert_memory_equal(cell->s, want.s, want.len + 1);
+                assert_int_equal(want.n_pieces, 1);
+                assert_int_equal(cell->pieces[0].at, want.pieces[0].at);
+                assert_int_equal(cell->line, want.line);
+                checked++;
+            }
+    assert_true(checked > 10);
+    pm_span_builder_free(&b);
+    doc_free(d);
+}
+
 static void init_fails_without_table_patterns(void **state)
 {
     (void)state;
@@ -709,6 +783,8 @@ int main(void)
         cmocka_unit_test(space_aligned_table),
         cmocka_unit_test(markdown_and_cut_rows),
         cmocka_unit_test(layout_columns_are_not_tables),
+        cmocka_unit_test(line_plain_agrees_with_its_definition),
+        cmocka_unit_test(cell_spans_are_the_builders),
         cmocka_unit_test(init_fails_without_table_patterns),
     };
     return cmocka_run_group_tests_name("tables", tests, load_patterns, free_patterns);
