@@ -257,6 +257,17 @@ static char *iso_date(pm_arena *a, long d, long m, long y)
     return out;
 }
 
+/* The number the ASCII digits at the start of s[start, end) spell (a
+ * regex group): read inside the group only, as the text around it may be
+ * a buffer with no NUL after it. */
+static long group_number(const char *s, size_t start, size_t end)
+{
+    long v = 0;
+    for (size_t i = start; i < end && i < start + 9 && s[i] >= '0' && s[i] <= '9'; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 /* `19 tháng 12 năm 2023`, `11/11/2022` -> ISO; NULL for blank or partial dates. */
 static char *parse_date(const pm_segmenter *s, pm_arena *a, const char *str, size_t n,
                         pcre2_match_data *md)
@@ -270,8 +281,8 @@ static char *parse_date(const pm_segmenter *s, pm_arena *a, const char *str, siz
     if (!span_of(re, md, "d", &ds, &de) || !span_of(re, md, "m", &ms, &me) ||
         !span_of(re, md, "y", &ys, &ye))
         return NULL;
-    return iso_date(a, strtol(str + ds, NULL, 10), strtol(str + ms, NULL, 10),
-                    strtol(str + ys, NULL, 10));
+    return iso_date(a, group_number(str, ds, de), group_number(str, ms, me),
+                    group_number(str, ys, ye));
 }
 
 /* The province a name starts with (`Lạng Sơn thời kỳ …` -> Lạng Sơn);
@@ -394,8 +405,8 @@ static void read_date(reading *r, const char *cell, size_t n, size_t i)
     bool placed = span_of(re, r->md, "place", &ps, &pe);
     if (span_of(re, r->md, "d", &ds, &de) && span_of(re, r->md, "m", &ms, &me) &&
         span_of(re, r->md, "y", &ys, &ye))
-        h->date = iso_date(r->arena, strtol(cell + ds, NULL, 10), strtol(cell + ms, NULL, 10),
-                           strtol(cell + ys, NULL, 10));
+        h->date = iso_date(r->arena, group_number(cell, ds, de), group_number(cell, ms, me),
+                           group_number(cell, ys, ye));
     if (placed) { /* `TP. Hồ Chí Minh, ngày …`: the place without its admin word */
         size_t as, ae;
         if (match(s, s->header->admin_word, cell + ps, pe - ps, 0, r->md) &&

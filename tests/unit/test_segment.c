@@ -585,6 +585,26 @@ static void space_aligned_columns(void **state)
     done(&e);
 }
 
+/* A date cut by a hard wrap is read from the two lines joined; its
+ * numbers are read inside their groups (the joined copy has no NUL after
+ * it: the year used to be read on into whatever bytes followed). */
+static void date_cut_by_a_hard_wrap(void **state)
+{
+    (void)state;
+    static const char text[] = "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\n"
+                               "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                               "Số: 122/KH-UBND\n"
+                               "Gia Lai, ngày 27\n"
+                               "tháng 5 năm 2025\n"
+                               "KẾ HOẠCH\nChuyển đổi số\nI. MỤC TIÊU\nNội dung.\n";
+    doc d = {0};
+    segment_bytes(&d, (const unsigned char *)text, sizeof text - 1);
+    assert_string_equal(d.tree.header.number, "122/KH-UBND");
+    assert_string_equal(d.tree.header.date, "2025-05-27");
+    assert_int_equal(d.tree.header.date_line, 5);
+    done(&d);
+}
+
 /* Lines that fit nothing become paragraphs; noise lines are not content. */
 static void leftovers_are_paragraphs(void **state)
 {
@@ -962,6 +982,7 @@ int main(void)
         cmocka_unit_test(word_scans_agree_with_byte_scans),
         cmocka_unit_test(docref_fast_path_agrees),
         cmocka_unit_test(range_span_is_the_builders),
+        cmocka_unit_test(date_cut_by_a_hard_wrap),
         cmocka_unit_test(missing_headings_pattern_fails),
         cmocka_unit_test(bad_province_row_fails),
     };
