@@ -42,13 +42,15 @@ typedef struct pm_proof {
 bool pm_proven(const pm_patterns *p, const pm_proof *pf);
 
 extern const pm_proof pm_proof_value_start, pm_proof_excluded_before, pm_proof_attained,
-    pm_proof_aspiration, pm_proof_excluded_after, pm_proof_bound_suffix; /* quantity.c */
+    pm_proof_aspiration, pm_proof_excluded_after, pm_proof_bound_suffix, pm_proof_magnitude,
+    pm_proof_counted_noun, pm_proof_rate_tail; /* quantity.c */
 extern const pm_proof pm_proof_reference, pm_proof_dated[6]; /* deadline.c */
 extern const pm_proof pm_proof_year_start;                /* extract.c */
 extern const pm_proof pm_proof_year_digits;               /* tasks.c */
 extern const pm_proof pm_proof_field_labels[5], pm_proof_deadline_phrase; /* tasks.c */
 extern const pm_proof pm_proof_subject_tail, pm_proof_list_head, pm_proof_scope,
-    pm_proof_aspirational, pm_proof_time_unit; /* targets.c */
+    pm_proof_aspirational, pm_proof_time_unit, pm_proof_subject_head, pm_proof_forecast,
+    pm_proof_subject_cut, pm_proof_not_before; /* targets.c */
 /* All of them, NULL-ended (for the tests). */
 extern const pm_proof *const pm_proofs[];
 
@@ -73,6 +75,19 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
 pm_status pm_extract_tasks(const pm_extractor *x, pm_arena *a, const pm_text *t,
                            const pm_tree *tree, pm_doc_facts *facts, pm_records *out,
                            pm_warnings *w);
+/* targets.c: target-cues.subject_head anchored at s[0], and subject_tail
+ * searched from `from` (a character boundary), read without PCRE2 for the
+ * sources of pm_proof_subject_head and pm_proof_subject_tail: 1 when it
+ * matches (the head's end in *end; the tail's start in *start, its end is
+ * n), 0 when not, -1 when the text holds a character the reading leaves to
+ * PCRE2 (or is not UTF-8). */
+int pm_subject_head_read(const char *s, size_t n, size_t *end);
+int pm_subject_tail_read(const char *s, size_t n, size_t from, size_t *start);
+/* targets.c: could target-cues.forecast, subject_cut or not_before match
+ * in s[from, to)? False only when none can: the byte tests of
+ * pm_proof_forecast, pm_proof_subject_cut and pm_proof_not_before. */
+typedef enum pm_target_cue { PM_CUE_FORECAST, PM_CUE_SUBJECT_CUT, PM_CUE_NOT_BEFORE } pm_target_cue;
+bool pm_target_cue_may_match(pm_target_cue cue, const char *s, size_t from, size_t to);
 /* checks.c: consistency warnings over the finished records. */
 void pm_check_records(const pm_extractor *x, const pm_text *t, const pm_tree *tree,
                       const pm_records *r, pm_warnings *w);

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "extract/internal.h"
 
@@ -49,7 +52,7 @@ struct pm_quantity_lexicon {
     const pcre2_code *time_noun;       /* `tuổi`, `năm` after an attained value */
     /* the fast paths that hold for the loaded regexes (pm_proof) */
     bool value_proven, excluded_proven, attained_proven, aspiration_proven, after_proven,
-        bound_proven;
+        bound_proven, magnitude_proven, noun_proven, rate_proven;
     uint8_t digit_class[256];    /* of a byte, for key_may_have_digit */
     /* from digit_class: the least byte of class DIGIT_LOOK or DIGIT_LATIN3
      * (0x80 and up; 0 when none) and the byte of class DIGIT_LATIN3 (0 when
@@ -206,6 +209,23 @@ static bool fold_text(const struct pm_quantity_lexicon *lx, const char *s, size_
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
             /* ASCII is its own key, byte for byte. */
+#if defined(__SSE2__)
+            if (i + 16 <= n) {
+                /* Sixteen bytes copied and mapped at once, of which those
+                 * before the first non-ASCII byte are kept: there is room,
+                 * as the rest of the text is at least sixteen bytes. */
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                _mm_storeu_si128((__m128i *)(void *)(key + len), v);
+                size_t run = (size_t)__builtin_ctz((unsigned)_mm_movemask_epi8(v) | 0x10000u);
+                __m128i at = _mm_set_epi64x((long long)i + 1, (long long)i);
+                const __m128i two = _mm_set1_epi64x(2);
+                for (size_t b = 0; b < 16; b += 2, at = _mm_add_epi64(at, two))
+                    _mm_storeu_si128((__m128i *)(void *)(orig + len + b), at);
+                len += run;
+                i += run;
+                continue;
+            }
+#endif
             orig[len] = i;
             key[len++] = (char)c;
             i++;
@@ -214,9 +234,14 @@ static bool fold_text(const struct pm_quantity_lexicon *lx, const char *s, size_
         size_t k, before = len;
         const folded_char *fc = cached_fold(lx, s, n, i, &k);
         if (fc) {
-            /* the room kept takes all of fc->bytes */
+            /* the room kept takes all of fc->bytes, and as many offsets */
             memcpy(key + len, fc->bytes, sizeof fc->bytes);
+            for (size_t b = 0; b < sizeof fc->bytes; b++)
+                orig[len + b] = i;
             len += fc->len;
+            i += k;
+            if (fc->len <= k)
+                continue; /* no longer than its character: the room holds */
         } else {
             f->buf.len = len;
             k = utf8_char_len(s, n, i);
@@ -226,10 +251,10 @@ static bool fold_text(const struct pm_quantity_lexicon *lx, const char *s, size_
                 goto fail;
             key = f->buf.data;
             len = f->buf.len;
+            for (size_t b = before; b < len; b++)
+                orig[b] = i;
+            i += k;
         }
-        for (size_t b = before; b < len; b++)
-            orig[b] = i;
-        i += k;
         /* ASCII keeps the room, and so does a fold no longer than its
          * character */
         size_t need = len + (n - i) + FOLD_SLACK;
@@ -557,6 +582,9 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
     lx->aspiration_proven = pm_proven(p, &pm_proof_aspiration);
     lx->after_proven = pm_proven(p, &pm_proof_excluded_after);
     lx->bound_proven = pm_proven(p, &pm_proof_bound_suffix);
+    lx->magnitude_proven = pm_proven(p, &pm_proof_magnitude);
+    lx->noun_proven = pm_proven(p, &pm_proof_counted_noun);
+    lx->rate_proven = pm_proven(p, &pm_proof_rate_tail);
     const pm_tsv *t = pm_patterns_table(p, "quantities", err);
     if (!t)
         return PM_ERR_PATTERN;
@@ -787,20 +815,21 @@ static bool in_list(const char *w, size_t len, const char *const *words)
 
 /* The run of ASCII letters that ends at key[end], after `\b`: a word of
  * `whole` (lower case) matches, one of `parts` (the last word of a longer
- * entry) asks, others do not match. A run that reaches `from` or follows a
- * non-ASCII character (a letter, or a caseless twin: U+212A for k, U+017F
- * for s) asks; after a digit or `_` there is no word boundary. */
+ * entry) asks, others do not match. A run that reaches `from` (but for the
+ * start of the key, where \b holds) or follows a non-ASCII character (a
+ * letter, or a caseless twin: U+212A for k, U+017F for s) asks; after a
+ * digit or `_` there is no word boundary. */
 static verdict last_word(const char *key, size_t from, size_t end, const char *const *whole,
                          const char *const *parts)
 {
     size_t i = end;
     while (i > from && ascii_letter(key[i - 1]))
         i--;
-    if (i == from || (unsigned char)key[i - 1] >= 0x80)
+    if (i > 0 && (i == from || (unsigned char)key[i - 1] >= 0x80))
         return ASK;
     char w[8];
     size_t len = end - i;
-    if (len == 0 || len > sizeof w || is_digit(key[i - 1]) || key[i - 1] == '_')
+    if (len == 0 || len > sizeof w || (i > 0 && (is_digit(key[i - 1]) || key[i - 1] == '_')))
         return NO_MATCH;
     for (size_t k = 0; k < len; k++)
         w[k] = ascii_lower(key[i + k]);
@@ -818,7 +847,9 @@ static size_t spaces_back(const char *key, size_t from, size_t i)
 /* quantities.excluded_before (`\b` entry `\s*[.:]?\s*\z`, or `[#№]\s*\z`)
  * before key[at], searched from `from`. Read backwards: spaces, then `#`,
  * or an optional `.` or `:` and spaces, then the last word of an entry
- * (none of them ends in k or s). The lists are those of this source: */
+ * (none of them ends in k or s). A match holds a word or `#`, `№`, none of
+ * them \s: none fits in spaces back to `from`. The lists are those of this
+ * source: */
 const pm_proof pm_proof_excluded_before = {"quantities.excluded_before", "b6ac2c7a60adf1f1",
                                            "quantity.c excluded_verdict"};
 
@@ -830,34 +861,106 @@ static verdict excluded_verdict(const char *key, size_t from, size_t at)
                                         "dt",   "tl",   NULL};
     static const char *const parts[] = {"luc", "lo", NULL}; /* phu luc, quoc lo … */
     size_t i = spaces_back(key, from, at);
-    if (i == from || (unsigned char)key[i - 1] >= 0x80)
+    if (i == from)
+        return NO_MATCH;
+    if ((unsigned char)key[i - 1] >= 0x80)
         return ASK;
     if (key[i - 1] == '#')
         return MATCH;
     if (key[i - 1] == '.' || key[i - 1] == ':') {
         i = spaces_back(key, from, i - 1);
-        if (i == from || (unsigned char)key[i - 1] >= 0x80)
+        if (i == from)
+            return NO_MATCH;
+        if ((unsigned char)key[i - 1] >= 0x80)
             return ASK;
     }
     return last_word(key, from, i, whole, parts);
 }
 
-/* quantities.attained (`\bdat` and comparator words, `\s*\z`) before
- * key[at], searched from `from`: `đạt` right before matches; a comparator
- * word asks whether `đạt` comes before it. The lists are those of this
- * source: */
+/* quantities.attained (`\bdat`, then \s+ and comparator words, then
+ * `\s*\z`) before key[at], searched from `from`: read backwards, the words
+ * of a match are whole runs of ASCII letters (each follows \s, or \b for
+ * `dat`, and is followed by \s or the end); only `muc` ends two of them
+ * (`muc`, `o muc`), and `dat` ends none. No match fits in spaces back to
+ * `from`. A run that reaches `from` (but for the start of the key, where
+ * \b holds) or follows a non-ASCII character (a letter, a caseless twin:
+ * U+212A for k) asks. The words are those of this source: */
 const pm_proof pm_proof_attained = {"quantities.attained", "cd3045f181e3ed6f",
-                                    "quantity.c attained_verdict"};
+                                    "quantity.c attained_verdict, attained_words"};
+
+/* The comparator words of quantities.attained, first word (or "") and last. */
+static const char *const attained_words[][2] = {
+    {"", "khoang"}, {"xap", "xi"},    {"", "gan"},     {"toi", "thieu"}, {"toi", "da"},
+    {"it", "nhat"}, {"", "tren"},     {"", "duoi"},    {"", "hon"},      {"", "muc"},
+    {"o", "muc"},   {"binh", "quan"}, {"trung", "binh"}};
+
+/* The run of ASCII letters that ends at key[i], lower case, in w (at most
+ * 8 letters: no word is longer); its start in *a. ASK when it reaches
+ * `from` (but for 0) or follows a non-ASCII byte; NO_MATCH when it is
+ * empty or too long; MATCH otherwise. */
+static verdict run_before(const char *key, size_t from, size_t i, char w[8], size_t *len,
+                          size_t *a)
+{
+    size_t k = i;
+    while (k > from && ascii_letter(key[k - 1]))
+        k--;
+    if (k > 0 && (k == from || (unsigned char)key[k - 1] >= 0x80))
+        return ASK;
+    *a = k;
+    *len = i - k;
+    if (*len == 0 || *len > 8)
+        return NO_MATCH;
+    for (size_t j = 0; j < *len; j++)
+        w[j] = ascii_lower(key[k + j]);
+    return MATCH;
+}
+
+static bool word_eq(const char *w, size_t len, const char *word)
+{
+    return strlen(word) == len && memcmp(w, word, len) == 0;
+}
+
+/* Does a match of `\bdat(?:\s+word)*` (attained without its `\s*\z`) end
+ * at key[i]? Every way to read the words back is tried: any match is one. */
+static verdict attained_back(const char *key, size_t from, size_t i)
+{
+    char w[8];
+    size_t len, a;
+    verdict v = run_before(key, from, i, w, &len, &a);
+    if (v != MATCH)
+        return v;
+    if (word_eq(w, len, "dat")) /* \b: key[a - 1], if any, is ASCII */
+        return a > 0 && (is_ascii_alnum(key[a - 1]) || key[a - 1] == '_') ? NO_MATCH : MATCH;
+    verdict best = NO_MATCH;
+    for (size_t m = 0; m < sizeof attained_words / sizeof *attained_words && best != MATCH;
+         m++) {
+        if (!word_eq(w, len, attained_words[m][1]))
+            continue;
+        size_t j = spaces_back(key, from, a);
+        if (j == a || j == from)
+            continue; /* no \s before the word, or no room for `dat` */
+        if (*attained_words[m][0]) {
+            char w1[8];
+            size_t len1, a1;
+            v = run_before(key, from, j, w1, &len1, &a1);
+            if (v == ASK)
+                best = ASK;
+            if (v != MATCH || !word_eq(w1, len1, attained_words[m][0]))
+                continue;
+            if ((j = spaces_back(key, from, a1)) == a1 || j == from)
+                continue;
+        }
+        v = attained_back(key, from, j);
+        if (v == MATCH || v == ASK)
+            best = v;
+    }
+    return best;
+}
 
 static verdict attained_verdict(const char *key, size_t from, size_t at)
 {
-    static const char *const whole[] = {"dat", NULL};
-    static const char *const parts[] = {"khoang", "xi",  "gan", "thieu", "da",   "nhat", "tren",
-                                        "duoi",   "hon", "muc", "quan",  "binh", NULL};
     size_t i = spaces_back(key, from, at);
-    if (i == from || (unsigned char)key[i - 1] >= 0x80)
-        return ASK;
-    return last_word(key, from, i, whole, parts);
+    return i == from ? NO_MATCH : attained_back(key, from, i);
 }
 
 /* Does re, anchored at the end of its text (`\z`), match the few words right
@@ -1086,6 +1189,78 @@ static size_t read_range_tail(const pm_extractor *x, const folded *f, pcre2_matc
     return unit_end;
 }
 
+/* Can quantities.magnitude (`\G(?:nghin|ngan|trieu|ty|ti)…`) match at
+ * key[at]? Not when an ASCII byte other than n or t (either case, no
+ * caseless twin) stands there. Proven for this source only: */
+const pm_proof pm_proof_magnitude = {"quantities.magnitude", "60014363a915d979",
+                                     "quantity.c magnitude_may_start"};
+
+static bool magnitude_may_start(const char *key, size_t n, size_t at)
+{
+    unsigned char c = at < n ? (unsigned char)key[at] : 0;
+    return c >= 0x80 || (c | 0x20) == 'n' || (c | 0x20) == 't';
+}
+
+/* quantities.counted_noun (`\G[\s\x{A0}]+`, no stopword as a whole word,
+ * then `\p{Ll}++(?![\p{Nd}])`) anchored at key[at], read from ASCII: the
+ * blanks are taken whole (no letter is \s), then a run of a-z (\p{Ll}),
+ * which is the match unless a digit follows or it is a stopword (a
+ * stopword followed by a digit fails both ways). A non-ASCII character
+ * after the blanks or the run (a Unicode space, a letter, a caseless twin:
+ * U+212A, U+017F), or an ASCII capital there (whether caseless matching
+ * widens \p{Ll} depends on the PCRE2 version), asks. Proven for this
+ * source only: */
+const pm_proof pm_proof_counted_noun = {"quantities.counted_noun", "898c6a8278b393ca",
+                                        "quantity.c counted_noun_verdict, noun_stopwords"};
+
+static verdict counted_noun_verdict(const char *key, size_t n, size_t at, size_t *end)
+{
+    static const char *const noun_stopwords[] = {
+        "nam", "thang", "ngay", "quy",  "tuan", "gio",  "phut", "giay", "tuoi", "lan",
+        "thu", "dem",   "buoi", "khoa", "loai", "so",   "tro",  "va",   "hoac", "den",
+        "toi", "tu",    "tren", "duoi", "trong", "cua", "voi",  "vao",  "tai",  "cho",
+        "de",  "la",    "o",    "thi",  "nhu",  "con",  "da",   "dang", "se",   "duoc",
+        "bi",  "theo",  "tang", "giam", NULL};
+    size_t j = at;
+    for (;;) {
+        if (j < n && ascii_space((unsigned char)key[j]))
+            j++;
+        else if (j + 1 < n && (unsigned char)key[j] == 0xC2 && (unsigned char)key[j + 1] == 0xA0)
+            j += 2;
+        else
+            break;
+    }
+    unsigned char c = j < n ? (unsigned char)key[j] : 0;
+    if (j < n && (c >= 0x80 || (c >= 'A' && c <= 'Z')))
+        return ASK;
+    if (j == at || j == n || c < 'a' || c > 'z')
+        return NO_MATCH;
+    size_t e = j;
+    while (e < n && key[e] >= 'a' && key[e] <= 'z')
+        e++;
+    c = e < n ? (unsigned char)key[e] : 0;
+    if (e < n && (c >= 0x80 || (c >= 'A' && c <= 'Z')))
+        return ASK;
+    if ((e < n && is_digit((char)c)) || in_list(key + j, e - j, noun_stopwords))
+        return NO_MATCH;
+    *end = e;
+    return MATCH;
+}
+
+/* The end of quantities.counted_noun matched at key[at], 0 when none. */
+static size_t counted_noun_end(const pm_extractor *x, const folded *f, size_t at,
+                               pcre2_match_data *md)
+{
+    const struct pm_quantity_lexicon *lx = x->quantity;
+    size_t ms, me = 0;
+    verdict v = lx->noun_proven ? counted_noun_verdict(f->key, f->len, at, &me) : ASK;
+    if (v == ASK)
+        v = anchored_match(x, lx->counted_noun, f, at, md) && pm_regex_group(md, 0, &ms, &me)
+                ? MATCH
+                : NO_MATCH;
+    return v == MATCH ? me : 0;
+}
+
 /* End of re matched anchored at key[at], 0 when it does not match there. */
 static size_t match_end(const pm_extractor *x, const pcre2_code *re, const folded *f, size_t at,
                         pcre2_match_data *md)
@@ -1094,6 +1269,33 @@ static size_t match_end(const pm_extractor *x, const pcre2_code *re, const folde
     if (!anchored_match(x, re, f, at, md) || !pm_regex_group(md, 0, &ms, &me))
         return 0;
     return me > at ? me : 0;
+}
+
+/* Can quantities.rate_tail (blanks and lower-case words, then `/`) match at
+ * key[at]? Before its first `/` a match holds only [ \t\x{A0}] and \p{Ll}:
+ * not when the first ASCII byte after key[at] that is neither a letter (of
+ * either case, whatever \p{Ll} takes) nor a blank or tab is not `/`.
+ * Proven for this source only: */
+const pm_proof pm_proof_rate_tail = {"quantities.rate_tail", "58258982c0bc2e6a",
+                                     "quantity.c rate_may_follow"};
+
+static bool rate_may_follow(const char *key, size_t n, size_t at)
+{
+    size_t i = at;
+    while (i < n && ((unsigned char)key[i] >= 0x80 || ascii_letter(key[i]) || key[i] == ' ' ||
+                     key[i] == '\t'))
+        i++;
+    return i < n && key[i] == '/';
+}
+
+/* The end of quantities.rate_tail matched at key[at], 0 when none. */
+static size_t rate_end_at(const pm_extractor *x, const folded *f, size_t at,
+                          pcre2_match_data *md)
+{
+    const struct pm_quantity_lexicon *lx = x->quantity;
+    if (lx->rate_proven && !rate_may_follow(f->key, f->len, at))
+        return 0;
+    return match_end(x, lx->rate_tail, f, at, md);
 }
 
 /* One candidate from a `value` match: accepted (true, *q filled) or not.
@@ -1132,7 +1334,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         return false;
 
     const char *unit = NULL;
-    size_t unit_start = 0, rate_end;
+    size_t unit_start = 0, rate_end, noun_end;
     double factor = 1; /* of a magnitude word before counted things */
     bool attained = words_before(x, lx->attained, key, n1.start, md,
                                  lx->attained_proven ? attained_verdict : NULL);
@@ -1142,7 +1344,7 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
         size_t unit_end, at = skip_spaces(key, n, end);
         const unit_form *u = match_unit(lx, key, n, at, &unit_end);
         if (u && strcmp(u->unit, "m2/person") != 0 && strcmp(u->unit, "%") != 0 &&
-            (rate_end = match_end(x, lx->rate_tail, f, unit_end, md)) != 0) {
+            (rate_end = rate_end_at(x, f, unit_end, md)) != 0) {
             /* `02 trạm/xã`, `43 triệu đồng/người/năm`: a rate, as written */
             unit = pm_unit_written;
             unit_start = at;
@@ -1154,7 +1356,8 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
                 end = read_range_tail(x, f, md, u, end, &n2, &t2);
         } else if (letter_at(key, n, end)) {
             return false; /* `4G`, `Quốc lộ 4B`: a glued letter that is no unit */
-        } else if (at > end && anchored_match(x, lx->magnitude, f, at, md)) {
+        } else if (at > end && (!lx->magnitude_proven || magnitude_may_start(key, n, at)) &&
+                   anchored_match(x, lx->magnitude, f, at, md)) {
             size_t ms, me;
             pm_regex_group(md, 0, &ms, &me);
             const unit_form *what = match_unit(lx, key, n, skip_spaces(key, n, me), &unit_end);
@@ -1166,20 +1369,17 @@ static bool read_candidate(const pm_extractor *x, const folded *f, aspiration_sc
             } else {
                 /* `10 triệu cây`, `2 nghìn tỷ đồng`: money, measures and
                  * nouns of no count unit stay as written, unscaled */
-                if (!what && (!anchored_match(x, lx->counted_noun, f, me, md) ||
-                              !pm_regex_group(md, 0, &ms, &unit_end)))
+                if (!what && (unit_end = counted_noun_end(x, f, me, md)) == 0)
                     unit_end = me;
                 unit = pm_unit_written;
                 unit_start = at;
             }
             end = unit_end;
-        } else if (at > end && anchored_match(x, lx->counted_noun, f, end, md)) {
+        } else if (at > end && (noun_end = counted_noun_end(x, f, end, md)) != 0) {
             /* `11 bác sĩ/vạn dân`, `tối thiểu 60 lít/người/ngày`: a rate,
              * reported as written; `tối thiểu 1.200 phòng lưu trú`: a
              * stated value of things. A bare `12 phòng` states nothing. */
-            size_t ms, noun_end;
-            pm_regex_group(md, 0, &ms, &noun_end);
-            if ((rate_end = match_end(x, lx->rate_tail, f, noun_end, md)) != 0) {
+            if ((rate_end = rate_end_at(x, f, noun_end, md)) != 0) {
                 unit = pm_unit_written;
                 unit_start = at;
                 end = rate_end;
@@ -1261,15 +1461,24 @@ enum { VALUE_LOOKBACK = 96 };
 
 /* Is the run of ASCII letters key[p, e), lowered, a first word of `value`
  * (value_openers)? */
-static inline bool opener_word(const struct pm_quantity_lexicon *lx, const char *key, size_t p,
-                               size_t e)
+static inline bool opener_word(const struct pm_quantity_lexicon *lx, const char *key, size_t n,
+                               size_t p, size_t e)
 {
-    if (e - p > MAX_OPENER)
+    const uint64_t *same = lx->openers_by_letter[(unsigned char)ascii_lower(key[p]) - 'a'];
+    size_t len = e - p;
+    if (len > MAX_OPENER || !same[0])
         return false;
     uint64_t w = 0;
-    for (size_t k = 0; p + k < e; k++)
-        w |= (uint64_t)(unsigned char)ascii_lower(key[p + k]) << 8 * k;
-    const uint64_t *same = lx->openers_by_letter[(unsigned char)ascii_lower(key[p]) - 'a'];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (p + 8 <= n) {
+        /* the letters as one load, in the order the openers are packed;
+         * | 0x20 lowers an ASCII letter */
+        memcpy(&w, key + p, 8);
+        w = (w | 0x2020202020202020u) & (~(uint64_t)0 >> (8 * (8 - len)));
+    } else
+#endif
+        for (size_t k = 0; k < len && p + k < n; k++)
+            w |= (uint64_t)(unsigned char)ascii_lower(key[p + k]) << 8 * k;
     for (size_t i = 0; i < MAX_SAME_LETTER && same[i]; i++)
         if (w == same[i])
             return true;
@@ -1485,7 +1694,7 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
             while (e < d && ascii_letter(key[e]))
                 e++;
             if ((p == 0 || !(is_ascii_alnum(key[p - 1]) || key[p - 1] == '_')) &&
-                opener_word(lx, key, p, e)) {
+                opener_word(lx, key, n, p, e)) {
                 if (comparator_at(key, n, p, e, d, vm))
                     return true;
                 if (value_may_reach(key, e, d) &&
@@ -1536,6 +1745,23 @@ static bool key_may_have_digit(const struct pm_quantity_lexicon *lx, const char 
     const uint64_t ge_add = ones * (uint64_t)(0x80 - (lx->look_min & 0x7F));
     unsigned look = 0;
     size_t i = 0;
+#if defined(__SSE2__)
+    /* The same flags sixteen bytes at a time (unsigned >= as max == self). */
+    const __m128i least = _mm_set1_epi8((char)(lx->look_min ? lx->look_min : 0x80));
+    const __m128i lead = _mm_set1_epi8((char)lx->latin3_lead);
+    const __m128i top6 = _mm_set1_epi8((char)0xFC), b8 = _mm_set1_epi8((char)0xB8);
+    for (; i + 17 <= n && !look; i += 16) {
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i ge = _mm_cmpeq_epi8(_mm_max_epu8(w, least), w);
+        __m128i latin3 = _mm_and_si128(_mm_cmpeq_epi8(w, lead),
+                                       _mm_cmpeq_epi8(_mm_and_si128(v, top6), b8));
+        if (!_mm_movemask_epi8(_mm_andnot_si128(latin3, ge)))
+            continue;
+        for (size_t j = i; j < i + 16; j++)
+            look |= byte_asks_look(lx, u, j);
+    }
+#endif
     for (uint64_t w, v; i + 9 <= n && !look; i += 8) {
         memcpy(&w, s + i, 8);
         memcpy(&v, s + i + 1, 8);

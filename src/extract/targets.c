@@ -22,6 +22,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "extract/internal.h"
 
@@ -58,7 +62,8 @@ typedef struct target_ctx {
      * (a scan of the whole text) when a row's lead agencies are first asked. */
     pm_doc_facts *facts;
     /* the fast paths of target cues proven for the loaded patterns */
-    bool aspirational_proven, time_unit_proven;
+    bool aspirational_proven, time_unit_proven, subject_head_proven, forecast_proven,
+        subject_cut_proven, not_before_proven;
     pm_buf buf;
     /* Scratch reused block after block, grown to the block with most values. */
     pm_quantity *q;
@@ -257,7 +262,8 @@ static bool is_ascii_letter(unsigned char c)
 /* filler_tail_bound is exact for this source of target-cues.subject_tail
  * only (an edit turns it off: see pm_proof). */
 const pm_proof pm_proof_subject_tail = {"target-cues.subject_tail", "ebd0b4b8a03b5c4a",
-                                        "targets.c filler_tail_bound"};
+                                        "targets.c filler_tail_bound, pm_subject_tail_read, "
+                                        "tail_words"};
 
 /* Where target-cues.subject_tail (filler tokens up to the end) can start
  * in s[0, n) at the earliest: after the last ASCII byte that is in no
@@ -284,6 +290,411 @@ static size_t filler_tail_bound(const char *s, size_t n)
         i = a;
     }
     return 0;
+}
+
+/* ---- subject filler read without PCRE2 ------------------------------------
+ * target-cues.subject_head and subject_tail are runs of filler tokens: one
+ * of the marks [\s,:;\-–+*•], or a word of a list between (?<!\p{L}) and
+ * (?!\p{L}), that is a whole run of letters (`phủ\s+kín` and the other
+ * two-word entries: two runs with \s+ between). No word is also the first
+ * word of a longer entry, and marks are no letters, so at most one token
+ * can start (or end) at a place: the head's greedy loop has one path and
+ * ends where no token starts, and a tail that reaches the end is cut into
+ * tokens one way only, so the matches that end there start at the token
+ * bounds read backwards from the end (the leftmost at or after `from` is
+ * what the search finds). Letters are compared caselessly by their simple
+ * lower case; characters whose class or case PCRE2 could see otherwise
+ * (U+212A, U+017F, U+0130, U+0131, other scripts) leave the answer to
+ * PCRE2, as does text that is not valid UTF-8 (which PCRE2 refuses). */
+const pm_proof pm_proof_subject_head = {"target-cues.subject_head", "2dd06b94947ca7a9",
+                                        "targets.c pm_subject_head_read, head_words"};
+
+enum { FC_SPACE, FC_MARK, FC_LETTER, FC_OTHER, FC_UNKNOWN };
+
+/* A character's class for the filler tokens: \s under UCP, another mark,
+ * a letter (\p{L}) of the Latin and Vietnamese ranges, a character known
+ * to be neither, or one the reading leaves to PCRE2. */
+static int filler_class(uint32_t cp)
+{
+    if (cp < 0x80) {
+        if (cp == ' ' || (cp >= '\t' && cp <= '\r'))
+            return FC_SPACE;
+        if (cp == ',' || cp == ':' || cp == ';' || cp == '-' || cp == '+' || cp == '*')
+            return FC_MARK;
+        return is_ascii_letter((unsigned char)cp) ? FC_LETTER : FC_OTHER;
+    }
+    if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+        cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000)
+        return FC_SPACE;
+    if (cp == 0x2013 || cp == 0x2022)
+        return FC_MARK;
+    if ((cp >= 0xC0 && cp <= 0x1B0 && cp != 0xD7 && cp != 0xF7 && cp != 0x130 && cp != 0x131 &&
+         cp != 0x17F) ||
+        (cp >= 0x1EA0 && cp <= 0x1EF9))
+        return FC_LETTER;
+    if ((cp >= 0xA1 && cp <= 0xBF && cp != 0xAA && cp != 0xB5 && cp != 0xBA) ||
+        (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x2010 && cp <= 0x205E))
+        return FC_OTHER;
+    return FC_UNKNOWN;
+}
+
+/* The character at s[i] (i < n): its class, its length in *len and its
+ * code point in *cp. A sequence that is not UTF-8 is FC_UNKNOWN. */
+static int filler_char(const char *s, size_t n, size_t i, size_t *len, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    size_t k = u[0] < 0x80 ? 1 : u[0] < 0xC2 ? 0 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
+    *len = 1;
+    *cp = u[0];
+    if (k == 1)
+        return filler_class(*cp);
+    if (k == 0 || k > n - i)
+        return FC_UNKNOWN;
+    uint32_t c = u[0] & (0x7F >> k);
+    for (size_t j = 1; j < k; j++) {
+        if ((u[j] & 0xC0) != 0x80)
+            return FC_UNKNOWN;
+        c = c << 6 | (u[j] & 0x3F);
+    }
+    *len = k;
+    *cp = c;
+    /* overlong forms and surrogates are none of the classes' ranges */
+    return (k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ? FC_UNKNOWN : filler_class(c);
+}
+
+/* Start of the character that ends at s[i] (i > 0): after at most three
+ * continuation bytes (filler_char then says whether it ends at i). */
+static size_t char_before(const char *s, size_t i)
+{
+    size_t p = i - 1;
+    while (p > 0 && i - p < 4 && ((unsigned char)s[p] & 0xC0) == 0x80)
+        p--;
+    return p;
+}
+
+/* The character that ends at s[i] (i > 0), as filler_char reads it; its
+ * start in *p. FC_UNKNOWN when no character read from there ends at i. */
+static int filler_char_before(const char *s, size_t i, size_t *p, uint32_t *cp)
+{
+    size_t len;
+    *p = char_before(s, i);
+    int k = filler_char(s, i, *p, &len, cp);
+    return *p + len == i ? k : FC_UNKNOWN;
+}
+
+/* A run of letters, lower case, in w (at most sizeof: longer runs are no
+ * word of the lists). */
+typedef struct filler_word {
+    char w[24];
+    size_t len; /* > sizeof w: too long */
+} filler_word;
+
+static void word_add(filler_word *fw, uint32_t cp)
+{
+    utf8proc_uint8_t enc[4];
+    utf8proc_ssize_t k = utf8proc_encode_char(utf8proc_tolower((utf8proc_int32_t)cp), enc);
+    if (fw->len + (size_t)k <= sizeof fw->w)
+        memcpy(fw->w + fw->len, enc, (size_t)k);
+    fw->len += (size_t)k;
+}
+
+static bool word_is(const filler_word *fw, const char *word)
+{
+    return fw->len <= sizeof fw->w && strlen(word) == fw->len && memcmp(fw->w, word, fw->len) == 0;
+}
+
+/* The run of letters from s[i] (a letter) forwards, into *fw; its end in
+ * *end. False when a character of it or the one after is unknown. */
+static bool word_from(const char *s, size_t n, size_t i, filler_word *fw, size_t *end)
+{
+    fw->len = 0;
+    for (size_t len; i < n; i += len) {
+        uint32_t cp;
+        int k = filler_char(s, n, i, &len, &cp);
+        if (k == FC_UNKNOWN)
+            return false;
+        if (k != FC_LETTER)
+            break;
+        word_add(fw, cp);
+    }
+    *end = i;
+    return true;
+}
+
+/* The run of letters that ends at s[i] (after a letter), backwards, into
+ * *fw; its start in *start. False when a character of it or the one before
+ * is unknown. */
+static bool word_to(const char *s, size_t i, filler_word *fw, size_t *start)
+{
+    size_t a = i, p;
+    uint32_t cp;
+    while (a > 0) {
+        int k = filler_char_before(s, a, &p, &cp);
+        if (k == FC_UNKNOWN)
+            return false;
+        if (k != FC_LETTER)
+            break;
+        a = p;
+    }
+    fw->len = 0;
+    for (size_t q = a, len; q < i; q += len) {
+        filler_char(s, i, q, &len, &cp);
+        word_add(fw, cp);
+    }
+    *start = a;
+    return true;
+}
+
+/* The words of subject_head, one-word entries first, then each two-word
+ * entry (`trong đó`) as its first word and its second. */
+static const char *const head_words[] = {"và", "đạt", NULL};
+static const char *const head_pairs[][2] = {
+    {"trong", "đó"},      {"cụ", "thể"},      {"đồng", "thời"}, {"phấn", "đấu"},
+    {"phần", "đầu"},      {"bảo", "đảm"},     {"đảm", "bảo"},   {"hoàn", "thành"},
+    {"thực", "hiện"},     {"tiếp", "tục"},    {"cơ", "bản"},    {"phủ", "kín"}};
+
+static bool word_in(const filler_word *fw, const char *const *words)
+{
+    for (; *words; words++)
+        if (word_is(fw, *words))
+            return true;
+    return false;
+}
+
+int pm_subject_head_read(const char *s, size_t n, size_t *end)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t len;
+        uint32_t cp;
+        int k = filler_char(s, n, i, &len, &cp);
+        if (k == FC_UNKNOWN)
+            return -1;
+        if (k == FC_SPACE || k == FC_MARK) {
+            i += len;
+            continue;
+        }
+        if (k == FC_OTHER)
+            break;
+        /* a letter after the start, a mark or a whole word: (?<!\p{L}) holds */
+        filler_word fw;
+        size_t e;
+        if (!word_from(s, n, i, &fw, &e))
+            return -1;
+        if (word_in(&fw, head_words)) {
+            i = e;
+            continue;
+        }
+        const char *second = NULL;
+        for (size_t p = 0; p < sizeof head_pairs / sizeof *head_pairs && !second; p++)
+            if (word_is(&fw, head_pairs[p][0]))
+                second = head_pairs[p][1];
+        if (!second)
+            break;
+        size_t j = e;
+        int kj = FC_OTHER;
+        while (j < n && (kj = filler_char(s, n, j, &len, &cp)) == FC_SPACE)
+            j += len;
+        if (j < n && kj == FC_UNKNOWN)
+            return -1;
+        if (j == n || j == e || kj != FC_LETTER)
+            break;
+        if (!word_from(s, n, j, &fw, &e))
+            return -1;
+        if (!word_is(&fw, second))
+            break;
+        i = e;
+    }
+    *end = i;
+    return i > 0;
+}
+
+/* The words of subject_tail that stand alone, and its one two-word entry. */
+static const char *const tail_words[] = {
+    "đạt",  "là",    "ở",    "mức", "khoảng", "trên",  "dưới", "tối", "thiểu", "đa",
+    "ít",   "nhất",  "không", "quá", "từ",     "đến",   "bằng", "chiếm", "còn", "hơn",
+    "phấn", "đấu",   "phần", "đầu", "vào",    "với",   "được", "đều", "có",   NULL};
+
+int pm_subject_tail_read(const char *s, size_t n, size_t from, size_t *start)
+{
+    size_t i = n; /* s[i, n) is tokens */
+    while (i > from) {
+        size_t p;
+        uint32_t cp;
+        int k = filler_char_before(s, i, &p, &cp);
+        if (k == FC_UNKNOWN)
+            return -1;
+        if (k == FC_SPACE || k == FC_MARK) {
+            if (p < from)
+                break;
+            i = p;
+            continue;
+        }
+        if (k == FC_OTHER)
+            break;
+        /* s[i] is the end or a mark: (?!\p{L}) holds after the run */
+        filler_word fw;
+        size_t a;
+        if (!word_to(s, i, &fw, &a))
+            return -1;
+        if (word_in(&fw, tail_words)) {
+            if (a < from)
+                break;
+            i = a;
+            continue;
+        }
+        if (!word_is(&fw, "kín"))
+            break;
+        size_t j = a; /* \s+ and `phủ` before it */
+        int kj = FC_OTHER;
+        while (j > 0 && (kj = filler_char_before(s, j, &p, &cp)) == FC_SPACE)
+            j = p;
+        if (j > 0 && kj == FC_UNKNOWN)
+            return -1;
+        if (j == a || j == 0 || kj != FC_LETTER)
+            break;
+        if (!word_to(s, j, &fw, &a))
+            return -1;
+        if (!word_is(&fw, "phủ") || a < from)
+            break;
+        i = a;
+    }
+    *start = i;
+    return i < n;
+}
+
+/* ---- byte tests before three cue regexes ---------------------------------
+ * Each match of target-cues.forecast, subject_cut and not_before holds one
+ * of a few short strings, in either case: a regex is asked only where one
+ * of them occurs. Every letter of those strings has its upper case as its
+ * only caseless twin (no k, no s: U+212A, U+017F), and the two forms differ
+ * in one bit of one byte: a needle byte matches b when (b | mask) == byte,
+ * with mask 0x20 for an ASCII letter, the bit the forms differ by for that
+ * byte of a non-ASCII letter, and 0 elsewhere. */
+enum { NEEDLE_MAX = 5 }; /* bytes in the longest needle */
+
+/* Each byte of a needle and its mask sixteen times, as SSE2 compares them. */
+#define X16(c)                                                                              \
+    {(char)(c), (char)(c), (char)(c), (char)(c), (char)(c), (char)(c), (char)(c), (char)(c), \
+     (char)(c), (char)(c), (char)(c), (char)(c), (char)(c), (char)(c), (char)(c), (char)(c)}
+
+typedef struct needle {
+    size_t len;
+    char bytes[NEEDLE_MAX][16]; /* lower case, with the mask bits set */
+    char masks[NEEDLE_MAX][16];
+} needle;
+
+#if defined(__SSE2__)
+/* Bit p: a needle starts at p[0, 16), whose bytes are read up to
+ * p + 15 + NEEDLE_MAX - 1. */
+static unsigned needles_at(const char *p, const needle *nd, size_t count)
+{
+    __m128i v[NEEDLE_MAX];
+    for (size_t j = 0; j < NEEDLE_MAX; j++)
+        v[j] = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
+    __m128i found = _mm_setzero_si128();
+    for (size_t k = 0; k < count; k++) {
+        __m128i all = _mm_set1_epi8(-1);
+        for (size_t j = 0; j < nd[k].len; j++) {
+            __m128i m = _mm_loadu_si128((const __m128i *)(const void *)nd[k].masks[j]);
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)nd[k].bytes[j]);
+            all = _mm_and_si128(all, _mm_cmpeq_epi8(_mm_or_si128(v[j], m), b));
+        }
+        found = _mm_or_si128(found, all);
+    }
+    return (unsigned)_mm_movemask_epi8(found);
+}
+#endif
+
+/* Does s[from, to) hold one of the needles? */
+static bool has_needle(const char *s, size_t from, size_t to, const needle *nd, size_t count)
+{
+    size_t i = from;
+#if defined(__SSE2__)
+    /* Sixteen places a step; the last few from a copy padded with zeros,
+     * which no needle byte matches (each has bits besides its mask). */
+    for (; i + 16 + NEEDLE_MAX - 1 <= to; i += 16)
+        if (needles_at(s + i, nd, count))
+            return true;
+    if (i == to)
+        return false;
+    char tail[2 * 16 + NEEDLE_MAX] = {0};
+    memcpy(tail, s + i, to - i);
+    return needles_at(tail, nd, count) || (to - i > 16 && needles_at(tail + 16, nd, count));
+#else
+    const unsigned char *u = (const unsigned char *)s;
+    for (; i < to; i++)
+        for (size_t k = 0; k < count; k++) {
+            size_t j = 0;
+            while (j < nd[k].len && i + j < to &&
+                   (u[i + j] | (unsigned char)nd[k].masks[j][0]) == (unsigned char)nd[k].bytes[j][0])
+                j++;
+            if (j == nd[k].len)
+                return true;
+        }
+    return false;
+#endif
+}
+
+/* forecast: `theo …`, `(được) dự báo …` and `có thể …` hold `theo`, `báo`
+ * or `thể`. Proven for this source only: */
+const pm_proof pm_proof_forecast = {"target-cues.forecast", "b03b07932e3945f8",
+                                    "targets.c forecast_needles"};
+static const needle forecast_needles[] = {
+    {4, {X16('t'), X16('h'), X16('e'), X16('o')}, {X16(0x20), X16(0x20), X16(0x20), X16(0x20)}},
+    /* báo: á C3 A1, Á C3 81 */
+    {4, {X16('b'), X16(0xC3), X16(0xA1), X16('o')}, {X16(0x20), X16(0), X16(0x20), X16(0x20)}},
+    /* thể: ể E1 BB 83, Ể E1 BB 82 */
+    {5,
+     {X16('t'), X16('h'), X16(0xE1), X16(0xBB), X16(0x83)},
+     {X16(0x20), X16(0x20), X16(0), X16(0), X16(1)}},
+};
+
+/* subject_cut: `trong đó`, `cụ thể là` and `bao gồm` hold `đó`, `thể` or
+ * `gồm`. Proven for this source only: */
+const pm_proof pm_proof_subject_cut = {"target-cues.subject_cut", "899791696e91a304",
+                                       "targets.c cut_needles"};
+static const needle cut_needles[] = {
+    /* đó: đ C4 91, Đ C4 90; ó C3 B3, Ó C3 93 */
+    {4, {X16(0xC4), X16(0x91), X16(0xC3), X16(0xB3)}, {X16(0), X16(1), X16(0), X16(0x20)}},
+    {5, /* thể */
+     {X16('t'), X16('h'), X16(0xE1), X16(0xBB), X16(0x83)},
+     {X16(0x20), X16(0x20), X16(0), X16(0), X16(1)}},
+    {5, /* gồm: ồ E1 BB 93, Ồ E1 BB 92 */
+     {X16('g'), X16(0xE1), X16(0xBB), X16(0x93), X16('m')},
+     {X16(0x20), X16(0), X16(0), X16(1), X16(0x20)}},
+};
+
+/* not_before: `cả`, `thứ`, `lần`, `khóa`, `khoá` and `không còn` hold `cả`,
+ * `hứ`, `lầ`, `hó`, `oá` or `cò`. Proven for this source only: */
+const pm_proof pm_proof_not_before = {"target-cues.not_before", "bead933f9bb972c5",
+                                      "targets.c not_before_needles"};
+static const needle not_before_needles[] = {
+    /* cả: ả E1 BA A3, Ả E1 BA A2 */
+    {4, {X16('c'), X16(0xE1), X16(0xBA), X16(0xA3)}, {X16(0x20), X16(0), X16(0), X16(1)}},
+    /* hứ: ứ E1 BB A9, Ứ E1 BB A8 */
+    {4, {X16('h'), X16(0xE1), X16(0xBB), X16(0xA9)}, {X16(0x20), X16(0), X16(0), X16(1)}},
+    /* lầ: ầ E1 BA A7, Ầ E1 BA A6 */
+    {4, {X16('l'), X16(0xE1), X16(0xBA), X16(0xA7)}, {X16(0x20), X16(0), X16(0), X16(1)}},
+    /* hó, oá, cò: ó C3 B3, Ó C3 93; á C3 A1, Á C3 81; ò C3 B2, Ò C3 92 */
+    {3, {X16('h'), X16(0xC3), X16(0xB3)}, {X16(0x20), X16(0), X16(0x20)}},
+    {3, {X16('o'), X16(0xC3), X16(0xA1)}, {X16(0x20), X16(0), X16(0x20)}},
+    {3, {X16('c'), X16(0xC3), X16(0xB2)}, {X16(0x20), X16(0), X16(0x20)}},
+};
+
+bool pm_target_cue_may_match(pm_target_cue cue, const char *s, size_t from, size_t to)
+{
+    switch (cue) {
+    case PM_CUE_FORECAST:
+        return has_needle(s, from, to, forecast_needles,
+                          sizeof forecast_needles / sizeof *forecast_needles);
+    case PM_CUE_SUBJECT_CUT:
+        return has_needle(s, from, to, cut_needles, sizeof cut_needles / sizeof *cut_needles);
+    case PM_CUE_NOT_BEFORE:
+        return has_needle(s, from, to, not_before_needles,
+                          sizeof not_before_needles / sizeof *not_before_needles);
+    }
+    return true;
 }
 
 /* Can target-cues.aspirational match in s[from, to)? Each match opens with
@@ -333,18 +744,26 @@ static bool may_be_time(const char *u)
 /* Filler trimmed off both ends of a subject candidate, in place. */
 static void trim_filler(const target_ctx *c, pm_buf *b)
 {
-    size_t ms, me;
+    size_t ms = 0, me = 0;
     const char *s = pm_buf_cstr(b);
-    if (pm_cue_at(c->x, c->cue.subject_head, s, b->len, 0, c->md, &me) &&
-        me > 0) {
+    int head = c->subject_head_proven ? pm_subject_head_read(s, b->len, &me) : -1;
+    if (head < 0)
+        head = pm_cue_at(c->x, c->cue.subject_head, s, b->len, 0, c->md, &me);
+    if (head && me > 0) {
         memmove(b->data, b->data + me, b->len - me);
         b->len -= me;
         s = pm_buf_cstr(b);
     }
-    size_t from = c->x->subject_tail_proven ? filler_tail_bound(s, b->len) : 0;
-    if (pm_cue_find(c->x, c->cue.subject_tail, s, b->len, from, c->md,
-                    &ms, &me) &&
-        me == b->len)
+    size_t from = 0;
+    int tail = -1;
+    if (c->x->subject_tail_proven) {
+        from = filler_tail_bound(s, b->len);
+        tail = pm_subject_tail_read(s, b->len, from, &ms);
+        me = b->len;
+    }
+    if (tail < 0)
+        tail = pm_cue_find(c->x, c->cue.subject_tail, s, b->len, from, c->md, &ms, &me);
+    if (tail && me == b->len)
         b->len = ms;
     pm_buf_cstr(b);
 }
@@ -774,8 +1193,8 @@ static bool reports_context(target_ctx *c, const char *s, const pm_year_phrase *
                             size_t cs, const pm_quantity *q)
 {
     size_t ms, me;
-    if (pm_cue_find(c->x, c->cue.forecast, s, q->start, cs, c->md, &ms,
-                    &me))
+    if ((!c->forecast_proven || pm_target_cue_may_match(PM_CUE_FORECAST, s, cs, q->start)) &&
+        pm_cue_find(c->x, c->cue.forecast, s, q->start, cs, c->md, &ms, &me))
         return true;
     const pm_year_phrase *last = NULL;
     for (size_t k = 0; k < na && all[k].end <= q->start; k++)
@@ -1012,7 +1431,9 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
         size_t window = qi->start > 24 ? qi->start - 24 : 0;
         while (window > 0 && ((unsigned char)s[window] & 0xC0) == 0x80)
             window--;
-        if (pm_cue_find(c->x, not_before, s + window, qi->start - window, 0, c->md, &ms, &me))
+        if ((!c->not_before_proven ||
+             pm_target_cue_may_match(PM_CUE_NOT_BEFORE, s, window, qi->start)) &&
+            pm_cue_find(c->x, not_before, s + window, qi->start - window, 0, c->md, &ms, &me))
             continue;
         size_t ss, se;
         sentence_bounds(s, n, qi->start, &sentences, &ss, &se);
@@ -1045,7 +1466,9 @@ static pm_status scan_prose(target_ctx *c, const pm_span *sp, const place *pl, s
         size_t cut_s, cut_e, at = 0;
         const pcre2_code *cut = c->cue.subject_cut;
         size_t cut_at = 0;
-        while (pm_cue_find(c->x, cut, c->buf.data, c->buf.len, at, c->md, &cut_s, &cut_e)) {
+        while ((!c->subject_cut_proven ||
+                pm_target_cue_may_match(PM_CUE_SUBJECT_CUT, c->buf.data, at, c->buf.len)) &&
+               pm_cue_find(c->x, cut, c->buf.data, c->buf.len, at, c->md, &cut_s, &cut_e)) {
             cut_at = cut_e;
             at = cut_e;
         }
@@ -1508,6 +1931,10 @@ pm_status pm_extract_targets(const pm_extractor *x, pm_arena *a, const pm_text *
     c.cue.total_row = pm_cue(x, "target-cues.total_row");
     c.aspirational_proven = pm_proven(x->patterns, &pm_proof_aspirational);
     c.time_unit_proven = pm_proven(x->patterns, &pm_proof_time_unit);
+    c.subject_head_proven = pm_proven(x->patterns, &pm_proof_subject_head);
+    c.forecast_proven = pm_proven(x->patterns, &pm_proof_forecast);
+    c.subject_cut_proven = pm_proven(x->patterns, &pm_proof_subject_cut);
+    c.not_before_proven = pm_proven(x->patterns, &pm_proof_not_before);
     c.md = pcre2_match_data_create(32, NULL);
     if (!c.md)
         return PM_ERR_NOMEM;

@@ -478,7 +478,37 @@ static void fast_paths_agree_with_the_general_search(void **state)
         "10 tro", "từ 8 m² đến 10 m²", "đạt 10 trở lên", "trên 5", "đạt 5 /năm", "đạt 5/QĐ",
         "đạt 5 : 1", "đạt 5 -a", "đạt 5 -\u00A0a", "đạt 5 + 3", "đạt 15 tháng 12",
         "đạt 15\u00A0tháng 12", "đạt 3 sao", "đạt 3\u00A0sao", "đạt 3 ſao", "đạt 3 Sao",
-        "đạt 10\u00A0trở lên", "đạt 10 Trở xuống", "đạt 10 tr"};
+        "đạt 10\u00A0trở lên", "đạt 10 Trở xuống", "đạt 10 tr", "tuổi thọ đạt 71 tuổi",
+        "đạt khoảng 71 tuổi", "đạt xấp xỉ 71 tuổi", "đạt xấp  xỉ\u00A071 tuổi",
+        "đạt tối thiểu 71 tuổi", "đạt tối đa 71 tuổi", "đạt ít nhất 71 tuổi",
+        "đạt ở mức 71 tuổi", "đạt mức 71 tuổi", "đạt o muc 71 tuổi", "đạt ở 71 tuổi",
+        "đạt bình quân 71 tuổi", "đạt trung bình 71 tuổi", "đạt khoảng trên 71 tuổi",
+        "Đạt Khoảng 71 tuổi", "ĐẠT TRÊN 71 tuổi", "đạt \u212Ahoảng 71 tuổi", "đạtkhoảng 71 tuổi",
+        "xđạt khoảng 71 tuổi", "5đạt khoảng 71 tuổi", "_đạt trên 71 tuổi", "đạt_trên 71 tuổi",
+        "tối thiểu 71 tuổi", "mức 71 tuổi", "đạt tối 71 tuổi", "đạt thiểu 71 tuổi",
+        "đạt khoảngx 71 tuổi", "đạt\u2003dưới 71 tuổi", "đạt hơn hơn gần 71 tuổi",
+        "ađạt mức mức mức mức mức mức mức 71 tuổi", "đạt mức mức mức mức mức mức mức 71 tuổi",
+        "đạt trung bình mức 71 tuổi", "trên bình quân 71 tuổi", "øđạt trên 71 tuổi",
+        "năm 2025 đạt 5%", "Năm 5 ha", "số 5 ha", " số: 5 ha", "ngày. 15 ha", "#5 ha",
+        "# 5 ha", "№ 5 ha", ". 5 ha", ": 5 ha", "\u00A05 ha", "\u2003 5 ha", "iso 9001 ha",
+        "xnăm 5 ha", "phụ lục 5 ha", "lục 5 ha", "quốc lộ 5 ha", "lộ 5 ha", "Km 5 ha",
+        "\u212Am 5 ha", "loại: 5 ha", "loại :  5 ha", "_năm 5 ha", "5năm 5 ha",
+        "10 triệu đồng", "2 nghìn tỷ đồng", "1,25 triệu lượt khách", "10 triệu cây",
+        "5 Triệu cây", "5 tỷ", "5 tỷ đồng/năm", "3 ngàn tỷ Đồng", "3 ngàn tỷ 5", "3 ty ti cây",
+        "khoảng 5 triệuđồng", "tối thiểu 12 phòng", "tối thiểu 1.200 phòng lưu trú",
+        "tối thiểu 60 lít/người/ngày", "11 bác sĩ/vạn dân", "tối thiểu 12 Phòng",
+        "tối thiểu 12 phòngA", "tối thiểu 12 phòng5", "tối thiểu 12 phòng 5",
+        "tối thiểu 12 năm", "tối thiểu 12 nam5", "tối thiểu 12 namx", "tối thiểu 12 trong",
+        "tối thiểu 12\u00A0phòng", "tối thiểu 12\u2003phòng", "tối thiểu 12 \u00A0 phòng",
+        "tối thiểu 12 øre", "tối thiểu 5 \u212Ahoa", "tối thiểu 5 ſo", "tối thiểu 5 so",
+        "tối thiểu 5 sổ", "tối thiểu 5 o", "tối thiểu 5 ô", "tối thiểu 5 phòngø",
+        "tối thiểu 5 \t\nphòng", "tối thiểu 5 , phòng", "tối thiểu 5 triệu", "tối thiểu 5 triệu ",
+        "tối thiểu 5 triệu phòng", "tối thiểu 5 triệu Phòng", "tối thiểu 5 nghìn hộ/xã",
+        "02 trạm/xã", "02 trạm /xã", "02 trạm\u00A0/ xã", "tối thiểu 32 giường bệnh/vạn dân",
+        "tối thiểu 32 giường bệnh viện/vạn dân", "tối thiểu 32 Giường/vạn dân",
+        "tối thiểu 32 giường, /vạn dân", "tối thiểu 32 giường 5/vạn dân",
+        "43 triệu đồng/người/năm", "5 ha/người", "5 ha /người", "5 ha-người", "5 ha\t/người",
+        "tối thiểu 60 lít/người/ngày", "tối thiểu 60 lít\u2003/người"};
     static const struct {
         const pm_proof *proof;
         const char *from, *to;
@@ -486,6 +516,11 @@ static void fast_paths_agree_with_the_general_search(void **state)
         {&pm_proof_value_start, "(?<pct2>\\s*%)?)?", "(?<pct2>\\s*%)?)?(?:)"},
         {&pm_proof_excluded_after, "sao(?![\\p{L}\\p{N}]))", "sao(?![\\p{L}\\p{N}]))(?:)"},
         {&pm_proof_bound_suffix, "(?<le>tro\\s+xuong))\\b", "(?<le>tro\\s+xuong))\\b(?:)"},
+        {&pm_proof_excluded_before, "|ql|dt|tl)", "|ql|dt|tl)(?:)"},
+        {&pm_proof_magnitude, "(?:nghin|ngan|trieu|ty|ti))*", "(?:nghin|ngan|trieu|ty|ti))*(?:)"},
+        {&pm_proof_counted_noun, "\\p{Ll}++(?![\\p{Nd}])", "\\p{Ll}++(?![\\p{Nd}])(?:)"},
+        {&pm_proof_rate_tail, "(?:[ \\t\\x{A0}]+dan)?", "(?:[ \\t\\x{A0}]+dan)?(?:)"},
+        {&pm_proof_attained, "trung\\s+binh))*\\s*\\z", "trung\\s+binh))*\\s*\\z(?:)"},
     };
     for (size_t e = 0; e < sizeof edits / sizeof *edits; e++) {
         assert_true(pm_proven(fx->x.patterns, edits[e].proof));
