@@ -16,8 +16,10 @@
 
 /* ---- arena: one per document, freed at once ---------------------------- */
 typedef struct pm_arena_block pm_arena_block;
+typedef struct pm_arena_adopted pm_arena_adopted;
 typedef struct pm_arena {
     pm_arena_block *head;
+    pm_arena_adopted *adopted; /* heap memory freed with the arena */
     size_t total; /* bytes handed out, for limits and benchmarks */
 } pm_arena;
 
@@ -25,14 +27,23 @@ void pm_arena_init(pm_arena *a);
 void pm_arena_free(pm_arena *a);
 /* Zeroed, aligned memory; NULL only when malloc fails. */
 void *pm_arena_alloc(pm_arena *a, size_t size);
+/* The same memory not zeroed, for callers that write all of it at once. */
+void *pm_arena_alloc_uninit(pm_arena *a, size_t size);
 char *pm_arena_strndup(pm_arena *a, const char *s, size_t n);
 char *pm_arena_strdup(pm_arena *a, const char *s);
 char *pm_arena_printf(pm_arena *a, const char *fmt, ...) PM_PRINTF(2, 3);
+/* Takes over malloc'd memory of `size` bytes (a buffer built on the heap,
+ * such as a pm_buf's data, kept instead of copied): it is freed with the
+ * arena. False (and p still the caller's) only when malloc fails. */
+bool pm_arena_adopt(pm_arena *a, void *p, size_t size);
 
 /* ---- growable arrays in an arena -------------------------------------- */
 /* Ensures room for one more element; the old block stays in the arena
  * (growth doubles, so the waste is bounded by the final size). */
 bool pm_grow(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_size);
+/* pm_grow without zeroing the new room: for arrays whose items are each
+ * written whole as they are added (big tables built item by item). */
+bool pm_grow_uninit(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_size);
 #define PM_PUSH(arena, vec_items, vec_len, vec_cap)                                       \
     (pm_grow((arena), (void **)&(vec_items), &(vec_cap), (vec_len), sizeof *(vec_items)) \
          ? &(vec_items)[(vec_len)++]                                                     \

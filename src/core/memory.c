@@ -12,16 +12,26 @@ struct pm_arena_block {
     max_align_t data[]; /* flexible array keeps the payload aligned */
 };
 
+struct pm_arena_adopted {
+    pm_arena_adopted *next;
+    void *memory;
+};
+
 enum { ARENA_MIN_BLOCK = 64 * 1024 };
 
 void pm_arena_init(pm_arena *a)
 {
     a->head = NULL;
+    a->adopted = NULL;
     a->total = 0;
 }
 
 void pm_arena_free(pm_arena *a)
 {
+    /* (the list lives in the blocks freed next) */
+    for (pm_arena_adopted *m = a->adopted; m; m = m->next)
+        free(m->memory);
+    a->adopted = NULL;
     pm_arena_block *b = a->head;
     while (b) {
         pm_arena_block *next = b->next;
@@ -70,6 +80,23 @@ void *pm_arena_alloc(pm_arena *a, size_t size)
     return p;
 }
 
+bool pm_arena_adopt(pm_arena *a, void *p, size_t size)
+{
+    pm_arena_adopted *m = arena_alloc_raw(a, sizeof *m);
+    if (!m)
+        return false;
+    m->memory = p;
+    m->next = a->adopted;
+    a->adopted = m;
+    a->total += size;
+    return true;
+}
+
+void *pm_arena_alloc_uninit(pm_arena *a, size_t size)
+{
+    return arena_alloc_raw(a, size);
+}
+
 char *pm_arena_strndup(pm_arena *a, const char *s, size_t n)
 {
     char *p = arena_alloc_raw(a, n + 1);
@@ -103,7 +130,8 @@ char *pm_arena_printf(pm_arena *a, const char *fmt, ...)
     return p;
 }
 
-bool pm_grow(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_size)
+static bool grow(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_size,
+                 bool zero)
 {
     if (len < *cap)
         return true;
@@ -116,10 +144,21 @@ bool pm_grow(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_siz
     /* the copied elements need no zeroing, the room after them does */
     if (len)
         memcpy(p, *items, len * elem_size);
-    memset(p + len * elem_size, 0, (new_cap - len) * elem_size);
+    if (zero)
+        memset(p + len * elem_size, 0, (new_cap - len) * elem_size);
     *items = p;
     *cap = new_cap;
     return true;
+}
+
+bool pm_grow(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_size)
+{
+    return grow(a, items, cap, len, elem_size, true);
+}
+
+bool pm_grow_uninit(pm_arena *a, void **items, size_t *cap, size_t len, size_t elem_size)
+{
+    return grow(a, items, cap, len, elem_size, false);
 }
 
 void pm_buf_free(pm_buf *b)

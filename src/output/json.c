@@ -12,6 +12,11 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* AVX2 is chosen at run time (the build targets any x86-64). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define JSON_AVX2 1
+#endif
 
 /* ---- strings ------------------------------------------------------------- */
 
@@ -124,6 +129,46 @@ static inline bool plain_end(const unsigned char *p, unsigned skip)
 }
 #endif
 
+#if defined(JSON_AVX2)
+/* plain_block over 32 bytes at a time, copying them to o while they are
+ * plain: the same masks and carry, twice the bytes per test. Returns the
+ * bytes taken (a multiple of 32, at most n); *carry as plain_block leaves
+ * it after the last block taken. */
+__attribute__((target("avx2"))) static size_t plain_blocks_avx2(const unsigned char *p,
+                                                                 size_t n, char *o,
+                                                                 unsigned *carry)
+{
+    size_t i = 0;
+    for (; n - i >= 32; i += 32) {
+        const __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+#define MASK(x) ((uint64_t)(uint32_t)_mm256_movemask_epi8(x))
+#define BYTES(x) _mm256_set1_epi8((char)(x))
+        uint64_t high = MASK(v);
+        uint64_t escape = MASK(_mm256_or_si256(_mm256_cmpeq_epi8(v, BYTES('"')),
+                                               _mm256_cmpeq_epi8(v, BYTES('\\'))));
+        escape |= MASK(_mm256_cmpgt_epi8(BYTES(0x20), v)) & ~high;
+        if (escape)
+            break;
+        if (high | *carry) {
+            uint64_t lead = MASK(_mm256_cmpgt_epi8(v, BYTES(-65))) & high;
+            uint64_t lead3 = MASK(_mm256_cmpgt_epi8(v, BYTES(-33))) & high;
+            uint64_t lead4 = MASK(_mm256_cmpgt_epi8(v, BYTES(-17))) & high;
+            uint64_t narrow = MASK(_mm256_or_si256(
+                _mm256_cmpeq_epi8(_mm256_and_si256(v, BYTES(-2)), BYTES(-64)),
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, BYTES(-32)), _mm256_cmpeq_epi8(v, BYTES(-19)))));
+            uint64_t required = lead << 1 | lead3 << 2 | *carry;
+            if (lead4 | narrow || (required & 0xFFFFFFFFu) != (high & ~lead))
+                break;
+            *carry = (unsigned)(required >> 32);
+        }
+#undef MASK
+#undef BYTES
+        _mm256_storeu_si256((__m256i *)(o + i), v);
+    }
+    return i;
+}
+#endif
+
 /* The escape of the byte c (below 0x80 and not plain) into e; its length. */
 static size_t escape_ascii(unsigned char c, char e[6])
 {
@@ -166,6 +211,13 @@ void pm_json_string(pm_buf *out, const char *s, size_t n)
 #if defined(__SSE2__)
         unsigned carry = 0;
         bool refused = false;
+#if defined(JSON_AVX2)
+        if (n - i >= 32 && __builtin_cpu_supports("avx2")) {
+            size_t took = plain_blocks_avx2(p + i, n - i, o, &carry);
+            i += took;
+            o += took;
+        }
+#endif
         while (i + 16 <= n) {
             if (!plain_block(p + i, &carry)) {
                 refused = true;

@@ -1,9 +1,11 @@
 /* decode.c: bytes -> NFC text with an offset map and line tables.
  *
  * One pass over the input. In UTF-8, runs of ASCII and of characters that
- * are already NFC-stable (pm_cp_nfc_fast) are found by a DFA (scan_fast)
- * and copied with one memcpy; a decomposed letter (a starter and marks
- * U+0300..U+036F) goes to utf8proc, or to a memo of its NFC, whole; other
+ * are already NFC-stable (pm_cp_nfc_fast) are found by bit masks of 32 or
+ * 16 bytes, or a DFA for the last few (scan_fast), and copied with one
+ * memcpy; a decomposed letter (a starter and marks U+0300..U+036F) goes
+ * whole to a table of the Latin letters' decompositions, a memo of its
+ * NFC or utf8proc; other
  * input (UTF-16, legacy encodings, special characters) goes code point by
  * code point through feed_cp. Only a character that may need normalising
  * opens a "segment" (from the starter before it to the next stable
@@ -14,10 +16,11 @@
  *
  * The text is well-formed UTF-8 as PCRE2 defines it by construction, so
  * the later stages need not check it again: the runs copied as they are
- * were accepted by the fast DFA or pm_utf8_next (which refuse overlong
+ * were accepted by the fast scanner or pm_utf8_next (which refuse overlong
  * forms, surrogates and code points past U+10FFFF), feed_cp writes only
  * ASCII, U+FFFD and pm_cp_nfc_fast code points, and the code points
  * utf8proc gives back are checked as they are written (emit_cps). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +30,11 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+/* AVX2 is chosen at run time (the build targets any x86-64). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define DECODE_AVX2 1
 #endif
 
 /* How much of the input the binary and UTF-16 sniffers look at. */
@@ -51,6 +59,23 @@ typedef struct nfc_memo {
     char key[MEMO_BYTES], out[MEMO_BYTES];
 } nfc_memo;
 
+/* The NFC of the canonical decompositions (NFD) of the Latin letters:
+ * an ASCII letter and one or two marks U+0300..U+036F (488 letters, all
+ * the Vietnamese ones), by the bytes of that decomposition. Decomposed
+ * text is made of exactly these keys, and the memo met each of them once
+ * per document as a utf8proc call. Filled once from utf8proc's answer to
+ * the same call flush_segment makes (so a key gives the same bytes as
+ * there); read-only after. */
+enum { NFD_KEY_MAX = 5, NFD_SLOT_BITS = 10, NFD_SLOTS = 1 << NFD_SLOT_BITS };
+typedef struct nfd_letter {
+    uint64_t key; /* the key's bytes, first in the low byte; 0: an empty slot */
+    uint8_t out_len; /* 2 or 3 */
+    char out[4];
+} nfd_letter;
+
+static nfd_letter nfd_letters[NFD_SLOTS];
+static pthread_once_t nfd_letters_once = PTHREAD_ONCE_INIT;
+
 typedef struct decoder {
     pm_arena *arena;
     size_t orig_len;
@@ -71,6 +96,7 @@ typedef struct decoder {
     utf8proc_int32_t *cps, *group_cps; /* utf8proc output for the segment, a group */
     size_t cap_cps, cap_group_cps;
     nfc_memo *memo; /* MEMO_SLOTS, allocated with the first segment */
+    const nfd_letter *nfd; /* nfd_letters once filled, NULL before */
     /* A '\r': one line end alone, or together with a following '\n'. */
     bool pending_cr;
     size_t cr_start, cr_end;
@@ -116,7 +142,7 @@ static inline void map_next_unit(decoder *d, size_t orig_start)
     }
     /* (the room is checked here first: most pushes need no call) */
     if (d->n_bp == d->cap_bp &&
-        !pm_grow(d->arena, (void **)&d->bp, &d->cap_bp, d->n_bp, sizeof *d->bp)) {
+        !pm_grow_uninit(d->arena, (void **)&d->bp, &d->cap_bp, d->n_bp, sizeof *d->bp)) {
         d->nomem = true;
         return;
     }
@@ -189,6 +215,72 @@ static bool memo_holds(const nfc_memo *m, const char *s, size_t n)
         if (m->key[k] != s[k])
             return false;
     return true;
+}
+
+/* The bytes of a letter and one or two marks, s[0..n) with n 3 or 5,
+ * first in the low byte: without a NUL in them, different strings give
+ * different keys. */
+static inline uint64_t nfd_key(const unsigned char *s, size_t n)
+{
+    uint64_t key = s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16;
+    if (n == 5)
+        key |= (uint64_t)s[3] << 24 | (uint64_t)s[4] << 32;
+    return key;
+}
+
+static inline size_t nfd_slot(uint64_t key)
+{
+    return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - NFD_SLOT_BITS));
+}
+
+static void fill_nfd_letters(void)
+{
+    const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+    for (uint32_t cp = 0xC0; cp < 0x1F00; cp = cp == 0x24F ? 0x1E00 : cp + 1) {
+        utf8proc_int32_t parts[8], nfc[8];
+        utf8proc_ssize_t np = utf8proc_decompose_char((utf8proc_int32_t)cp, parts, 8,
+                                                      UTF8PROC_DECOMPOSE, NULL);
+        if (np < 2 || np > 3 || parts[0] < 1 || parts[0] >= 0x80)
+            continue;
+        unsigned char key[NFD_KEY_MAX];
+        size_t n = 0;
+        key[n++] = (unsigned char)parts[0];
+        bool marks = true;
+        for (utf8proc_ssize_t j = 1; j < np; j++) {
+            marks &= parts[j] >= 0x300 && parts[j] <= 0x36F;
+            n += (size_t)pm_utf8_put((uint32_t)parts[j], (char *)key + n);
+        }
+        if (!marks) /* (then n is 3 or 5) */
+            continue;
+        /* What nfc_cps answers for these bytes. */
+        utf8proc_ssize_t got = utf8proc_decompose(key, (utf8proc_ssize_t)n, nfc, 8, opt);
+        if (got < 1 || got > 8 || (got = utf8proc_normalize_utf32(nfc, got, opt)) != 1 ||
+            nfc[0] < 0x80 || nfc[0] > 0xFFFF || (nfc[0] >= 0xD800 && nfc[0] <= 0xDFFF))
+            continue;
+        uint64_t k = nfd_key(key, n);
+        size_t slot = nfd_slot(k);
+        while (nfd_letters[slot].key)
+            slot = (slot + 1) & (NFD_SLOTS - 1);
+        nfd_letters[slot].key = k;
+        nfd_letters[slot].out_len =
+            (uint8_t)pm_utf8_put((uint32_t)nfc[0], nfd_letters[slot].out);
+    }
+}
+
+/* The entry of the decomposed letter s[0..n), or NULL. */
+static inline const nfd_letter *nfd_find(decoder *d, const unsigned char *s, size_t n)
+{
+    if ((n != 3 && n != 5) || s[0] >= 0x80)
+        return NULL;
+    if (!d->nfd) {
+        pthread_once(&nfd_letters_once, fill_nfd_letters);
+        d->nfd = nfd_letters;
+    }
+    uint64_t key = nfd_key(s, n);
+    for (size_t slot = nfd_slot(key); d->nfd[slot].key; slot = (slot + 1) & (NFD_SLOTS - 1))
+        if (d->nfd[slot].key == key)
+            return &d->nfd[slot];
+    return NULL;
 }
 
 /* Normalises the open segment. Its groups become separate units, each with
@@ -280,11 +372,11 @@ static void push_line_start(decoder *d, size_t norm, size_t orig)
         return;
     }
     if ((d->n_starts == d->cap_line_norm &&
-         !pm_grow(d->arena, (void **)&d->line_norm, &d->cap_line_norm, d->n_starts,
-                  sizeof *d->line_norm)) ||
+         !pm_grow_uninit(d->arena, (void **)&d->line_norm, &d->cap_line_norm, d->n_starts,
+                         sizeof *d->line_norm)) ||
         (d->n_starts == d->cap_line_orig &&
-         !pm_grow(d->arena, (void **)&d->line_orig, &d->cap_line_orig, d->n_starts,
-                  sizeof *d->line_orig))) {
+         !pm_grow_uninit(d->arena, (void **)&d->line_orig, &d->cap_line_orig, d->n_starts,
+                         sizeof *d->line_orig))) {
         d->nomem = true;
         return;
     }
@@ -387,7 +479,16 @@ static void emit_run(decoder *d, const unsigned char *p, size_t n, size_t orig_s
     flush_segment(d);
     d->starter_norm = d->norm.len + last_cp;
     d->starter_orig = orig_start + last_cp;
-    emit(d, p, n, orig_start);
+    /* Runs between decomposed letters are a few bytes: one fixed copy of
+     * 16 when the input has them (p is the input at orig_start), not a
+     * memcpy call. */
+    if (n <= 16 && d->orig_len - orig_start >= 16 && pm_buf_reserve(&d->norm, 16)) {
+        map_next_unit(d, orig_start);
+        memcpy(d->norm.data + d->norm.len, p, 16);
+        d->norm.len += n;
+    } else {
+        emit(d, p, n, orig_start);
+    }
     d->has_starter = true;
 }
 
@@ -456,18 +557,23 @@ static inline uint64_t fast_step(uint64_t state, unsigned char byte)
 }
 
 #if defined(__SSE2__)
-/* Whether the 16 bytes at p continue a run of whole fast characters, from
- * bit masks of the bytes instead of a chain of dependent DFA steps. *carry
- * holds what the sequence open at the end of the block before asks of this
- * one (bits 0-1: continuations at p[0] and p[1]; bit 2: p[0] follows a C2;
- * bit 3: p[0] follows an E1) and, when the block is taken, gets what this
- * block's last sequence asks of the next; the blocks do not wait for each
- * other. Exactly the DFA's language: bytes below 0x80 but NUL, '\n' and
- * '\r'; leads C2..CB and E1, each followed by the continuations it needs
- * and no others (0x80..0xBF where no lead asks for one is refused), where
- * C2 is not followed by 85, A0 or AD, and E1 is by B8..BB. Signed byte
- * compares: the bytes from 0x80 up are negative (0xC0 is -64, 0xE1 -31). */
-static inline bool fast_block(const unsigned char *p, unsigned *carry)
+/* The bytes of the 16 at p where a run of whole fast characters stops
+ * (0: the block continues the run), from bit masks of the bytes instead of
+ * a chain of dependent DFA steps. *carry holds what the sequence open at
+ * the end of the block before asks of this one (bits 0-1: continuations at
+ * p[0] and p[1]; bit 2: p[0] follows a C2; bit 3: p[0] follows an E1) and,
+ * when the block is taken, gets what this block's last sequence asks of
+ * the next; the blocks do not wait for each other. *starts gets the bytes
+ * that start a character (no continuation is asked of them). Exactly the
+ * DFA's language: bytes below 0x80 but NUL, '\n' and '\r'; leads C2..CB
+ * and E1, each followed by the continuations it needs and no others
+ * (0x80..0xBF where no lead asks for one stops), where C2 is not followed
+ * by 85, A0 or AD, and E1 is by B8..BB. Each test at a byte depends only
+ * on it and the bytes before, so the first stop byte is where the DFA
+ * meets STOP. Signed byte compares: the bytes from 0x80 up are negative
+ * (0xC0 is -64, 0xE1 -31). */
+static inline unsigned fast_block_stops(const unsigned char *p, unsigned *carry,
+                                        unsigned *starts)
 {
     const __m128i v = _mm_loadu_si128((const __m128i *)p);
 #define BYTES(x) _mm_set1_epi8((char)(x))
@@ -476,8 +582,10 @@ static inline bool fast_block(const unsigned char *p, unsigned *carry)
         _mm_cmpeq_epi8(v, _mm_setzero_si128()),
         _mm_or_si128(_mm_cmpeq_epi8(v, BYTES('\n')), _mm_cmpeq_epi8(v, BYTES('\r')))));
     unsigned high = MASK(v);
-    if (!(high | *carry))
-        return !line_end; /* ASCII, *carry stays 0 */
+    if (!(high | *carry)) { /* ASCII, *carry stays 0 */
+        *starts = 0xFFFF;
+        return line_end;
+    }
     unsigned lead = MASK(_mm_cmpgt_epi8(v, BYTES(-65))) & high; /* C0..FF */
     unsigned lead2 = MASK(_mm_and_si128(_mm_cmpgt_epi8(v, BYTES(-63)),  /* C2..CB */
                                         _mm_cmplt_epi8(v, BYTES(-52))));
@@ -493,47 +601,153 @@ static inline bool fast_block(const unsigned char *p, unsigned *carry)
     unsigned required = lead2 << 1 | e1 << 1 | e1 << 2 | (*carry & 3);
     unsigned follows_c2 = c2 << 1 | (*carry >> 2 & 1);
     unsigned follows_e1 = e1 << 1 | (*carry >> 3 & 1);
-    if (line_end || (lead & ~(lead2 | e1)) || (follows_c2 & not_after_c2) ||
-        (follows_e1 & ~after_e1 & 0xFFFF) || (required & 0xFFFF) != (high & ~lead))
-        return false;
-    *carry = required >> 16 | (c2 >> 15) << 2 | (e1 >> 15) << 3;
-    return true;
+    unsigned stops = (line_end | (lead & ~(lead2 | e1)) | (follows_c2 & not_after_c2) |
+                      (follows_e1 & ~after_e1) | (required ^ (high & ~lead))) &
+                     0xFFFF;
+    *starts = ~required & 0xFFFF;
+    if (!stops)
+        *carry = required >> 16 | (c2 >> 15) << 2 | (e1 >> 15) << 3;
+    return stops;
 }
 
-/* Takes blocks of 16 from in[i], reached in *state, while they continue
- * the run; returns where the DFA goes on, in READY (*state): the end of the
- * blocks taken, or the start of the sequence they leave open. */
-static size_t fast_blocks(const unsigned char *in, size_t i, size_t len, uint64_t *state)
+#if defined(DECODE_AVX2)
+/* fast_block_stops over 32 bytes at a time: blocks from in[i] (a
+ * character start) while they continue the run. When one stops it,
+ * *stopped and the end of the run, as fast_blocks finds it; otherwise the
+ * end of the blocks taken, with *carry what the last one asks of the
+ * next (the 16-byte blocks go on from there). */
+__attribute__((target("avx2"))) static size_t fast_blocks_avx2(const unsigned char *in,
+                                                                size_t i, size_t len,
+                                                                unsigned *carry, bool *stopped)
 {
-    static const unsigned carry_of[] = {
-        [FAST_READY / 6] = 0, [FAST_CONT / 6] = 1, [FAST_AFTER_C2 / 6] = 1 | 4,
-        [FAST_AFTER_E1 / 6] = 1 | 2 | 8,
-    };
-    unsigned carry = carry_of[(*state & 63) / 6];
-    while (len - i >= 16 && fast_block(in + i, &carry))
+    for (; len - i >= 32; i += 32) {
+        const __m256i v = _mm256_loadu_si256((const __m256i *)(in + i));
+#define BYTES(x) _mm256_set1_epi8((char)(x))
+#define MASK(x) ((uint64_t)(uint32_t)_mm256_movemask_epi8(x))
+        uint64_t line_end = MASK(_mm256_or_si256(
+            _mm256_cmpeq_epi8(v, _mm256_setzero_si256()),
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, BYTES('\n')), _mm256_cmpeq_epi8(v, BYTES('\r')))));
+        uint64_t high = MASK(v), starts = 0xFFFFFFFFu, stops = line_end;
+        if (high | *carry) {
+            uint64_t lead = MASK(_mm256_cmpgt_epi8(v, BYTES(-65))) & high; /* C0..FF */
+            uint64_t lead2 = MASK(_mm256_and_si256(_mm256_cmpgt_epi8(v, BYTES(-63)), /* C2..CB */
+                                                   _mm256_cmpgt_epi8(BYTES(-52), v)));
+            uint64_t e1 = MASK(_mm256_cmpeq_epi8(v, BYTES(0xE1)));
+            uint64_t c2 = MASK(_mm256_cmpeq_epi8(v, BYTES(0xC2)));
+            uint64_t not_after_c2 = MASK(_mm256_or_si256(
+                _mm256_cmpeq_epi8(v, BYTES(0x85)),
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, BYTES(0xA0)),
+                                _mm256_cmpeq_epi8(v, BYTES(0xAD)))));
+            uint64_t after_e1 = MASK(_mm256_and_si256(_mm256_cmpgt_epi8(v, BYTES(-73)), /* B8..BB */
+                                                      _mm256_cmpgt_epi8(BYTES(-68), v)));
+            uint64_t required = lead2 << 1 | e1 << 1 | e1 << 2 | (*carry & 3);
+            uint64_t follows_c2 = c2 << 1 | (*carry >> 2 & 1);
+            uint64_t follows_e1 = e1 << 1 | (*carry >> 3 & 1);
+            stops = (line_end | (lead & ~(lead2 | e1)) | (follows_c2 & not_after_c2) |
+                     (follows_e1 & ~after_e1) | (required ^ (high & ~lead))) &
+                    0xFFFFFFFFu;
+            starts = ~required & 0xFFFFFFFFu;
+            if (!stops)
+                *carry = (unsigned)(required >> 32 | (c2 >> 31) << 2 | (e1 >> 31) << 3);
+        }
+#undef BYTES
+#undef MASK
+        if (stops) {
+            *stopped = true;
+            uint64_t first = stops & (0u - stops);
+            uint64_t before = starts & (first | (first - 1));
+            if (before)
+                return i + (63 - (size_t)__builtin_clzll(before));
+            do /* in the sequence the block before left open */
+                i--;
+            while ((in[i] & 0xC0) == 0x80);
+            return i;
+        }
+    }
+    return i;
+}
+#endif
+
+/* Takes blocks of 16 from in[i] (a character start) while they continue
+ * the run. When a block stops it, *stopped and the end of the run: the
+ * start of the character its first stop byte belongs to (the last start
+ * at or before that byte, or the sequence the block before left open);
+ * otherwise where the DFA goes on, in READY: the end of the blocks taken,
+ * or the start of the sequence they leave open. */
+static size_t fast_blocks(const unsigned char *in, size_t i, size_t len, bool *stopped)
+{
+    unsigned carry = 0;
+    *stopped = false;
+#if defined(DECODE_AVX2)
+    if (len - i >= 32 && __builtin_cpu_supports("avx2")) {
+        i = fast_blocks_avx2(in, i, len, &carry, stopped);
+        if (*stopped)
+            return i;
+    }
+#endif
+    while (len - i >= 16) {
+        unsigned starts, stops = fast_block_stops(in + i, &carry, &starts);
+        if (stops) {
+            *stopped = true;
+            unsigned first = stops & (0u - stops);
+            unsigned before = starts & (first | (first - 1));
+            if (before)
+                return i + (31 - (size_t)__builtin_clz(before));
+            break; /* in the sequence left open (carry is not 0) */
+        }
         i += 16;
-    if (carry)
+    }
+    if (carry) /* back to the start of the sequence left open */
         do
             i--;
         while ((in[i] & 0xC0) == 0x80);
-    *state = FAST_READY;
     return i;
+}
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Decomposed text is a few ASCII letters, then a letter's marks, whose
+ * lead byte CC or CD stops the run; the 8 bytes at p are tested for that
+ * at once. When the first of them that is not ASCII, or is NUL, '\n' or
+ * '\r', is a CC or CD, its offset (*k) ends the run, as the DFA finds it
+ * (the bytes before are ASCII it takes, CC and CD stop it). The zero-byte
+ * tests flag false bytes only above a true one, so the lowest flag is
+ * exact. */
+static inline bool ascii_then_mark(const unsigned char *p, size_t *k)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t w, lf, cr;
+    memcpy(&w, p, sizeof w);
+    lf = w ^ (ones * '\n');
+    cr = w ^ (ones * '\r');
+    uint64_t stops = (w | ((w - ones) & ~w) | ((lf - ones) & ~lf) | ((cr - ones) & ~cr)) & highs;
+    if (!stops)
+        return false;
+    *k = (size_t)__builtin_ctzll(stops) / 8;
+    return p[*k] == 0xCC || p[*k] == 0xCD;
 }
 #endif
 
 /* The end of the longest run of whole fast characters at in[i..len). */
 static size_t scan_fast(const unsigned char *in, size_t i, size_t len)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t mark;
+    if (len - i >= 8 && ascii_then_mark(in + i, &mark))
+        return i + mark;
+#endif
+#if defined(__SSE2__)
+    /* Blocks of 16 while they last; the DFA takes the rest. */
+    bool stopped;
+    i = fast_blocks(in, i, len, &stopped);
+    if (stopped)
+        return i;
+#endif
     uint64_t state = FAST_READY;
     /* The run ends after its last READY state, which no STOP is followed
      * by (STOP is final). That end is kept beside the state, off its chain
-     * of steps, so a step of 8 bytes that stops knows it at once: in
-     * decomposed text most runs are a few letters long. A run that lasts a
-     * step goes on in SSE2 blocks. */
+     * of steps, so a step of 8 bytes that stops knows it at once. */
     size_t end = i;
-#if defined(__SSE2__)
-    bool blocks = false;
-#endif
     while (len - i >= 8) {
         const unsigned char *p = in + i;
         uint64_t s = state;
@@ -547,12 +761,6 @@ static size_t scan_fast(const unsigned char *in, size_t i, size_t len)
         state = s;
         end = e;
         i += 8;
-#if defined(__SSE2__)
-        if (!blocks) { /* once: a refused block is where the run may stop */
-            blocks = true;
-            i = end = fast_blocks(in, i, len, &state); /* READY there */
-        }
-#endif
     }
     for (; i < len; i++) {
         state = fast_step(state, in[i]);
@@ -616,8 +824,20 @@ static void decode_utf8(decoder *d, const unsigned char *in, size_t len, size_t 
                 flush_cr(d);
                 flush_segment(d);
             }
-            /* Mostly a letter and marks seen before: its NFC straight from
-             * the memo, as flush_segment would take it. */
+            /* Mostly a Latin letter decomposed, or a letter and marks
+             * seen before: its NFC straight from a table or the memo, as
+             * flush_segment would make it. */
+            const nfd_letter *letter = nfd_find(d, in + last, marks_end - last);
+            if (letter) {
+                map_next_unit(d, last);
+                if (pm_buf_reserve(&d->norm, sizeof letter->out)) { /* one fixed copy */
+                    memcpy(d->norm.data + d->norm.len, letter->out, sizeof letter->out);
+                    d->norm.len += letter->out_len;
+                }
+                d->has_starter = false;
+                i = marks_end;
+                continue;
+            }
             const char *key = (const char *)in + last;
             nfc_memo *memo;
             if (marks_end - last <= MEMO_BYTES && (memo = memo_slot(d, key, marks_end - last)) &&
@@ -760,6 +980,32 @@ static bool has_control_byte(const unsigned char *p)
     return ((w - ones * 0x20) & ~w & highs) != 0;
 }
 
+#if defined(__SSE2__)
+/* 0xFF for each of the 16 bytes at p that is a control byte: below 9 (at
+ * most 8), or 14..31 (byte - 14 at most 17, wrapping). */
+static inline __m128i control_bytes(const unsigned char *p)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)p);
+    const __m128i below_tab = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(8)), _mm_set1_epi8(8));
+    const __m128i after_cr = _mm_cmpeq_epi8(
+        _mm_max_epu8(_mm_sub_epi8(v, _mm_set1_epi8(14)), _mm_set1_epi8(17)), _mm_set1_epi8(17));
+    return _mm_or_si128(below_tab, after_cr);
+}
+
+/* Counts the control bytes and NULs of the 16 bytes at p. */
+static inline void count_block(const unsigned char *p, byte_counts *c)
+{
+    unsigned controls = (unsigned)_mm_movemask_epi8(control_bytes(p));
+    if (controls) { /* NUL is one of them */
+        const __m128i v = _mm_loadu_si128((const __m128i *)p);
+        unsigned nuls = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+        c->controls += (size_t)__builtin_popcount(controls);
+        c->nul_even += (size_t)__builtin_popcount(nuls & 0x5555u);
+        c->nul_odd += (size_t)__builtin_popcount(nuls & 0xAAAAu);
+    }
+}
+#endif
+
 /* One pass for both sniffers; words of 8 bytes without a byte below 0x20
  * (no NUL, no control byte: most of any text) are skipped whole. */
 static void count_bytes(const unsigned char *p, size_t n, byte_counts *c)
@@ -772,24 +1018,19 @@ static void count_bytes(const unsigned char *p, size_t n, byte_counts *c)
     /* 16 bytes a step, bit masks counted: the blocks end at even offsets
      * before units_end, so every NUL in them is in a whole unit, at an even
      * offset where its bit is even. The line ends, the only bytes below
-     * 0x20 in most text, count for nothing. */
-    for (; units_end - i >= 16; i += 16) {
-        const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-        const __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)),
-                                           _mm_set1_epi8(0x1F)); /* below 0x20 */
-        if (!_mm_movemask_epi8(low))
+     * 0x20 in most text, are not looked at twice: the test is for control
+     * bytes themselves, so text goes 64 bytes to a branch. */
+    for (; units_end - i >= 64; i += 64) {
+        const __m128i any = _mm_or_si128(
+            _mm_or_si128(control_bytes(p + i), control_bytes(p + i + 16)),
+            _mm_or_si128(control_bytes(p + i + 32), control_bytes(p + i + 48)));
+        if (!_mm_movemask_epi8(any))
             continue;
-        /* not '\t'..'\r' (9..13): byte - 9 is 5 or more */
-        const __m128i not_spacing = _mm_cmpeq_epi8(
-            _mm_min_epu8(_mm_sub_epi8(v, _mm_set1_epi8(9)), _mm_set1_epi8(5)), _mm_set1_epi8(5));
-        unsigned controls = (unsigned)_mm_movemask_epi8(_mm_and_si128(low, not_spacing));
-        unsigned nuls = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
-        if (controls) { /* NUL is one of them */
-            c->controls += (size_t)__builtin_popcount(controls);
-            c->nul_even += (size_t)__builtin_popcount(nuls & 0x5555u);
-            c->nul_odd += (size_t)__builtin_popcount(nuls & 0xAAAAu);
-        }
+        for (size_t k = i; k < i + 64; k += 16)
+            count_block(p + k, c);
     }
+    for (; units_end - i >= 16; i += 16)
+        count_block(p + i, c);
 #endif
     for (; i < c->sample; i += 8) {
         size_t m = c->sample - i < 8 ? c->sample - i : 8;
@@ -986,10 +1227,17 @@ pm_status pm_text_decode(pm_arena *a, const unsigned char *bytes, size_t len,
                        "raise it with --max-lines)",
                        max_lines);
     }
+    /* The text is the decoder's buffer itself, NUL-terminated and handed
+     * to the arena rather than copied into it. */
     char *norm = NULL;
-    if (!d.nomem && !d.norm.failed && !d.seg.failed)
-        norm = pm_arena_strndup(a, d.norm.data ? d.norm.data : "", d.norm.len);
     size_t norm_len = d.norm.len;
+    if (!d.nomem && !d.norm.failed && !d.seg.failed) {
+        pm_buf_cstr(&d.norm);
+        if (!d.norm.failed && pm_arena_adopt(a, d.norm.data, d.norm.cap)) {
+            norm = d.norm.data;
+            d.norm.data = NULL;
+        }
+    }
     free_decoder(&d);
     if (!norm)
         return pm_fail(err, PM_ERR_NOMEM, "", 0, "out of memory decoding %zu bytes", len);

@@ -119,7 +119,7 @@ pm_status pm_span_end(pm_span_builder *b, pm_span *out)
     } else {
         char *s = pm_arena_strndup(b->arena, b->buf.data ? b->buf.data : "", b->buf.len);
         pm_piece *pieces =
-            b->n_pieces ? pm_arena_alloc(b->arena, b->n_pieces * sizeof *pieces) : NULL;
+            b->n_pieces ? pm_arena_alloc_uninit(b->arena, b->n_pieces * sizeof *pieces) : NULL;
         if (!s || (b->n_pieces && !pieces)) {
             st = PM_ERR_NOMEM;
         } else {
@@ -162,7 +162,7 @@ pm_status pm_span_from_range(pm_arena *a, const pm_text *t, size_t norm_start,
         norm_end = norm_start;
     size_t len = norm_end - norm_start;
     char *s = pm_arena_strndup(a, t->norm + norm_start, len);
-    pm_piece *piece = pm_arena_alloc(a, sizeof *piece);
+    pm_piece *piece = pm_arena_alloc_uninit(a, sizeof *piece);
     if (!s || !piece)
         return PM_ERR_NOMEM;
     *piece = (pm_piece){0, norm_start};
@@ -188,7 +188,7 @@ pm_status pm_span_sub(pm_arena *a, const pm_span *sp, size_t start, size_t end, 
     size_t n = 0;
     for (size_t j = first; j < sp->n_pieces && (j == first || sp->pieces[j].at < end); j++)
         n++;
-    pm_piece *pieces = n ? pm_arena_alloc(a, n * sizeof *pieces) : NULL;
+    pm_piece *pieces = n ? pm_arena_alloc_uninit(a, n * sizeof *pieces) : NULL;
     if (n && !pieces)
         return PM_ERR_NOMEM;
     for (size_t j = 0; j < n; j++) {

@@ -50,6 +50,42 @@ static void push_grows_and_keeps_contents(void **state)
     pm_arena_free(&a);
 }
 
+/* The arena's memory that is not zeroed, arrays grown without zeroing,
+ * and heap memory it takes over (freed with it: ASan's leak check and
+ * double-free detection watch pm_arena_free). */
+static void arena_uninit_grow_and_adopt(void **state)
+{
+    (void)state;
+    pm_arena a;
+    pm_arena_init(&a);
+    for (int i = 0; i < 1000; i++) {
+        unsigned char *p = pm_arena_alloc_uninit(&a, (size_t)(i % 97) + 1);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+        memset(p, 0xCD, (size_t)(i % 97) + 1);
+    }
+    size_t *items = NULL, len = 0, cap = 0;
+    for (size_t i = 0; i < 5000; i++) {
+        if (len == cap)
+            assert_true(pm_grow_uninit(&a, (void **)&items, &cap, len, sizeof *items));
+        items[len++] = i * 3;
+    }
+    for (size_t i = 0; i < len; i++)
+        assert_int_equal(items[i], i * 3);
+    size_t before = a.total;
+    for (int i = 0; i < 3; i++) {
+        char *heap = malloc(100);
+        assert_non_null(heap);
+        memcpy(heap, "adopted", 8);
+        assert_true(pm_arena_adopt(&a, heap, 100));
+        assert_string_equal(heap, "adopted");
+    }
+    assert_true(a.total >= before + 300);
+    pm_arena_free(&a);
+    assert_null(a.adopted);
+    pm_arena_free(&a); /* a freed arena is empty: freeing it again is harmless */
+}
+
 static void buffers_append_and_format(void **state)
 {
     (void)state;
@@ -176,6 +212,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena_allocations_are_zeroed_aligned_and_survive_growth),
         cmocka_unit_test(push_grows_and_keeps_contents),
+        cmocka_unit_test(arena_uninit_grow_and_adopt),
         cmocka_unit_test(buffers_append_and_format),
         cmocka_unit_test(buffer_fast_paths_at_the_capacity),
         cmocka_unit_test(warnings_keep_code_line_and_message),

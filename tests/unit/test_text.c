@@ -838,6 +838,76 @@ static void utf8_fast_path_agrees_at_every_offset(void **state)
             }
 }
 
+/* Decomposed letters: every Latin letter whose NFD is an ASCII letter and
+ * marks (the decoder's table), letters and marks that compose into no
+ * letter (utf8proc or the memo), one after the other and after ASCII of
+ * every length up to 9 (the 8-byte test for a run that ends at a mark),
+ * with line ends, tabs and other letters before them: the decoder's text
+ * is pm_nfc's line by line, and UTF-16's. */
+static void decomposed_letters_agree_with_nfc(void **state)
+{
+    fixture *f = *state;
+    static const char *const fillers[] = {"a", "\n", "\r", "\t", " ", "\xC3\xA1", "\xC4\x91"};
+    static const char *const odd[] = {"q\xCC\x81", "e\xCC\x81\xCC\x81", "\xC3\xA1\xCC\x81",
+                                      "1\xCC\x83", "e\xCC\xA3\xCC\x82\xCC\x81",
+                                      "u\xCC\x9B\xCC\x80", "E\xCD\x85"};
+    size_t n_letters = 0;
+    for (uint32_t cp = 0xC0; cp < 0x1F00; cp = cp == 0x24F ? 0x1E00 : cp + 1) {
+        utf8proc_int32_t parts[8];
+        utf8proc_ssize_t np =
+            utf8proc_decompose_char((utf8proc_int32_t)cp, parts, 8, UTF8PROC_DECOMPOSE, NULL);
+        if (np < 2 || parts[0] >= 0x80)
+            continue;
+        char nfd[32];
+        size_t nl = 0;
+        for (utf8proc_ssize_t j = 0; j < np; j++)
+            nl += (size_t)pm_utf8_put((uint32_t)parts[j], nfd + nl);
+        n_letters++;
+        for (int round = 0; round < 6; round++) {
+            char in[256];
+            size_t len = 0;
+            for (size_t k = rng() % 10; k > 0; k--) {
+                const char *x = fillers[rng() % (sizeof fillers / sizeof fillers[0])];
+                memcpy(in + len, x, strlen(x));
+                len += strlen(x);
+            }
+            memcpy(in + len, nfd, nl);
+            len += nl;
+            const char *o = odd[rng() % (sizeof odd / sizeof odd[0])];
+            memcpy(in + len, o, strlen(o));
+            len += strlen(o);
+            memcpy(in + len, nfd, nl); /* again: from the memo or table this time */
+            len += nl;
+            memcpy(in + len, "xyz", 3);
+            len += 3;
+            in[len] = '\0';
+            expect_utf8_as_utf16(f, in, len);
+            pm_text t;
+            assert_int_equal(pm_text_decode(&f->arena, (const unsigned char *)in, len, NULL, &t,
+                                            NULL, &f->err),
+                             PM_OK);
+            for (size_t line = 1; line <= t.n_lines; line++) {
+                size_t got_len;
+                const char *got = pm_text_line_str(&t, line, &got_len);
+                /* the same line of the input: its line ends are \n, \r or \r\n */
+                const char *start = in;
+                for (size_t l = 1; l < line; l++) {
+                    start += strcspn(start, "\r\n");
+                    start += start[0] == '\r' && start[1] == '\n' ? 2 : 1;
+                }
+                pm_buf want = {0};
+                pm_nfc(start, strcspn(start, "\r\n"), &want);
+                assert_int_equal(got_len, want.len);
+                assert_memory_equal(got, want.data, want.len);
+                pm_buf_free(&want);
+            }
+            pm_arena_free(&f->arena);
+            pm_arena_init(&f->arena);
+        }
+    }
+    assert_true(n_letters > 400);
+}
+
 /* On text without line ends, spaces or dropped characters, the decoder's
  * text is pm_nfc's (utf8proc on the whole), for every prefix of it (cut
  * sequences at the end) and with invalid bytes anywhere. */
@@ -1087,6 +1157,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(utf8_fast_path_agrees_with_utf16_path, setup, teardown),
         cmocka_unit_test_setup_teardown(utf8_fast_path_agrees_at_every_offset, setup, teardown),
         cmocka_unit_test_setup_teardown(utf8_fast_path_agrees_with_nfc, setup, teardown),
+        cmocka_unit_test_setup_teardown(decomposed_letters_agree_with_nfc, setup, teardown),
         cmocka_unit_test(utf8_valid_agrees_with_sequential_decoding),
         cmocka_unit_test_setup_teardown(sniffer_counts_agree_with_bytewise_counts, setup,
                                         teardown),
