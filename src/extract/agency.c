@@ -96,7 +96,7 @@ typedef struct slot {
 /* What a walk reads of a node, by node number: its value, and its child
  * when it has only one (most nodes of a trie have one or none), so a step
  * probes the table only from a node with several children. */
-enum { SEVERAL = UINT32_MAX };
+#define SEVERAL UINT32_MAX
 
 typedef struct node_info {
     uint32_t child_word; /* of its only child; 0: a leaf; SEVERAL: look the child up */
