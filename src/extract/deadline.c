@@ -30,17 +30,20 @@ static const char *const rule_names[N_RULES] = {
 
 /* The regexes the prefilters of pm_parse_deadline (may_match) were proven
  * for: a reference needs a digit (\d: ASCII or, under UCP, a non-ASCII
- * one) and a `/` or `-` after it, or `luat`; each rule before `annual` a
- * year `(?:19|20)\d\d`, and besides: ongoing_from `cac`, `nhung`, `tro`
- * or `tu`; date a `/`, `.`, `-` or `thang`; month `thang`; quarter `quy`;
- * range two years. The words are caseless ASCII letters none of which
- * has a non-ASCII case twin (as `k` and `s` have). */
+ * one) and after it a `/` then blanks and a capital, or a `-` then a
+ * capital (\p{Lu}, outside any (?i): an ASCII capital or a non-ASCII
+ * character; \s may be non-ASCII too), or `luat`; each rule before
+ * `annual` a year `(?:19|20)\d\d`, and besides: ongoing_from `cac`,
+ * `nhung`, `tro` or `tu`; date two of `/`, `.`, `-` (between day, month
+ * and year) or `thang`; month `thang`; quarter `quy`; range two years. The
+ * words are caseless ASCII letters none of which has a non-ASCII case
+ * twin (as `k` and `s` have). */
 const pm_proof pm_proof_reference = {"deadlines.reference", "7b681a09c6b5acc3",
-                                     "deadline.c may_match (digit, / - luat)"};
+                                     "deadline.c may_match (digit, /A -A luat)"};
 _Static_assert(RULE_ANNUAL == 6, "internal.h declares one pm_proof_dated per rule before annual");
 const pm_proof pm_proof_dated[RULE_ANNUAL] = {
     {"deadlines.ongoing_from", "18577ee172664eaa", "deadline.c may_match (year, cac nhung tro tu)"},
-    {"deadlines.date", "5917dc852a394b40", "deadline.c may_match (year, / . - thang)"},
+    {"deadlines.date", "5917dc852a394b40", "deadline.c may_match (year, two / . -, thang)"},
     {"deadlines.month", "973cf50d56773593", "deadline.c may_match (year, thang)"},
     {"deadlines.quarter", "fc9ea23657ee0a96", "deadline.c may_match (year, quy)"},
     {"deadlines.range", "f06ff4bac155dadc", "deadline.c may_match (two years)"},
@@ -256,9 +259,9 @@ enum key_feature {
     KEY_DIGIT = 1 << 0,  /* an ASCII digit or a non-ASCII byte */
     KEY_YEAR = 1 << 1,   /* `19` or `20` */
     KEY_YEARS = 1 << 2,  /* two of them */
-    KEY_SLASH = 1 << 3,
-    KEY_DOT = 1 << 4,
-    KEY_HYPHEN = 1 << 5,
+    KEY_CITE = 1 << 3,   /* `/` then blanks and a capital, or `-` then a capital */
+    KEY_SEP = 1 << 4,    /* a `/`, `.` or `-` */
+    KEY_SEPS = 1 << 5,   /* two of them */
     KEY_LUAT = 1 << 6,   /* the words, in any case */
     KEY_THANG = 1 << 7,
     KEY_QUY = 1 << 8,
@@ -291,9 +294,20 @@ static unsigned key_features(const char *s, size_t n)
             f |= KEY_DIGIT;
         if (i + 1 < n && ((c == '1' && s[i + 1] == '9') || (c == '2' && s[i + 1] == '0')))
             f |= f & KEY_YEAR ? KEY_YEARS : KEY_YEAR;
-        f |= c == '/' ? KEY_SLASH : c == '.' ? KEY_DOT : c == '-' ? KEY_HYPHEN : 0;
+        if (c == '/' || c == '.' || c == '-')
+            f |= f & KEY_SEP ? KEY_SEPS : KEY_SEP;
+        if (c == '/' || c == '-') {
+            size_t j = i + 1;
+            while (c == '/' && j < n && (s[j] == ' ' || (s[j] >= '\t' && s[j] <= '\r')))
+                j++;
+            if (j < n && ((s[j] >= 'A' && s[j] <= 'Z') || (unsigned char)s[j] >= 0x80))
+                f |= KEY_CITE;
+        }
+        unsigned char lower = c | 0x20;
+        if (lower != 'l' && lower != 't' && lower != 'q' && lower != 'c' && lower != 'n')
+            continue; /* no word starts with it */
         for (size_t w = 0; w < sizeof words / sizeof *words; w++)
-            if ((c | 0x20) == words[w].word[0] && at_word(s, n, i, words[w].word))
+            if (lower == words[w].word[0] && at_word(s, n, i, words[w].word))
                 f |= words[w].feature;
     }
     return f;
@@ -309,7 +323,7 @@ static bool may_match(const struct pm_deadline_lexicon *lx, int r, unsigned f)
         return false;
     switch (r) {
     case RULE_ONGOING_FROM: return f & (KEY_CAC | KEY_NHUNG | KEY_TRO | KEY_TU);
-    case RULE_DATE: return f & (KEY_SLASH | KEY_DOT | KEY_HYPHEN | KEY_THANG);
+    case RULE_DATE: return f & (KEY_SEPS | KEY_THANG);
     case RULE_MONTH: return f & KEY_THANG;
     case RULE_QUARTER: return f & KEY_QUY;
     case RULE_RANGE: return f & KEY_YEARS;
@@ -319,6 +333,12 @@ static bool may_match(const struct pm_deadline_lexicon *lx, int r, unsigned f)
 
 bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t n,
                        pm_deadline *out)
+{
+    return pm_parse_deadline_md(x, a, NULL, s, n, out);
+}
+
+bool pm_parse_deadline_md(const pm_extractor *x, pm_arena *a, pcre2_match_data *caller_md,
+                          const char *s, size_t n, pm_deadline *out)
 {
     memset(out, 0, sizeof *out);
     size_t b = 0, e = 0;
@@ -332,7 +352,9 @@ bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t
 
     pm_buf key = {0};
     pm_strip_marks(s + b, e - b, &key);
-    pcre2_match_data *md = pcre2_match_data_create(x->deadline->max_groups + 1, NULL);
+    bool own_md = !caller_md || pcre2_get_ovector_count(caller_md) <= x->deadline->max_groups;
+    pcre2_match_data *md =
+        own_md ? pcre2_match_data_create(x->deadline->max_groups + 1, NULL) : caller_md;
     if (md && !key.failed && pm_buf_cstr(&key) && !key.failed) {
         const struct pm_deadline_lexicon *lx = x->deadline;
         /* Exact prefilters for the regexes proven (pm_proof_reference,
@@ -342,7 +364,7 @@ bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t
          * key before it still let every rule run that may match. */
         unsigned f = key_features(key.data, key.len);
         if (!lx->reference_proven ||
-            ((f & KEY_DIGIT) && (f & (KEY_SLASH | KEY_HYPHEN | KEY_LUAT))))
+            ((f & KEY_DIGIT) && (f & (KEY_CITE | KEY_LUAT))))
             blank_references(x, key.data, key.len, md);
         for (int r = 0; r < N_RULES; r++) {
             if (!may_match(lx, r, f))
@@ -353,7 +375,8 @@ bool pm_parse_deadline(const pm_extractor *x, pm_arena *a, const char *s, size_t
                 break;
         }
     }
-    pcre2_match_data_free(md);
+    if (own_md)
+        pcre2_match_data_free(md);
     pm_buf_free(&key);
     return true;
 }

@@ -179,7 +179,8 @@ const pm_proof *const pm_proofs[] = {
     &pm_proof_field_labels[3], &pm_proof_field_labels[4], &pm_proof_deadline_phrase,
     &pm_proof_excluded_after, &pm_proof_bound_suffix, &pm_proof_aspirational, &pm_proof_time_unit,
     &pm_proof_subject_head, &pm_proof_forecast, &pm_proof_subject_cut, &pm_proof_not_before,
-    &pm_proof_magnitude, &pm_proof_counted_noun, &pm_proof_rate_tail, NULL,
+    &pm_proof_magnitude, &pm_proof_counted_noun, &pm_proof_rate_tail, &pm_proof_phase,
+    NULL,
 };
 
 /* ---- regexes --------------------------------------------------------------- */

@@ -47,7 +47,8 @@ extern const pm_proof pm_proof_value_start, pm_proof_excluded_before, pm_proof_a
 extern const pm_proof pm_proof_reference, pm_proof_dated[6]; /* deadline.c */
 extern const pm_proof pm_proof_year_start;                /* extract.c */
 extern const pm_proof pm_proof_year_digits;               /* tasks.c */
-extern const pm_proof pm_proof_field_labels[5], pm_proof_deadline_phrase; /* tasks.c */
+extern const pm_proof pm_proof_field_labels[5], pm_proof_deadline_phrase,
+    pm_proof_phase; /* tasks.c */
 extern const pm_proof pm_proof_subject_tail, pm_proof_list_head, pm_proof_scope,
     pm_proof_aspirational, pm_proof_time_unit, pm_proof_subject_head, pm_proof_forecast,
     pm_proof_subject_cut, pm_proof_not_before; /* targets.c */
@@ -150,6 +151,13 @@ int pm_column_find(const pm_column *cols, size_t n, pm_column_role role);
 bool pm_is_targets_table(const pm_column *cols, size_t n);
 /* A group row (`I`, `1` over `1.1`, `Nhóm nhiệm vụ …`) heads other rows. */
 bool pm_is_group_row(const pm_table *tb, const pm_column *cols, size_t row);
+
+/* ---- deadlines ------------------------------------------------------------ */
+/* pm_parse_deadline with the caller's match data (deadline.c): md is used
+ * when it has room for the groups of every deadline regex, else (or NULL)
+ * one is made for the call. */
+bool pm_parse_deadline_md(const pm_extractor *x, pm_arena *a, pcre2_match_data *md,
+                          const char *s, size_t n, pm_deadline *out);
 
 /* ---- year phrases -------------------------------------------------------- */
 typedef struct pm_year_phrase {

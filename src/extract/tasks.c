@@ -45,9 +45,12 @@ enum { N_FIELDS = sizeof field_names / sizeof *field_names };
 
 /* The label regexes (in field_names' order) the prefilter of field_at was
  * proven for: each is `(?i)^[\s\-–+•*]*` and then one of its words, and
- * every word opens with two letters of these pairs: c+[hoaơấâ] (`chủ trì`,
- * `cơ quan`, `cấp`), đ+[ơo], p+h, t+[hri] (`thời gian`, `tiến độ`, `trách
- * nhiệm`), g+i, s+[ảa], k+[ếêe]. */
+ * every label opens with one of the words of label_may_start (`ch[ủu]`,
+ * `c[ơo]`, `c[ấâa]p`, `đ[ơo]n`, `ph[âa]n`, `ph[ốôo]i`, `tr[áa]ch`, `giao`,
+ * `th[ờơo]i`, `ti[ếêe]n`, `s[ảa]n`, `k[ếêe]t`) followed by `\s` (or by
+ * `\s*` and `q` after `c[ơo]`, `v` after `đ[ơo]n`). Each then ends in
+ * `\s*\**\s*:`, and before that `:` it takes only letters (whose caseless
+ * twins are letters too), `\s`, `*`, `-`, `+` and the non-ASCII `–`, `•`. */
 const pm_proof pm_proof_field_labels[N_FIELDS] = {
     {"task-fields.support", "9e1c65367668159e", "tasks.c label_may_start"},
     {"task-fields.approver", "676f4a8adc38e36d", "tasks.c label_may_start"},
@@ -79,12 +82,14 @@ typedef struct task_ctx {
     int *next_direct;     /* per block: next block of the same innermost section */
     int *first_direct;    /* per section */
     bool *has_children;   /* per section */
+    signed char *in_task_part, *under_request; /* per section, section_matches' memos */
     /* The regexes, looked up by name once per document: field_at runs at
      * every `;`, `,` and `.` of a field line. */
     const pcre2_code *field_re[N_FIELDS];
     const pcre2_code *deadline_phrase, *schedule_phrase, *phase, *task_part, *request;
     bool labels_proven; /* pm_proof_field_labels hold */
     bool phrase_proven; /* pm_proof_deadline_phrase holds */
+    bool phase_proven;  /* pm_proof_phase holds */
     phrase_memo *memo; /* open addressing, at most half full */
     size_t memo_cap, memo_len;
 } task_ctx;
@@ -122,50 +127,106 @@ static int32_t label_cp(const unsigned char *u, size_t n, size_t *len)
     return cp;
 }
 
+/* Does s reach a `:` through bytes a label can hold before its colon
+ * (pm_proof_field_labels): ASCII letters, blanks, `*`, `-`, `+`, and any
+ * non-ASCII byte? A label's `:` is the first of s, so a sentence with a
+ * `,`, `.`, digit or bracket before its first `:` (or without one) holds
+ * no label. */
+static bool colon_reachable(const unsigned char *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = u[i];
+        if (b == ':')
+            return true;
+        if (b >= 0x80 || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') || b == ' ' ||
+            (b >= '\t' && b <= '\r') || b == '*' || b == '-' || b == '+')
+            continue;
+        return false;
+    }
+    return false;
+}
+
 /* Can a field label (pm_proof_field_labels) start s? Most blocks and most
  * `,` in a field value are followed by a word no label opens with (`Các`,
- * `Đẩy mạnh`, `UBND`). Exact: the ASCII bytes the leading class can take
- * are skipped (with every control byte: one the class cannot take fails
- * the labels anyway), then the first letter and the second must be a pair
- * in either case. A first character that is not ASCII nor `đ`/`Đ` (a
- * Unicode blank or bullet, or one that matches a letter only caselessly:
- * `ſ`, the Kelvin sign) is left to the regexes, and so is what does not
- * decode; a second letter is compared in lower case (which, for these
- * seconds, every caseless equivalent has). */
+ * `Thực hiện`, `Đẩy mạnh`, `UBND`). Exact: the ASCII bytes the leading
+ * class can take are skipped (with every control byte: one the class
+ * cannot take fails the labels anyway), then the first word must be one a
+ * label opens with, in either case, and the character after it a blank
+ * (any non-ASCII character is left to the regexes), `q` or `v`. A first
+ * character that is not ASCII nor `đ`/`Đ` (a Unicode blank or bullet, or
+ * one that matches a letter only caselessly: `ſ`, the Kelvin sign) is left
+ * to the regexes, and so is what does not decode; the later letters are
+ * compared in lower case (which every caseless equivalent of these letters
+ * has). Then the label's `:` must be reachable (colon_reachable). */
 static bool label_may_start(const char *s, size_t n)
 {
+    enum { LETTERS = 5, ALTS = 3 };
+    static const int32_t words[][LETTERS][ALTS] = {
+        /* lower case; a word ends at an empty position */
+        {{'c'}, {'h'}, {0x1EE7 /* ủ */, 'u'}},
+        {{'c'}, {0x1A1 /* ơ */, 'o'}},
+        {{'c'}, {0x1EA5 /* ấ */, 0xE2 /* â */, 'a'}, {'p'}},
+        {{0x111 /* đ */}, {0x1A1, 'o'}, {'n'}},
+        {{'p'}, {'h'}, {0xE2, 'a'}, {'n'}},
+        {{'p'}, {'h'}, {0x1ED1 /* ố */, 0xF4 /* ô */, 'o'}, {'i'}},
+        {{'t'}, {'r'}, {0xE1 /* á */, 'a'}, {'c'}, {'h'}},
+        {{'g'}, {'i'}, {'a'}, {'o'}},
+        {{'t'}, {'h'}, {0x1EDD /* ờ */, 0x1A1, 'o'}, {'i'}},
+        {{'t'}, {'i'}, {0x1EBF /* ế */, 0xEA /* ê */, 'e'}, {'n'}},
+        {{'s'}, {0x1EA3 /* ả */, 'a'}, {'n'}},
+        {{'k'}, {0x1EBF, 0xEA, 'e'}, {'t'}},
+    };
+    enum { N_WORDS = sizeof words / sizeof *words };
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, k1, k2;
+    size_t i = 0;
     while (i < n && (u[i] <= ' ' || u[i] == '-' || u[i] == '+' || u[i] == '*'))
         i++;
     if (i == n)
         return false;
-    int32_t first = label_cp(u + i, n - i, &k1);
-    if (first < 0 || (first >= 0x80 && first != 0x110 && first != 0x111))
-        return true;
-    if (i + k1 == n)
-        return false; /* one letter: every pair has two */
-    int32_t second = label_cp(u + i + k1, n - i - k1, &k2);
-    if (second < 0)
-        return true;
-    second = utf8proc_tolower(second);
-    static const struct {
-        int32_t first, next[6]; /* lower case; next ends at a 0 */
-    } pairs[] = {
-        {'c', {'h', 'o', 'a', 0x1A1 /* ơ */, 0x1EA5 /* ấ */, 0xE2 /* â */}},
-        {0x111 /* đ */, {'o', 0x1A1}},
-        {'p', {'h'}},
-        {'t', {'h', 'r', 'i'}},
-        {'g', {'i'}},
-        {'s', {'a', 0x1EA3 /* ả */}},
-        {'k', {'e', 0x1EBF /* ế */, 0xEA /* ê */}},
-    };
-    if (first == 0x110 || (first >= 'A' && first <= 'Z'))
-        first += first == 0x110 ? 1 : 'a' - 'A';
-    for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++)
-        for (size_t j = 0; pairs[p].first == first && j < 6 && pairs[p].next[j]; j++)
-            if (pairs[p].next[j] == second)
-                return true;
+    const size_t start = i;
+    if (u[i] >= 0x80 && !(u[i] == 0xC4 && i + 1 < n && (u[i + 1] == 0x90 || u[i + 1] == 0x91)))
+        return colon_reachable(u + start, n - start);
+    /* The words the first letter may open (most letters none). */
+    uint32_t candidates = 0;
+    int32_t first = u[i] < 0x80 ? (u[i] | 0x20) : 0x111;
+    for (size_t w = 0; w < N_WORDS; w++)
+        candidates |= (uint32_t)(words[w][0][0] == first) << w;
+    /* The letters of s from start in lower case, read as the words need
+     * them; -1 past the end. */
+    int32_t letters[LETTERS + 1];
+    size_t known = 0;
+    for (size_t w = 0; candidates >> w; w++) {
+        if (!(candidates >> w & 1))
+            continue;
+        size_t l = 0;
+        for (;; l++) {
+            if (l == known) {
+                int32_t cp = -1;
+                size_t k = 1;
+                if (i < n && u[i] < 0x80)
+                    cp = u[i] >= 'A' && u[i] <= 'Z' ? u[i] + ('a' - 'A') : u[i];
+                else if (i < n)
+                    cp = label_cp(u + i, n - i, &k);
+                if (i < n && cp < 0)
+                    return colon_reachable(u + start, n - start);
+                letters[known++] = cp >= 0x80 ? utf8proc_tolower(cp) : cp;
+                i += cp >= 0 ? k : 0;
+            }
+            if (l == LETTERS || !words[w][l][0])
+                break;
+            bool in = false;
+            for (size_t j = 0; j < ALTS && words[w][l][j]; j++)
+                in = in || words[w][l][j] == letters[l];
+            if (!in)
+                break;
+        }
+        if (l < LETTERS && words[w][l][0])
+            continue; /* a letter differs */
+        int32_t after = letters[l];
+        if (after >= 0x80 || after == ' ' || (after >= '\t' && after <= '\r') || after == 'q' ||
+            after == 'v')
+            return colon_reachable(u + start, n - start);
+    }
     return false;
 }
 
@@ -176,7 +237,7 @@ static bool label_may_start(const char *s, size_t n)
  * cannot tell. */
 static field_kind field_at(const task_ctx *c, const char *s, size_t n, size_t *value_at)
 {
-    if (c->labels_proven && !label_may_start(s, n))
+    if (c->labels_proven && (!memchr(s, ':', n) || !label_may_start(s, n)))
         return FIELD_NONE;
     if (c->x->field_labels) {
         /* As pm_cue_find checks UTF-8 only from inside a character. */
@@ -207,9 +268,17 @@ static size_t field_value_end(const task_ctx *c, const char *s, size_t n, size_t
                               field_kind *next, size_t *next_at)
 {
     *next = FIELD_NONE;
+    /* A label needs a `:` after its start (pm_proof_field_labels): past
+     * the last `:` no label can follow. colon: the first at or after the
+     * last place looked from (s + from: not looked for yet). */
+    const char *colon = s + from;
     for (size_t i = from; i < n; i++) {
         if (s[i] != ';' && s[i] != ',' && s[i] != '.')
             continue;
+        if (c->labels_proven && colon && colon <= s + i)
+            colon = memchr(s + i + 1, ':', n - i - 1);
+        if (c->labels_proven && !colon)
+            return n;
         size_t value_at;
         field_kind k = field_at(c, s + i + 1, n - i - 1, &value_at);
         if (k != FIELD_NONE) {
@@ -240,17 +309,41 @@ static char *dup_trim(pm_arena *a, const char *s, size_t n)
     return pm_arena_strndup(a, s, n);
 }
 
-static bool section_matches(task_ctx *c, int s, const pcre2_code *re, bool any_ancestor)
+static bool title_matches(task_ctx *c, int s, const pcre2_code *re)
 {
     size_t ms, me;
-    for (; s >= 0; s = c->tree->sections[s].parent) {
-        const char *title = c->tree->sections[s].title;
-        if (!any_ancestor && c->tree->sections[s].parent >= 0)
-            continue;
-        if (title && pm_cue_find(c->x, re, title, strlen(title), 0, c->md, &ms, &me))
-            return true;
+    const char *title = c->tree->sections[s].title;
+    return title && pm_cue_find(c->x, re, title, strlen(title), 0, c->md, &ms, &me);
+}
+
+/* Does the title of s or of one of its ancestors (any_ancestor), or of its
+ * top-level ancestor only, match re? Sections share their ancestors'
+ * answers: memo[s] is 0 while unknown, 1 for no, 2 for yes. */
+static bool section_matches(task_ctx *c, int s, const pcre2_code *re, bool any_ancestor,
+                            signed char *memo)
+{
+    int top = s;
+    if (!any_ancestor) {
+        while (c->tree->sections[top].parent >= 0)
+            top = c->tree->sections[top].parent;
+        if (!memo[top])
+            memo[top] = title_matches(c, top, re) ? 2 : 1;
+        return memo[top] == 2;
     }
-    return false;
+    /* Up to the first title that matches or the first known answer; the
+     * sections on the way get that answer. */
+    signed char answer = 1;
+    for (top = s; top >= 0; top = c->tree->sections[top].parent) {
+        if (memo[top] || title_matches(c, top, re)) {
+            answer = memo[top] ? memo[top] : 2;
+            break;
+        }
+    }
+    for (; s >= 0 && s != top; s = c->tree->sections[s].parent)
+        memo[s] = answer;
+    if (top >= 0)
+        memo[top] = answer;
+    return answer == 2;
 }
 
 /* ---- deadlines ------------------------------------------------------------ */
@@ -309,7 +402,7 @@ static pm_deadline parse_phrase(task_ctx *c, const char *s, size_t n)
     if (e && e->s)
         return e->d;
     pm_deadline d = {0};
-    if (!pm_parse_deadline(c->x, c->a, s, n, &d))
+    if (!pm_parse_deadline_md(c->x, c->a, c->md, s, n, &d))
         memset(&d, 0, sizeof d);
     if (memo_room(c)) {
         *memo_slot(c, s, n, h) = (phrase_memo){s, n, h, d};
@@ -437,12 +530,24 @@ static bool recurrence_may_occur(const char *s, size_t n)
                 i_ = {"i", "I", NULL}, e = {"e", "E", "ê", "Ê", NULL}, nn = {"n", "N", NULL},
                 k = {"k", "K", "\xE2\x84\xAA" /* U+212A */, NULL},
                 yy = {"y", "Y", "ỳ", "Ỳ", NULL};
+    /* The bytes the switch below looks at, the others skipped a step each. */
+    static const bool opens[256] = {['h'] = true, ['H'] = true, ['x'] = true, ['X'] = true,
+                                    ['l'] = true, ['L'] = true, ['k'] = true, ['K'] = true,
+                                    [0xE2] = true};
     for (size_t i = 0; i < n; i++) {
         size_t j, w;
+        while (i < n && !opens[(unsigned char)s[i]])
+            i++;
+        if (i == n)
+            break;
         switch (s[i]) {
         case 'h': case 'H': /* h[ằăàa]ng\s+[nqt] */
             j = i + 1;
-            if ((w = one_of(s, n, j, a)) && one_of(s, n, j + w, ng) &&
+            /* `th`, `nh`, `ch` are everywhere: the lead bytes of a's
+             * letters first. */
+            if (j < n && ((s[j] | 0x20) == 'a' || s[j] == '\xC3' || s[j] == '\xC4' ||
+                          s[j] == '\xE1') &&
+                (w = one_of(s, n, j, a)) && one_of(s, n, j + w, ng) &&
                 blanks_then(s, n, j + w + 2, "nNqQtT"))
                 return true;
             break;
@@ -512,6 +617,29 @@ static pm_deadline schedule_deadline(task_ctx *c, const char *s, size_t n)
     return parse_phrase(c, s + ms, pm_sentence_end(s, n, ms) - ms);
 }
 
+/* The source of task-fields.phase phase_may_start was proven for:
+ * `(?i)^[\s\-–+•*]*` and then `giai`, `năm`, `đến` or `từ`, and a year
+ * `(?:19|20)\d\d`. */
+const pm_proof pm_proof_phase = {"task-fields.phase", "fc63ea13b1801f1a",
+                                 "tasks.c phase_may_start"};
+
+/* Can the phase regex (pm_proof_phase) match s, which it anchors at its
+ * start? Exact: past the ASCII bytes of the leading class, the first must
+ * be g, n, t in either case (none has a non-ASCII case twin) or non-ASCII
+ * (`đ`, `–`, `•`, a Unicode blank: left to the regex), and s must name a
+ * year. */
+static bool phase_may_start(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r') || s[i] == '-' ||
+                     s[i] == '+' || s[i] == '*'))
+        i++;
+    if (i == n)
+        return false;
+    unsigned char b = (unsigned char)s[i] | 0x20;
+    return ((unsigned char)s[i] >= 0x80 || b == 'g' || b == 'n' || b == 't') && has_year(s, n);
+}
+
 /* `- Giai đoạn 2023-2025: …` … `- Giai đoạn 2026-2030: …` -> 2023-2030. */
 static pm_deadline phases_deadline(task_ctx *c, int from_block, int to_block)
 {
@@ -521,7 +649,8 @@ static pm_deadline phases_deadline(task_ctx *c, int from_block, int to_block)
     for (int b = from_block; b >= 0 && b != to_block; b = c->next_direct[b]) {
         const pm_span *sp = &c->tree->blocks[b].body;
         size_t ms, me, gs, ge;
-        if (!pm_cue_find(c->x, re, sp->s, sp->len, 0, c->md, &ms, &me) ||
+        if ((c->phase_proven && !phase_may_start(sp->s, sp->len)) ||
+            !pm_cue_find(c->x, re, sp->s, sp->len, 0, c->md, &ms, &me) ||
             !pm_regex_named(re, c->md, "phase", &gs, &ge))
             continue;
         pm_deadline p = parse_phrase(c, sp->s + gs, ge - gs);
@@ -691,8 +820,8 @@ static pm_status section_tasks(task_ctx *c, int s)
     if (groups == 0) {
         if (c->has_children[s] || sec->appendix || sec->block < 0 ||
             c->tree->blocks[sec->block].zone != PM_ZONE_BODY ||
-            !section_matches(c, s, c->task_part, false) ||
-            section_matches(c, s, c->request, true))
+            !section_matches(c, s, c->task_part, false, c->in_task_part) ||
+            section_matches(c, s, c->request, true, c->under_request))
             return PM_OK;
         return sentence_task(c, s);
     }
@@ -732,9 +861,11 @@ static pm_status body_tasks(task_ctx *c)
     c->next_direct = pm_arena_alloc(c->a, (nb + 1) * sizeof *c->next_direct);
     c->first_direct = pm_arena_alloc(c->a, (ns + 1) * sizeof *c->first_direct);
     c->has_children = pm_arena_alloc(c->a, (ns + 1) * sizeof *c->has_children);
+    c->in_task_part = pm_arena_alloc(c->a, ns + 1);
+    c->under_request = pm_arena_alloc(c->a, ns + 1);
     int *last = pm_arena_alloc(c->a, (ns + 1) * sizeof *last);
     if (!c->field || !c->value_at || !c->next_direct || !c->first_direct || !c->has_children ||
-        !last)
+        !c->in_task_part || !c->under_request || !last)
         return PM_ERR_NOMEM;
     for (size_t s = 0; s < ns; s++) {
         c->first_direct[s] = last[s] = -1;
@@ -859,6 +990,7 @@ pm_status pm_extract_tasks(const pm_extractor *x, pm_arena *a, const pm_text *t,
                   .task_part = pm_cue(x, "task-fields.task_part"),
                   .request = pm_cue(x, "task-fields.request")};
     c.phrase_proven = pm_proven(x->patterns, &pm_proof_deadline_phrase);
+    c.phase_proven = pm_proven(x->patterns, &pm_proof_phase);
     c.labels_proven = true;
     for (size_t f = 0; f < N_FIELDS; f++) {
         c.field_re[f] = pm_cue(x, field_names[f]);

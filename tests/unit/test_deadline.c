@@ -178,7 +178,12 @@ static void prefilters_agree_with_the_rules(void **state)
         "Năm 2024, 2025", "31/02/2024", "Luật Đất đai năm 2024", "LUẬT ĐẤT ĐAI NĂM 2024",
         "Nghị định 30/2020/NĐ-CP", "Kế hoạch số 58-KH/UBND ngày 15/8/2024", "Số: 12/2023/QĐ",
         "2025/NQ", "1999", "19", "20", "Hằng năm", "Thường xuyên", "định kỳ 6 tháng",
-        "Quý II/2O24", "năm ٢٠٢٥", "tu\u00A02025", "2024\u00A0-\u00A02025", "",
+        "Quý II/2O24", "năm ٢٠٢٥", "tu\u00A02025", "2024\u00A0-\u00A02025",
+        /* references: a capital (or any non-ASCII character) after `-`, or
+         * after `/` and blanks; dates: two separators */
+        "Số 12/ KH-UBND năm 2025", "58 -KH 2024", "12-kh/ubnd 2025", "12/\u00A0KH 2025",
+        "Văn bản 01/ĐA, 2025", "ngày 15/8/2024-ЖК", "ngày 15/8/2024/ ЖК", "12/\tKH 2025", "số 7-ĐA 2026", "15/12 2024", "15 / 12 / 2024",
+        "15/12-2024", "1.5.2024", "15 -12- 2024", "2024-2025-2026", "",
     };
     char dir[] = "/tmp/pm-deadline-XXXXXX";
     scratch_dir_make(dir);
@@ -211,6 +216,38 @@ static void prefilters_agree_with_the_rules(void **state)
     pm_deadline_free(&general);
     pm_patterns_free(p);
     scratch_dir_remove(dir);
+}
+
+/* pm_parse_deadline_md reads the same with the caller's match data, one
+ * too small for the rules' groups, and its own. */
+static void caller_match_data(void **state)
+{
+    fixture *fx = *state;
+    static const char *const texts[] = {"15/12/2024", "Quý II/2024", "2023-2025", "Hằng năm",
+                                        "Theo tiến độ", "Nghị định 30/2020/NĐ-CP năm 2025",
+                                        "ngày 15 tháng 12 năm 2025", ""};
+    pcre2_match_data *big = pcre2_match_data_create(32, NULL);
+    pcre2_match_data *small = pcre2_match_data_create(1, NULL);
+    assert_non_null(big);
+    assert_non_null(small);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        size_t n = strlen(texts[i]);
+        pm_deadline own, with_big, with_small;
+        bool named = pm_parse_deadline(&fx->x, &fx->arena, texts[i], n, &own);
+        assert_int_equal(named,
+                         pm_parse_deadline_md(&fx->x, &fx->arena, big, texts[i], n, &with_big));
+        assert_int_equal(named, pm_parse_deadline_md(&fx->x, &fx->arena, small, texts[i], n,
+                                                     &with_small));
+        const pm_deadline *other[] = {&with_big, &with_small};
+        for (size_t k = 0; k < 2; k++) {
+            assert_int_equal(own.kind, other[k]->kind);
+            assert_int_equal(own.start, other[k]->start);
+            assert_int_equal(own.end, other[k]->end);
+            assert_string_equal(own.date, other[k]->date);
+        }
+    }
+    pcre2_match_data_free(big);
+    pcre2_match_data_free(small);
 }
 
 static void months_end_on_their_last_day(void **state)
@@ -269,6 +306,7 @@ int main(void)
         cmocka_unit_test(text_without_a_year),
         cmocka_unit_test(edited_year_rule_is_honoured),
         cmocka_unit_test(prefilters_agree_with_the_rules),
+        cmocka_unit_test(caller_match_data),
         cmocka_unit_test(months_end_on_their_last_day),
         cmocka_unit_test(missing_pattern_is_reported),
     };

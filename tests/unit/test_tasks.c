@@ -1,8 +1,9 @@
 /* tasks: the fast paths of tasks.c read what the general search reads.
  * Each document is extracted twice: with the shipped patterns, and with
- * the field labels and task-fields.deadline_phrase edited to sources no
- * pm_proof names (`(?:)` appended), which turns label_may_start and
- * recurrence_may_occur off; the tasks must be the same. */
+ * the field labels, task-fields.deadline_phrase and task-fields.phase
+ * edited to sources no pm_proof names (`(?:)` appended), which turns
+ * label_may_start, recurrence_may_occur and phase_may_start off; the tasks
+ * must be the same. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,7 +58,7 @@ static int setup(void **state)
         return -1;
     snprintf(cmd, sizeof cmd,
              "cp patterns/*.pcre patterns/*.tsv %s && sed -E -i "
-             "'/^(lead|support|approver|deadline|product|deadline_phrase)\\t/s/$/(?:)/' "
+             "'/^(lead|support|approver|deadline|product|deadline_phrase|phase)\\t/s/$/(?:)/' "
              "%s/task-fields.pcre",
              fx->dir, fx->dir);
     if (system(cmd) != 0 || pipeline_load(&fx->fast, "patterns") != 0 ||
@@ -157,6 +158,8 @@ static void fast_paths_hold_for_the_shipped_patterns(void **state)
     }
     assert_true(pm_proven(fx->fast.patterns, &pm_proof_deadline_phrase));
     assert_false(pm_proven(fx->general.patterns, &pm_proof_deadline_phrase));
+    assert_true(pm_proven(fx->fast.patterns, &pm_proof_phase));
+    assert_false(pm_proven(fx->general.patterns, &pm_proof_phase));
 }
 
 /* Labels in every case, after bullets and blanks (a no-break space, an en
@@ -194,6 +197,69 @@ static void field_labels(void **state)
                   "+ *Cơ quan chủ trì thực hiện:* Sở Tài nguyên và Môi trường\n\n"
                   "* Thời hạn: 2026-2030\n",
         8);
+}
+
+/* Label words followed by what label_may_start must leave to the regexes
+ * (`cơquan`, `đơnvị`, Unicode blanks, tabs, emphasis before the `:`) or
+ * may refuse (a `,`, a digit or no `:` before the value; words that start
+ * like a label: `Thực hiện`, `Tiếp tục`, `Công tác`, `Giao thông`), a label
+ * cut at the end of its block, and values whose `,`, `;` and `.` come
+ * after their line's last `:`. */
+static void label_words_and_colons(void **state)
+{
+    check_same_tasks(
+        state,
+        PLAN_HEAD "III. NHIỆM VỤ, GIẢI PHÁP\n\n"
+                  "1. Quy hoạch\n\n"
+                  "Rà soát quy hoạch.\n\n"
+                  "Cơquan thực hiện: Sở Xây dựng; đơnvị phối hợp: Sở Tài chính, Sở Nội vụ.\n\n"
+                  "2. Nhà ở\n\n"
+                  "Lập đề án.\n\n"
+                  "Cơ\xc2\xa0quan\tthực hiện **:** Sở Xây dựng, các sở, ngành; UBND các huyện.\n\n"
+                  "Thời gian thực hiện, hoàn thành: 2025\n\n"
+                  "2a. Nhà ở xã hội\n\n"
+                  "Lập danh mục.\n\n"
+                  "Cơ\xe2\x80\x83quan thực hiện: Sở Xây dựng; thời\xe3\x80\x80gian: 2026\n\n"
+                  "3. Giao thông\n\n"
+                  "Thực hiện: Sở Giao thông vận tải. Tiếp tục: rà soát. Công tác: kiểm tra.\n\n"
+                  "Giao thông 2024: Sở Giao thông vận tải chủ trì.\n\n"
+                  "Chủ trì thực hiện\n\n"
+                  "4. Cấp nước\n\n"
+                  "Xây dựng nhà máy.\n\n"
+                  "Chủ trì: Sở Xây dựng, phối hợp 2 đơn vị, Sở Tài chính; Tiến độ: 2024-2025.\n\n"
+                  "5. Môi trường\n\n"
+                  "Xử lý rác thải.\n\n"
+                  "Chủ trì: Sở Tài nguyên và Môi trường. Phối hợp: UBND các huyện, thị xã. Kết "
+                  "quả: Báo cáo, đề án; Sản phẩm\n\n"
+                  "6. Chiếu sáng\n\n"
+                  "Lắp đèn.\n\n"
+                  "Giao\n",
+        4);
+}
+
+/* Phases after a sentence task's heading: every opening the phase regex
+ * takes (`Giai đoạn`, `Năm`, `Đến năm`, `Từ năm`, after bullets, an en
+ * dash, a no-break space, in capitals) and blocks that only look like one
+ * (a year elsewhere, `Tăng`, `Nâng`). */
+static void phases(void **state)
+{
+    check_same_tasks(
+        state,
+        PLAN_HEAD "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n"
+                  "1. Quy hoạch\n\n"
+                  "a) Sở Xây dựng chủ trì rà soát các đồ án quy hoạch.\n\n"
+                  "- Giai đoạn 2023-2025: rà soát.\n\n"
+                  "- GIAI ĐOẠN 2026 – 2030: điều chỉnh.\n\n"
+                  "b) Sở Tài chính chủ trì bố trí vốn.\n\n"
+                  "\xc2\xa0\xe2\x80\x93 Năm 2024: bố trí.\n\n"
+                  "\xe2\x80\xa2 Đến năm 2027: hoàn thành.\n\n"
+                  "c) Sở Nội vụ chủ trì kiện toàn bộ máy.\n\n"
+                  "+ Từ năm 2025 đến năm 2026: kiện toàn.\n\n"
+                  "Tăng cường kiểm tra năm 2028: thường xuyên.\n\n"
+                  "d) Sở Y tế chủ trì nâng cấp bệnh viện.\n\n"
+                  "Nâng cấp giai đoạn 2029-2030: từng bước.\n\n"
+                  "* năm 2031:\n",
+        4);
 }
 
 /* Sentence tasks whose time is a recurrence, without a year: each form of
@@ -240,6 +306,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fast_paths_hold_for_the_shipped_patterns),
         cmocka_unit_test(field_labels),
+        cmocka_unit_test(label_words_and_colons),
+        cmocka_unit_test(phases),
         cmocka_unit_test(closing_recurrences),
         cmocka_unit_test(repeated_deadline_cells),
     };
