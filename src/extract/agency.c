@@ -2213,22 +2213,6 @@ pm_agency_memo *pm_agency_memo_new(pm_arena *a)
     return m;
 }
 
-/* FNV-1a over 8 bytes at a time: the key is a whole cell or sentence. */
-static uint64_t text_hash(const char *s, size_t n, pm_role role)
-{
-    uint64_t h = 1469598103934665603u ^ (uint64_t)role;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 1099511628211u;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h ^ h >> 32;
-}
-
 /* The slot of (s, n, role, max), or the free slot where it belongs. */
 static memo_entry *memo_slot(const pm_agency_memo *m, const char *s, size_t n, pm_role role,
                              size_t max, uint64_t hash)
@@ -2299,7 +2283,7 @@ size_t pm_find_agencies_memo(const pm_extractor *x, pm_arena *a, pm_agency_memo 
 {
     if (!memo || memo->a != a || !x || !x->agency || !s || !n || !max)
         return pm_find_agencies(x, a, s, n, default_role, out, max);
-    uint64_t hash = text_hash(s, n, default_role);
+    uint64_t hash = pm_hash_text(s, n, (uint64_t)default_role);
     if (memo->cap) {
         const memo_entry *e = memo_slot(memo, s, n, default_role, max, hash);
         if (e->text) {

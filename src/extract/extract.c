@@ -208,6 +208,20 @@ bool pm_cue_find(const pm_extractor *x, const pcre2_code *re, const char *s, siz
     return pm_regex_group(md, 0, start, end);
 }
 
+uint64_t pm_hash_text(const char *s, size_t n, uint64_t seed)
+{
+    uint64_t h = 1469598103934665603u ^ seed;
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211u;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h ^ h >> 32;
+}
+
 size_t pm_next_ascii_digit(const char *s, size_t n, size_t i)
 {
 #if defined(__SSE2__)

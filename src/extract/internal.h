@@ -116,6 +116,9 @@ size_t pm_space_before(const char *s, size_t lo, size_t i);
 /* Offset of the first ASCII digit of s at or after i, or n (eight bytes a
  * step). */
 size_t pm_next_ascii_digit(const char *s, size_t n, size_t i);
+/* A hash of s[0, n) for the per-document memos (FNV-1a 8 bytes a step,
+ * mixed); seed tells keys of different kinds apart. */
+uint64_t pm_hash_text(const char *s, size_t n, uint64_t seed);
 /* Does re match at exactly s+at? Its end in *end. */
 bool pm_cue_at(const pm_extractor *x, const pcre2_code *re, const char *s, size_t n, size_t at,
                pcre2_match_data *md, size_t *end);

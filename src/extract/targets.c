@@ -149,20 +149,12 @@ static size_t find_year_phrases(target_ctx *c, const char *s, size_t n)
     }
 }
 
-static uint64_t text_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
-
 /* pm_indicator_id through the document's memo. A text that cannot be
  * remembered (out of memory) is looked up every time. */
 static const char *indicator_id(target_ctx *c, const char *s, size_t n)
 {
     id_memo *m = &c->ids;
-    uint64_t h = text_hash(s, n);
+    uint64_t h = pm_hash_text(s, n, 0);
     size_t i = 0;
     for (i = m->cap ? h & (m->cap - 1) : 0; m->cap && m->slots[i].text;
          i = (i + 1) & (m->cap - 1)) {

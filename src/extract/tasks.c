@@ -348,21 +348,6 @@ static bool section_matches(task_ctx *c, int s, const pcre2_code *re, bool any_a
 
 /* ---- deadlines ------------------------------------------------------------ */
 
-/* FNV-1a, 8 bytes a step. */
-static uint64_t phrase_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603u;
-    size_t i = 0;
-    for (uint64_t w; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 1099511628211u;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h ^ h >> 32;
-}
-
 /* The slot of s[0, n), or the free slot where it belongs. */
 static phrase_memo *memo_slot(const task_ctx *c, const char *s, size_t n, uint64_t h)
 {
@@ -397,7 +382,7 @@ static bool memo_room(task_ctx *c)
  * it). */
 static pm_deadline parse_phrase(task_ctx *c, const char *s, size_t n)
 {
-    uint64_t h = phrase_hash(s, n);
+    uint64_t h = pm_hash_text(s, n, 0);
     phrase_memo *e = c->memo_cap ? memo_slot(c, s, n, h) : NULL;
     if (e && e->s)
         return e->d;
