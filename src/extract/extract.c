@@ -686,7 +686,7 @@ static pm_status resolve_city(const pm_extractor *x, pm_arena *a, pm_doc_facts *
 {
     if (!ag->id || strcmp(ag->id, "ubnd-thanh-pho") != 0)
         return PM_OK;
-    if (!facts->city_read) {
+    if (!facts->city_read && facts->text) {
         pm_status st = read_city(x, a, facts);
         if (st != PM_OK)
             return st;

@@ -205,7 +205,7 @@ bool pm_agency_may_open(const pm_extractor *x, const char *s, size_t n, size_t *
 struct pm_doc_facts {
     int plan_year;
     pm_agency_memo *memo; /* NULL: no memo */
-    const pm_text *text;
+    const pm_text *text; /* NULL: no city to look for */
     /* The one `thành phố X` the document names (NULL: none, or several),
      * looked for in the whole text the first time a bare `UBND thành phố`
      * needs it: most documents never do. */
