@@ -15,8 +15,9 @@ struct pm_extractor {
     /* The fast paths of extract.c, targets.c and tasks.c that hold for the
      * loaded patterns (pm_proof; the parts keep theirs in their lexicons). */
     bool year_start_proven, year_digits_proven, subject_tail_proven, list_head_proven,
-        scope_proven;
-    const pcre2_code *year_phrase; /* target-cues.year, looked up once */
+        scope_proven, subject_link_proven;
+    const pcre2_code *year_phrase;  /* target-cues.year, looked up once */
+    const pcre2_code *subject_link; /* task-fields.subject_link, looked up once */
     pm_regex_union *field_labels;  /* tasks.c: the field labels in one call, or NULL */
 };
 
@@ -45,7 +46,7 @@ extern const pm_proof pm_proof_value_start, pm_proof_excluded_before, pm_proof_a
     pm_proof_aspiration, pm_proof_excluded_after, pm_proof_bound_suffix, pm_proof_magnitude,
     pm_proof_counted_noun, pm_proof_rate_tail; /* quantity.c */
 extern const pm_proof pm_proof_reference, pm_proof_dated[6]; /* deadline.c */
-extern const pm_proof pm_proof_year_start;                /* extract.c */
+extern const pm_proof pm_proof_year_start, pm_proof_subject_link; /* extract.c */
 extern const pm_proof pm_proof_year_digits;               /* tasks.c */
 extern const pm_proof pm_proof_field_labels[5], pm_proof_deadline_phrase,
     pm_proof_phase; /* tasks.c */

@@ -1100,6 +1100,62 @@ static void test_edited_year_pattern_is_honoured(void **state)
     scratch_dir_remove(dir);
 }
 
+/* The subject chains agree with gap_links' fast path on (shipped
+ * subject_link) and off (the same regex with a no-op edit): gaps of
+ * punctuation, words, parentheses and nothing at all. */
+static void subjects_of(const pm_extractor *x, const char *s, pm_agency_set *set,
+                        pm_arena *a)
+{
+    pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+    assert_non_null(md);
+    pm_doc_facts facts = {0};
+    memset(set, 0, sizeof *set);
+    pm_agencies_subject(x, a, &facts, md, s, strlen(s), PM_ROLE_LEAD, true, set);
+    pcre2_match_data_free(md);
+}
+
+static void test_subject_gaps_fast_and_general_agree(void **state)
+{
+    const fixture *fx = *state;
+    assert_true(fx->extractor->subject_link_proven);
+    char dir[] = "/tmp/pm-link-XXXXXX";
+    scratch_patterns_edited(dir, "task-fields", "subject_link\t(?i)^", "subject_link\t(?i)(?:)^");
+    pm_patterns *p = NULL;
+    pm_extractor *general = NULL;
+    pm_error err;
+    assert_int_equal(pm_patterns_load(dir, &p, &err), PM_OK);
+    assert_int_equal(pm_extractor_new(p, &general, &err), PM_OK);
+    assert_false(general->subject_link_proven);
+    static const char *const texts[] = {
+        "Sở Xây dựng, Sở Tài chính, Sở Nội vụ tổ chức thực hiện.",
+        "Sở Xây dựng - Sở Tài chính; Sở Nội vụ: thực hiện.",
+        "Sở Xây dựng (cơ quan thường trực) và Sở Tài chính chủ trì.",
+        "Sở Xây dựng chủ trì, phối hợp với Sở Tài chính, UBND các huyện.",
+        "Sở Xây dựng.Sở Tài chính & Sở Nội vụ / Sở Y tế thực hiện.",
+        "Sở Xây dựng Sở Tài chính thực hiện.",
+        "Sở Xây dựng, nhất là Sở Tài chính thực hiện.",
+        "Sở Xây dựng – Sở Tài chính • Sở Nội vụ thực hiện.",
+        "Sở Xây dựng,\t\r\nSở Tài chính thực hiện; các sở: Sở Y tế.",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        pm_arena a;
+        pm_arena_init(&a);
+        pm_agency_set fast, slow;
+        subjects_of(fx->extractor, texts[i], &fast, &a);
+        subjects_of(general, texts[i], &slow, &a);
+        assert_int_equal(fast.n_lead, slow.n_lead);
+        assert_int_equal(fast.n_support, slow.n_support);
+        for (size_t k = 0; k < fast.n_lead; k++)
+            assert_string_equal(fast.lead[k].id, slow.lead[k].id);
+        for (size_t k = 0; k < fast.n_support; k++)
+            assert_string_equal(fast.support[k].id, slow.support[k].id);
+        pm_arena_free(&a);
+    }
+    pm_extractor_free(general);
+    pm_patterns_free(p);
+    scratch_dir_remove(dir);
+}
+
 /* The digit scanner against a byte-by-byte oracle: every start offset of
  * buffers mixing ASCII, digits, UTF-8 and bytes >= 0x80 that look like
  * digits once their high bit is dropped ('0' | 0x80), with the answer at
@@ -1162,6 +1218,7 @@ int main(void)
         cmocka_unit_test(test_fast_paths_hold_for_the_shipped_patterns),
         cmocka_unit_test(test_field_labels_combine),
         cmocka_unit_test(test_edited_year_pattern_is_honoured),
+        cmocka_unit_test(test_subject_gaps_fast_and_general_agree),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
