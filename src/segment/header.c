@@ -31,6 +31,14 @@ struct pm_header_patterns {
     pm_first_bytes doctype_first, recipients_first, on_behalf_first, signer_title_first,
         signer_name_first;
     bool docref_proven; /* docref_proof holds for the loaded docref */
+    /* numbers of the named groups read after a match (negative when absent),
+     * looked up once instead of by name at every match */
+    struct {
+        int number_num, number_code, date_place, date_d, date_m, date_y, value_d, value_m,
+            value_y, province_name, committee_name, docref_kind, docref_num, docref_date,
+            citation_kind, citation_num, citation_code, citation_date, citation_issuer,
+            doctype_type, doctype_rest, on_behalf_prefix, on_behalf_who, recipients_rest;
+    } group;
     pm_arena arena;
     province *provinces;
     size_t n_provinces, cap_provinces;
@@ -166,6 +174,39 @@ pm_status pm_header_init(pm_segmenter *s, pm_error *err)
         if (st != PM_OK)
             return st;
     }
+    struct {
+        int *slot;
+        const pcre2_code *re;
+        const char *name;
+    } groups[] = {
+        {&hp->group.number_num, hp->number, "num"},
+        {&hp->group.number_code, hp->number, "code"},
+        {&hp->group.date_place, hp->date, "place"},
+        {&hp->group.date_d, hp->date, "d"},
+        {&hp->group.date_m, hp->date, "m"},
+        {&hp->group.date_y, hp->date, "y"},
+        {&hp->group.value_d, hp->date_value, "d"},
+        {&hp->group.value_m, hp->date_value, "m"},
+        {&hp->group.value_y, hp->date_value, "y"},
+        {&hp->group.province_name, hp->province_ref, "name"},
+        {&hp->group.committee_name, hp->committee_ref, "name"},
+        {&hp->group.docref_kind, hp->docref, "kind"},
+        {&hp->group.docref_num, hp->docref, "num"},
+        {&hp->group.docref_date, hp->docref, "date"},
+        {&hp->group.citation_kind, hp->citation, "kind"},
+        {&hp->group.citation_num, hp->citation, "num"},
+        {&hp->group.citation_code, hp->citation, "code"},
+        {&hp->group.citation_date, hp->citation, "date"},
+        {&hp->group.citation_issuer, hp->citation, "issuer"},
+        {&hp->group.doctype_type, hp->doctype, "type"},
+        {&hp->group.doctype_rest, hp->doctype, "rest"},
+        {&hp->group.on_behalf_prefix, hp->on_behalf, "prefix"},
+        {&hp->group.on_behalf_who, hp->on_behalf, "who"},
+        {&hp->group.recipients_rest, hp->recipients, "rest"},
+    };
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+        *groups[i].slot =
+            pcre2_substring_number_from_name(groups[i].re, (PCRE2_SPTR)groups[i].name);
     hp->docref_proven = pm_patterns_regex_is(s->patterns, docref_proof.regex,
                                              docref_proof.fingerprint);
     return load_provinces(s, hp, err);
@@ -214,11 +255,11 @@ bool pm_header_is_name(const pm_segmenter *s, const char *line, size_t len, pcre
 
 /* ---- small helpers --------------------------------------------------------- */
 
-/* Group `name` of the last match on str as [*start, *end), false when unset or empty. */
-static bool span_of(const pcre2_code *re, pcre2_match_data *md, const char *name, size_t *start,
-                    size_t *end)
+/* Group `group` (a number from hp->group) of the last match as [*start, *end),
+ * false when absent, unset or empty. */
+static bool span_of(pcre2_match_data *md, int group, size_t *start, size_t *end)
 {
-    return pm_regex_named(re, md, name, start, end) && *end > *start;
+    return pm_regex_group(md, group, start, end) && *end > *start;
 }
 
 /* Copy without any whitespace: `221 /KH-UBND` -> `221/KH-UBND`. */
@@ -278,8 +319,9 @@ static char *parse_date(const pm_segmenter *s, pm_arena *a, const char *str, siz
     if (!match(s, re, str, n, 0, md))
         return NULL;
     size_t ds, de, ms, me, ys, ye;
-    if (!span_of(re, md, "d", &ds, &de) || !span_of(re, md, "m", &ms, &me) ||
-        !span_of(re, md, "y", &ys, &ye))
+    const struct pm_header_patterns *hp = s->header;
+    if (!span_of(md, hp->group.value_d, &ds, &de) || !span_of(md, hp->group.value_m, &ms, &me) ||
+        !span_of(md, hp->group.value_y, &ys, &ye))
         return NULL;
     return iso_date(a, group_number(str, ds, de), group_number(str, ms, me),
                     group_number(str, ys, ye));
@@ -309,16 +351,16 @@ static int find_province(const struct pm_header_patterns *hp, const char *s, siz
     return best;
 }
 
-/* First province named after an administrative word (regex `re`, group
- * `name`) anywhere in str, or -1. */
-static int province_in(const pm_segmenter *s, const pcre2_code *re, const char *str, size_t n,
-                       pcre2_match_data *md, pm_buf *scratch)
+/* First province named after an administrative word (regex `re`, its group
+ * `name` numbered name_group) anywhere in str, or -1. */
+static int province_in(const pm_segmenter *s, const pcre2_code *re, int name_group,
+                       const char *str, size_t n, pcre2_match_data *md, pm_buf *scratch)
 {
     for (size_t from = 0; from < n && match(s, re, str, n, from, md);) {
         size_t ns, ne;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         size_t next = ov[1] > from ? ov[1] : from + 1;
-        if (span_of(re, md, "name", &ns, &ne)) {
+        if (span_of(md, name_group, &ns, &ne)) {
             int p = find_province(s->header, str + ns, ne - ns, false, scratch);
             if (p >= 0)
                 return p;
@@ -365,9 +407,9 @@ static void read_number(reading *r, const char *cell, size_t n, size_t line)
     size_t ns = 0, ne = 0, cs, ce;
     r->number_seen = true;
     r->tree->header.number_line = line;
-    if (span_of(re, r->md, "code", &cs, &ce))
+    if (span_of(r->md, r->seg->header->group.number_code, &cs, &ce))
         r->code = pm_arena_strndup(r->arena, cell + cs, ce - cs);
-    if (span_of(re, r->md, "num", &ns, &ne))
+    if (span_of(r->md, r->seg->header->group.number_num, &ns, &ne))
         r->tree->header.number = without_spaces(r->arena, cell + ns, (ce > ne ? ce : ne) - ns);
 }
 
@@ -380,7 +422,8 @@ static void read_date(reading *r, const char *cell, size_t n, size_t i)
     if (h->date_line || !match(s, re, cell, n, 0, r->md))
         return;
     size_t ys, ye;
-    if (!span_of(re, r->md, "y", &ys, &ye)) {
+    const struct pm_header_patterns *hp = s->header;
+    if (!span_of(r->md, hp->group.date_y, &ys, &ye)) {
         for (size_t k = i + 1; k < r->lay->n_lines && k <= i + 2; k++) {
             const pm_line *next = &r->lines[k];
             if (next->kind == PM_LINE_BLANK || next->kind == PM_LINE_NOISE)
@@ -391,7 +434,7 @@ static void read_date(reading *r, const char *cell, size_t n, size_t i)
             pm_buf_append(&r->joined, r->text->norm + next->start, next->end - next->start);
             if (!r->joined.failed &&
                 match(s, re, r->joined.data, r->joined.len, 0, r->md) &&
-                span_of(re, r->md, "y", &ys, &ye)) {
+                span_of(r->md, hp->group.date_y, &ys, &ye)) {
                 cell = r->joined.data;
                 n = r->joined.len;
             } else {
@@ -402,9 +445,9 @@ static void read_date(reading *r, const char *cell, size_t n, size_t i)
     }
     h->date_line = i + 1;
     size_t ps, pe, ds, de, ms, me;
-    bool placed = span_of(re, r->md, "place", &ps, &pe);
-    if (span_of(re, r->md, "d", &ds, &de) && span_of(re, r->md, "m", &ms, &me) &&
-        span_of(re, r->md, "y", &ys, &ye))
+    bool placed = span_of(r->md, hp->group.date_place, &ps, &pe);
+    if (span_of(r->md, hp->group.date_d, &ds, &de) && span_of(r->md, hp->group.date_m, &ms, &me) &&
+        span_of(r->md, hp->group.date_y, &ys, &ye))
         h->date = iso_date(r->arena, group_number(cell, ds, de), group_number(cell, ms, me),
                            group_number(cell, ys, ye));
     if (placed) { /* `TP. Hồ Chí Minh, ngày …`: the place without its admin word */
@@ -424,11 +467,13 @@ static void read_issuer(reading *r, const char *cell, size_t n, size_t i)
     if (r->committee || !match(s, hp->issuer, cell, n, 0, r->md))
         return;
     r->committee = true;
-    int p = province_in(s, hp->province_ref, cell, n, r->md, &r->scratch);
+    int p = province_in(s, hp->province_ref, hp->group.province_name, cell, n, r->md,
+                        &r->scratch);
     for (size_t k = i + 1; p < 0 && k < r->lay->n_lines && k <= i + 2; k++) {
         const pm_line *next = &r->lines[k];
         if (next->kind != PM_LINE_BLANK)
-            p = province_in(s, hp->province_ref, r->text->norm + next->start,
+            p = province_in(s, hp->province_ref, hp->group.province_name,
+                            r->text->norm + next->start,
                             next->end - next->start, r->md, &r->scratch);
     }
     if (p >= 0 && r->province < 0)
@@ -532,7 +577,6 @@ static bool next_docref(reading *r, const char *str, size_t n, size_t from)
 static pm_status add_implements(reading *r, const pm_block *blk)
 {
     const pm_segmenter *s = r->seg;
-    const pcre2_code *re = s->header->docref;
     pm_header *h = &r->tree->header;
     const char *str = blk->text.s;
     size_t n = blk->text.len;
@@ -540,9 +584,9 @@ static pm_status add_implements(reading *r, const pm_block *blk)
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
         size_t whole_s = ov[0], whole_e = ov[1];
         size_t ks, ke, ns, ne, ds, de;
-        span_of(re, r->md, "kind", &ks, &ke);
-        span_of(re, r->md, "num", &ns, &ne);
-        bool dated = span_of(re, r->md, "date", &ds, &de);
+        span_of(r->md, s->header->group.docref_kind, &ks, &ke);
+        span_of(r->md, s->header->group.docref_num, &ns, &ne);
+        bool dated = span_of(r->md, s->header->group.docref_date, &ds, &de);
         char *number = without_spaces(r->arena, str + ns, ne - ns);
         char *date = dated ? parse_date(s, r->arena, str + ds, de - ds, r->md) : NULL;
         if (!number)
@@ -580,11 +624,12 @@ static pm_status add_citation(reading *r, const pm_block *blk)
     if (!blk->text.len || str[0] != '(' || !match(s, re, str, blk->text.len, 0, r->md))
         return PM_OK;
     size_t ks, ke, ns, ne, cs, ce, ds, de, is, ie;
-    bool numbered = span_of(re, r->md, "num", &ns, &ne);
-    bool coded = span_of(re, r->md, "code", &cs, &ce);
-    bool dated = span_of(re, r->md, "date", &ds, &de);
-    bool issued = span_of(re, r->md, "issuer", &is, &ie);
-    span_of(re, r->md, "kind", &ks, &ke);
+    const struct pm_header_patterns *hp = s->header;
+    bool numbered = span_of(r->md, hp->group.citation_num, &ns, &ne);
+    bool coded = span_of(r->md, hp->group.citation_code, &cs, &ce);
+    bool dated = span_of(r->md, hp->group.citation_date, &ds, &de);
+    bool issued = span_of(r->md, hp->group.citation_issuer, &is, &ie);
+    span_of(r->md, hp->group.citation_kind, &ks, &ke);
     pm_docref *ref = PM_PUSH(r->arena, h->citations, h->n_citations, r->cap_citations);
     if (!ref)
         return PM_ERR_NOMEM;
@@ -593,7 +638,8 @@ static pm_status add_citation(reading *r, const pm_block *blk)
     ref->line = blk->line_start;
     /* the issuer is read before parse_date reuses the match data */
     if (issued && r->province < 0) {
-        int p = province_in(s, s->header->province_ref, str + is, ie - is, r->md, &r->scratch);
+        int p = province_in(s, s->header->province_ref, s->header->group.province_name, str + is,
+                            ie - is, r->md, &r->scratch);
         if (p >= 0)
             r->province = p;
         if (!h->issuer)
@@ -636,10 +682,10 @@ static void read_type(reading *r)
     const char *str = r->text->norm + ln->start;
     size_t n = ln->end - ln->start;
     size_t ts, te, rs, re_;
-    if (!match(s, re, str, n, 0, r->md) || !span_of(re, r->md, "type", &ts, &te))
+    if (!match(s, re, str, n, 0, r->md) || !span_of(r->md, s->header->group.doctype_type, &ts, &te))
         return;
     h->type = kind_of(r, str + ts, te - ts);
-    if (span_of(re, r->md, "rest", &rs, &re_))
+    if (span_of(r->md, s->header->group.doctype_rest, &rs, &re_))
         h->title = collapse(r->arena, str + rs, re_ - rs);
 }
 
@@ -716,8 +762,8 @@ static void read_signer(reading *r)
         pm_line_kind kind = side ? pm_header_line_kind(s, str, n, r->md) : line->kind;
         size_t ps, pe, ws, we;
         if (kind == PM_LINE_SIGNATURE && match(s, hp->on_behalf, str, n, 0, r->md) &&
-            span_of(hp->on_behalf, r->md, "prefix", &ps, &pe) &&
-            span_of(hp->on_behalf, r->md, "who", &ws, &we)) {
+            span_of(r->md, hp->group.on_behalf_prefix, &ps, &pe) &&
+            span_of(r->md, hp->group.on_behalf_who, &ws, &we)) {
             /* the innermost authority wins: `KT. CHỦ TỊCH` under `TM. ỦY BAN …` */
             prefix = str + ps;
             prefix_len = pe - ps;
@@ -778,7 +824,7 @@ static pm_status read_recipients(reading *r)
     size_t rs, re_;
     pm_status st = PM_OK;
     if (match(s, hp->recipients, hs, head->end - head->start, 0, r->md) &&
-        span_of(hp->recipients, r->md, "rest", &rs, &re_))
+        span_of(r->md, hp->group.recipients_rest, &rs, &re_))
         st = add_recipient(r, hs + rs, re_ - rs);
     for (size_t i = first + 1; i < lay->closing_end && i < lay->n_lines && st == PM_OK; i++) {
         const pm_line *ln = &r->lines[i];
@@ -809,13 +855,15 @@ static void resolve_province(reading *r)
     /* `Ủy ban nhân dân tỉnh X ban hành …`, front matter first, then anywhere;
      * last any `tỉnh X`. */
     const pcre2_code *refs[] = {hp->committee_ref, hp->committee_ref, hp->province_ref};
+    const int names[] = {hp->group.committee_name, hp->group.committee_name,
+                         hp->group.province_name};
     for (size_t pass = 0; pass < 3 && r->province < 0; pass++)
         for (size_t b = 0; b < tree->n_blocks && r->province < 0; b++) {
             const pm_block *blk = &tree->blocks[b];
             if (blk->kind == PM_BLOCK_TABLE || (pass == 0 && blk->zone != PM_ZONE_FRONT))
                 continue;
-            r->province = province_in(s, refs[pass], blk->text.s, blk->text.len, r->md,
-                                      &r->scratch);
+            r->province = province_in(s, refs[pass], names[pass], blk->text.s, blk->text.len,
+                                      r->md, &r->scratch);
         }
     if (r->province < 0)
         return;

@@ -114,6 +114,8 @@ pm_zone pm_zone_of(const pm_layout *lay, size_t line);
 char *pm_sentence_case(pm_arena *a, const char *s, size_t n);
 /* Code points in s. */
 size_t pm_utf8_count(const char *s, size_t n);
+/* Code points in s before its first space or tab (all of s when none). */
+size_t pm_first_word_count(const char *s, size_t n);
 /* The first byte at or after `from` that is a tab, a '|', or a space
  * followed by a space or a tab; n when none. Everything before it is text
  * and single spaces, which no column or gap rule looks at. */

@@ -113,6 +113,15 @@ static unsigned byte_mask(__m128i v, char c)
 }
 
 static __m128i load_block(const char *s) { return _mm_loadu_si128((const __m128i *)(const void *)s); }
+
+/* Bits set in a 16-bit mask (the baseline x86-64 has no popcnt). */
+static unsigned popcount16(unsigned x)
+{
+    x -= (x >> 1) & 0x5555u;
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
 #endif
 
 /* Code points starting in w: every byte but a continuation byte 10xxxxxx;
@@ -138,12 +147,42 @@ size_t pm_utf8_count(const char *s, size_t n)
         __m128i sums = _mm_sad_epu8(lanes, zero);
         count += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
     }
+    /* The rest (under a block) as the block that ends at n, the bytes
+     * counted already masked off. */
+    if (i < n && n >= BLOCK) {
+        size_t base = n - BLOCK;
+        unsigned starts = (unsigned)_mm_movemask_epi8(
+            _mm_cmpgt_epi8(load_block(s + base), continuation_max));
+        return count + popcount16(starts >> (i - base));
+    }
 #endif
     for (; i + WORD <= n; i += WORD) {
         uint64_t w = load_word(s + i);
         count += starts_in_word(w);
     }
     for (; i < n; i++)
+        count += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return count;
+}
+
+size_t pm_first_word_count(const char *s, size_t n)
+{
+    size_t i = 0, count = 0;
+#if defined(__SSE2__)
+    /* Most first words fit in a block: the code points before its first
+     * blank are counted from one compare (a continuation byte is -65 or
+     * below as a signed byte). */
+    const __m128i continuation_max = _mm_set1_epi8(-65);
+    for (; i + BLOCK <= n; i += BLOCK) {
+        __m128i v = load_block(s + i);
+        unsigned starts = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, continuation_max));
+        unsigned blank = byte_mask(v, ' ') | byte_mask(v, '\t');
+        if (blank)
+            return count + popcount16(starts & ((1u << __builtin_ctz(blank)) - 1));
+        count += popcount16(starts);
+    }
+#endif
+    for (; i < n && s[i] != ' ' && s[i] != '\t'; i++)
         count += ((unsigned char)s[i] & 0xC0) != 0x80;
     return count;
 }
@@ -215,6 +254,16 @@ size_t pm_next_break(const char *s, size_t n, size_t from)
         unsigned at = tab | byte_mask(v, '|') | (sp & ((sp | tab) >> 1));
         if (at)
             return i + (size_t)__builtin_ctz(at);
+    }
+    /* The rest (under a block) as the block that ends at n, its bytes before
+     * i masked off; bit 15 is the last byte, whose space has no successor. */
+    if (i < n && n - from >= BLOCK) {
+        size_t base = n - BLOCK;
+        __m128i v = load_block(s + base);
+        unsigned tab = byte_mask(v, '\t'), sp = byte_mask(v, ' ');
+        unsigned at = (tab | byte_mask(v, '|') | (sp & ((sp | tab) >> 1))) >> (i - base)
+                      << (i - base);
+        return at ? base + (size_t)__builtin_ctz(at) : n;
     }
 #else
     /* Skip words without a tab, a '|' or two spaces in a row (a space

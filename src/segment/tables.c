@@ -323,9 +323,12 @@ static void html_text_run(scanner *sc, cell *c, size_t s, size_t e, bool in_list
         cell_sep(c, SEP_SPACE);
     if (ts == te)
         return;
+    /* norm[0, te) is valid UTF-8 and ts a code point's start (a cell's start
+     * after spaces, or a match's end): PCRE2's check of norm[ts, te) before
+     * every match could find nothing */
     while (in_list &&
-           pm_regex_match(sc->re->patterns, sc->re->html_list_split.code, norm, te, ts, 0,
-                          sc->md) > 0) {
+           pm_regex_match(sc->re->patterns, sc->re->html_list_split.code, norm, te, ts,
+                          PCRE2_NO_UTF_CHECK, sc->md) > 0) {
         size_t ms, me;
         pm_regex_group(sc->md, 0, &ms, &me);
         cell_push(sc, c, ts, ms + 1, NULL, line); /* keeps the ';' */
@@ -345,8 +348,9 @@ static void html_cell_text(scanner *sc, cell *c, size_t s, size_t e, size_t line
     const char *norm = sc->text->norm;
     bool in_list = false;
     size_t pos = s;
-    while (pos < e &&
-           pm_regex_match(re->patterns, re->html_markup.code, norm, e, pos, 0, sc->md) > 0) {
+    /* as in html_text_run: pos is the cell's start or a match's end */
+    while (pos < e && pm_regex_match(re->patterns, re->html_markup.code, norm, e, pos,
+                                     PCRE2_NO_UTF_CHECK, sc->md) > 0) {
         size_t ms, me, ns, ne;
         pm_regex_group(sc->md, 0, &ms, &me);
         html_text_run(sc, c, pos, ms, in_list, line);
@@ -1566,7 +1570,8 @@ static line_kind classify(scanner *sc, size_t i)
     /* Most lines are plain text: one pass finds no tab, no '|' and no two
      * blanks in a row up to the trailing blanks, and the trailing blanks
      * hold no tab; then the checks below would find nothing either. */
-    if (pm_next_break(p, end, lead) == end && !memchr(p + end, '\t', len - end)) {
+    if (pm_next_break(p, end, lead) == end &&
+        (end == len || !memchr(p + end, '\t', len - end))) { /* most lines: no trailing blank */
         sc->line_plain[i] = 1;
         return tabs == 0 ? LINE_TEXT : tabs == 1 ? LINE_CELL : LINE_SUB;
     }

@@ -759,6 +759,14 @@ static size_t naive_either_letter(const char *s, size_t n, size_t from, char a, 
     return n;
 }
 
+static size_t naive_first_word_count(const char *s, size_t n)
+{
+    size_t cps = 0;
+    for (size_t i = 0; i < n && s[i] != ' ' && s[i] != '\t'; i++)
+        cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return cps;
+}
+
 static bool naive_space_pair(const char *s, size_t n)
 {
     for (size_t i = 0; i + 1 < n; i++)
@@ -769,7 +777,9 @@ static bool naive_space_pair(const char *s, size_t n)
 
 /* Random strings of spaces, tabs, bars, letters, multibyte characters and
  * invalid bytes, of every length up to 40, against byte-by-byte versions:
- * pairs across the 8-byte words and characters cut at the end included. */
+ * pairs across the 8-byte words and characters cut at the end included, and
+ * the last block that ends at the end (counts and breaks past 16 bytes),
+ * read from every starting offset. */
 static void word_scans_agree_with_byte_scans(void **state)
 {
     (void)state;
@@ -794,6 +804,12 @@ static void word_scans_agree_with_byte_scans(void **state)
         assert_int_equal(pm_utf8_count(s, n), cps);
         assert_int_equal(pm_has_space_pair(s, n), naive_space_pair(s, n));
         for (size_t from = 0; from <= n; from++) {
+            size_t tail = 0;
+            for (size_t i = from; i < n; i++)
+                tail += ((unsigned char)s[i] & 0xC0) != 0x80;
+            assert_int_equal(pm_utf8_count(s + from, n - from), tail);
+            assert_int_equal(pm_first_word_count(s + from, n - from),
+                             naive_first_word_count(s + from, n - from));
             assert_int_equal(pm_next_break(s, n, from), naive_next_break(s, n, from));
             assert_int_equal(pm_next_either_letter(s, n, from, 'n', 'c'),
                              naive_either_letter(s, n, from, 'n', 'c'));
@@ -828,6 +844,12 @@ static void word_scans_agree_with_byte_scans(void **state)
     for (size_t i = 0; i < n; i++)
         cps += ((unsigned char)long_text[i] & 0xC0) != 0x80;
     assert_int_equal(pm_utf8_count(long_text, n), cps);
+    /* a first word over many blocks */
+    memset(long_text, 'a', 100);
+    memcpy(long_text + 100, "\xC3\xA1 b", 4);
+    assert_int_equal(pm_first_word_count(long_text, 104), 101);
+    assert_int_equal(pm_first_word_count(long_text, 101), 101); /* á cut: its bytes */
+    assert_int_equal(pm_first_word_count(long_text, 0), 0);
 }
 
 /* The docref fast path (header.c) finds the documents the plain search
