@@ -32,6 +32,11 @@ typedef struct folded_char {
 /* The first words of the `value` regex (value_openers): how many, and the
  * most letters one has. */
 enum { N_OPENERS = 16, MAX_OPENER = 8, MAX_SAME_LETTER = 4 };
+/* The words of the `value` comparators, fillers and `từ` (bridge_words). */
+enum { N_BRIDGE_WORDS = 26 };
+
+/* Where U+1E00 is in the table of folds, and its size (see folds). */
+enum { FOLD3 = 0xE00, N_FOLDS = 0x1000 };
 
 /* What a byte says about a digit in the key: none, one (an ASCII digit),
  * or look at the character it leads. */
@@ -61,6 +66,7 @@ struct pm_quantity_lexicon {
     /* value_openers by first letter, packed as opener_word reads words
      * (0 after the last) */
     uint64_t openers_by_letter[26][MAX_SAME_LETTER];
+    uint64_t bridge_packed[N_BRIDGE_WORDS]; /* bridge_words, packed as packed_word */
     /* group numbers, looked up once: the `value` comparator groups in the
      * order of comparator_ops, then its other groups, and one of each of
      * range_tail (n2), bound_suffix (ge) and time_noun (unit) */
@@ -72,8 +78,11 @@ struct pm_quantity_lexicon {
     size_t unit_first[257];
     size_t *unit_order;
     /* pm_strip_marks of each two-byte character (U+0080..U+07FF) and of
-     * U+1E00..U+1EFF (the Vietnamese letters), computed once */
-    folded_char fold2[0x800 - 0x80], fold3[0x100];
+     * U+1E00..U+1EFF (the Vietnamese letters), computed once, at the low
+     * six bits of the last two bytes of the character: its code point for
+     * the first, FOLD3 + cp - 0x1E00 for the others (E1 B8..BB xx). Other
+     * entries are not cached. */
+    folded_char folds[N_FOLDS];
     unit_form *magnitudes; /* `triệu` -> 1e6: unit is the factor, as text */
     double *factors;       /* factors[i] of magnitudes[i] */
     size_t n_magnitudes;
@@ -140,13 +149,26 @@ size_t pm_parse_number(const char *s, size_t n, double *out)
 
 /* ---- the folded key ------------------------------------------------------ */
 
-/* s with diacritics stripped (pm_strip_marks, one character at a time) and
- * orig[i] = the offset in s of the character that gave key byte i, so a
- * match in the key maps back to the text. ASCII text is its own key. */
+/* A non-ASCII character of s (or an ill-formed byte sequence, as
+ * utf8_char_len cuts it): where its fold starts in the key and where it
+ * starts in s. Everything between two marks is ASCII, its own key byte for
+ * byte, so the lengths of a character and of its fold follow (see
+ * orig_offset). */
+typedef struct fold_mark {
+    size_t key, text;
+} fold_mark;
+
+/* s with diacritics stripped (pm_strip_marks, one character at a time).
+ * The way back from a key offset to s is the marks: only the non-ASCII
+ * characters are recorded (a map entry per key byte cost more to write
+ * than the fold itself, and only the ends of accepted values are mapped).
+ * ASCII text is its own key. */
 typedef struct folded {
     const char *key;
-    size_t len;
-    size_t *orig; /* len + 1 entries; NULL when key == s */
+    const char *text; /* s */
+    size_t len, text_len;
+    fold_mark *marks; /* in text order; NULL when key == s */
+    size_t n_marks;
     pm_buf buf;
     uint32_t match_options; /* PCRE2_NO_UTF_CHECK when the key is valid UTF-8 */
 } folded;
@@ -169,11 +191,11 @@ static inline const folded_char *cached_fold(const struct pm_quantity_lexicon *l
     const unsigned char *u = (const unsigned char *)s + i;
     const folded_char *fc = NULL;
     if (u[0] >= 0xC2 && u[0] <= 0xDF && i + 1 < n && (u[1] & 0xC0) == 0x80) {
-        fc = &lx->fold2[((u[0] & 0x1F) << 6 | (u[1] & 0x3F)) - 0x80];
+        fc = &lx->folds[(u[0] & 0x1F) << 6 | (u[1] & 0x3F)];
         *k = 2;
     } else if (u[0] == 0xE1 && i + 2 < n && u[1] >= 0xB8 && u[1] <= 0xBB &&
                (u[2] & 0xC0) == 0x80) {
-        fc = &lx->fold3[(u[1] & 0x03) << 6 | (u[2] & 0x3F)];
+        fc = &lx->folds[(u[1] & 0x3F) << 6 | (u[2] & 0x3F)];
         *k = 3;
     }
     return fc && fc->len <= sizeof fc->bytes ? fc : NULL;
@@ -181,9 +203,176 @@ static inline const folded_char *cached_fold(const struct pm_quantity_lexicon *l
 
 enum { FOLD_SLACK = 64 };
 
+/* fold_text's state between its steps. The key keeps room for the rest of
+ * the text and FOLD_SLACK bytes, more than one character's fold can add (a
+ * cached one copies all of its bytes), so a fold is written without a
+ * check; the marks keep room for a mark per two bytes of the rest and one
+ * more (a cached character takes two bytes or three, so only an uncached
+ * one checks). */
+typedef struct fold_state {
+    pm_buf *buf;      /* the key; its len is not kept up to date but in len */
+    fold_mark *marks; /* mark_cap of them, m used */
+    size_t len, cap, m, mark_cap;
+    bool checked; /* every piece of the key is known to be valid UTF-8 */
+    bool failed;
+} fold_state;
+
+/* One character (or ASCII run) of s at i folded into st: the new i. */
+static size_t fold_step(const struct pm_quantity_lexicon *lx, const char *s, size_t n, size_t i,
+                        fold_state *st)
+{
+    char *key = st->buf->data;
+    size_t len = st->len;
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+        /* ASCII is its own key, byte for byte (runs are short here: a
+         * byte loop, not a call) */
+        do
+            key[len++] = s[i++];
+        while (i < n && (unsigned char)s[i] < 0x80);
+        st->len = len;
+        return i;
+    }
+    size_t k;
+    const folded_char *fc = cached_fold(lx, s, n, i, &k);
+    if (fc) {
+        /* the room kept takes all of fc->bytes */
+        memcpy(key + len, fc->bytes, sizeof fc->bytes);
+        st->marks[st->m++] = (fold_mark){len, i};
+        len += fc->len;
+        i += k;
+    } else {
+        st->buf->len = len;
+        k = utf8_char_len(s, n, i);
+        pm_strip_marks(s + i, k, st->buf);
+        st->checked = false;
+        if (st->buf->failed) {
+            st->failed = true;
+            return n;
+        }
+        size_t want = st->m + 1 + (n - i - k) / 2 + 1;
+        if (want > st->mark_cap) {
+            fold_mark *grown = realloc(st->marks, 2 * want * sizeof *grown);
+            if (!grown) {
+                st->failed = true;
+                return n;
+            }
+            st->marks = grown;
+            st->mark_cap = 2 * want;
+        }
+        st->marks[st->m++] = (fold_mark){len, i};
+        len = st->buf->len;
+        i += k;
+    }
+    st->len = len;
+    /* a fold no longer than its character keeps the room */
+    size_t need = len + (n - i) + FOLD_SLACK;
+    if (need > st->cap) {
+        st->cap = 2 * need;
+        st->buf->len = len;
+        if (!pm_buf_reserve(st->buf, st->cap - len))
+            st->failed = true;
+    }
+    return i;
+}
+
+#if defined(__SSE2__)
+/* fold_step over s[i, n - 32), sixteen bytes a step. Vietnamese alternates
+ * short runs of ASCII with two- and three-byte letters: a step per
+ * character would wait on the length of each before finding the next, so
+ * a block's characters are found from bit masks of its bytes at once and
+ * folded in turn. A block of well-formed UTF-8 (the continuation bytes
+ * those its lead bytes ask for, no four-byte sequence) takes each character
+ * with a cached fold no longer than itself here, and fold_step any other;
+ * any other block goes to fold_step whole. Returns the new i. */
+static size_t fold_blocks(const struct pm_quantity_lexicon *lx, const char *s, size_t n,
+                          size_t i, fold_state *st)
+{
+    char *key = st->buf->data;
+    size_t len = st->len, m = st->m;
+    fold_mark *marks = st->marks;
+    const __m128i c0 = _mm_set1_epi8((char)0xBF), e0 = _mm_set1_epi8((char)0xDF),
+                  f0 = _mm_set1_epi8((char)0xEF);
+    while (i + 32 <= n && !st->failed) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned high = (unsigned)_mm_movemask_epi8(v);
+        if (!high) {
+            /* the room holds: the rest of the text is longer */
+            _mm_storeu_si128((__m128i *)(void *)(key + len), v);
+            len += 16;
+            i += 16;
+            continue;
+        }
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+        uint32_t hi = high | (uint32_t)_mm_movemask_epi8(w) << 16;
+        /* lead bytes (>= 0xC0 as signed bytes > (char)0xBF, among the
+         * high ones), three-byte leads (>= 0xE0), four-byte ones (>= 0xF0) */
+        uint32_t lead = hi & ((uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(v, c0)) |
+                              (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(w, c0)) << 16);
+        uint32_t lead3 = high & (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(v, e0));
+        uint32_t lead4 = high & (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(v, f0));
+        uint32_t first = lead & 0xFFFF; /* the characters of this block */
+        uint32_t want = first << 1 | lead3 << 2, cont = hi & ~lead;
+        if (lead4 || ((want ^ cont) & 0xFFFF) || (want & ~cont)) {
+            st->len = len, st->m = m;
+            for (size_t end = i + 16; i < end && !st->failed;)
+                i = fold_step(lx, s, n, i, st);
+            key = st->buf->data, len = st->len, m = st->m, marks = st->marks;
+            continue;
+        }
+        /* the block ends after the continuation bytes of its last character */
+        size_t end = i + 16 + (want >> 16 & 1) + (want >> 17 & 1);
+        size_t prev = i; /* ASCII from here to the next character */
+        for (uint32_t left = first; left;) {
+            size_t p = i + (size_t)__builtin_ctz(left);
+            left &= left - 1;
+            /* the ASCII before it, sixteen bytes stored, p - prev kept */
+            _mm_storeu_si128((__m128i *)(void *)(key + len),
+                             _mm_loadu_si128((const __m128i *)(const void *)(s + prev)));
+            len += p - prev;
+            const unsigned char *u = (const unsigned char *)s + p;
+            unsigned three = (lead3 >> (p - i)) & 1;
+            /* the table is indexed by the last two bytes (any two index
+             * it in range) */
+            const folded_char *fc = &lx->folds[(u[three] & 0x3F) << 6 | (u[three + 1] & 0x3F)];
+            size_t k = 2 + three;
+            /* C2..DF of two-byte leads, E1 B8..BB of three-byte ones */
+            unsigned cached = ((unsigned)(u[0] - 0xC2) <= 0xDF - 0xC2) |
+                              ((u[0] == 0xE1) & ((unsigned)(u[1] - 0xB8) <= 3));
+            if (!(cached & (fc->len <= k))) {
+                st->len = len, st->m = m;
+                prev = fold_step(lx, s, n, p, st);
+                key = st->buf->data, len = st->len, m = st->m, marks = st->marks;
+                if (st->failed)
+                    return n;
+                /* (one character: prev <= i + 18) */
+                left &= ~0u << (prev - i);
+                continue;
+            }
+            memcpy(key + len, fc->bytes, sizeof fc->bytes);
+            marks[m++] = (fold_mark){len, p};
+            len += fc->len;
+            prev = p + k;
+        }
+        if (prev < i + 16) {
+            /* the ASCII after the last character */
+            _mm_storeu_si128((__m128i *)(void *)(key + len),
+                             _mm_loadu_si128((const __m128i *)(const void *)(s + prev)));
+            len += i + 16 - prev;
+            prev = i + 16;
+        }
+        i = prev > end ? prev : end;
+    }
+    st->len = len, st->m = m;
+    return i;
+}
+#endif
+
 static bool fold_text(const struct pm_quantity_lexicon *lx, const char *s, size_t n, folded *f)
 {
     memset(f, 0, sizeof *f);
+    f->text = s;
+    f->text_len = n;
     size_t i = 0;
     while (i < n && (unsigned char)s[i] < 0x80)
         i++;
@@ -193,94 +382,34 @@ static bool fold_text(const struct pm_quantity_lexicon *lx, const char *s, size_
         f->match_options = PCRE2_NO_UTF_CHECK;
         return true;
     }
-    bool checked = true; /* every piece of the key is known to be valid UTF-8 */
-    /* The key gets room for the rest of the text and FOLD_SLACK bytes, more
-     * than one character's fold can add (a cached one copies all of its
-     * bytes), so a fold is written without a check. */
-    size_t cap = n + FOLD_SLACK;
-    f->orig = malloc(cap * sizeof *f->orig);
-    if (!f->orig || !pm_buf_reserve(&f->buf, cap))
+    fold_state st = {.buf = &f->buf, .cap = n + FOLD_SLACK, .mark_cap = n / 2 + 1,
+                     .checked = true};
+    st.marks = malloc(st.mark_cap * sizeof *st.marks);
+    if (!st.marks || !pm_buf_reserve(&f->buf, st.cap))
         goto fail;
-    /* key, orig and len stay in locals: stores through the char pointer
-     * would otherwise make the compiler reload f->buf at every byte */
-    char *key = f->buf.data;
-    size_t *orig = f->orig, len = 0;
-    for (i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) {
-            /* ASCII is its own key, byte for byte. */
+    memcpy(f->buf.data, s, i);
+    st.len = i;
+    while (i < n && !st.failed) {
 #if defined(__SSE2__)
-            if (i + 16 <= n) {
-                /* Sixteen bytes copied and mapped at once, of which those
-                 * before the first non-ASCII byte are kept: there is room,
-                 * as the rest of the text is at least sixteen bytes. */
-                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-                _mm_storeu_si128((__m128i *)(void *)(key + len), v);
-                size_t run = (size_t)__builtin_ctz((unsigned)_mm_movemask_epi8(v) | 0x10000u);
-                __m128i at = _mm_set_epi64x((long long)i + 1, (long long)i);
-                const __m128i two = _mm_set1_epi64x(2);
-                for (size_t b = 0; b < 16; b += 2, at = _mm_add_epi64(at, two))
-                    _mm_storeu_si128((__m128i *)(void *)(orig + len + b), at);
-                len += run;
-                i += run;
-                continue;
-            }
+        i = fold_blocks(lx, s, n, i, &st);
+        if (i >= n || st.failed)
+            break;
 #endif
-            orig[len] = i;
-            key[len++] = (char)c;
-            i++;
-            continue;
-        }
-        size_t k, before = len;
-        const folded_char *fc = cached_fold(lx, s, n, i, &k);
-        if (fc) {
-            /* the room kept takes all of fc->bytes, and as many offsets */
-            memcpy(key + len, fc->bytes, sizeof fc->bytes);
-            for (size_t b = 0; b < sizeof fc->bytes; b++)
-                orig[len + b] = i;
-            len += fc->len;
-            i += k;
-            if (fc->len <= k)
-                continue; /* no longer than its character: the room holds */
-        } else {
-            f->buf.len = len;
-            k = utf8_char_len(s, n, i);
-            pm_strip_marks(s + i, k, &f->buf);
-            checked = false;
-            if (f->buf.failed)
-                goto fail;
-            key = f->buf.data;
-            len = f->buf.len;
-            for (size_t b = before; b < len; b++)
-                orig[b] = i;
-            i += k;
-        }
-        /* ASCII keeps the room, and so does a fold no longer than its
-         * character */
-        size_t need = len + (n - i) + FOLD_SLACK;
-        if (need > cap) {
-            cap = 2 * need;
-            f->buf.len = len;
-            size_t *grown = realloc(orig, cap * sizeof *grown);
-            if (!grown || !pm_buf_reserve(&f->buf, cap - len)) {
-                free(grown ? grown : orig);
-                f->orig = NULL;
-                goto fail;
-            }
-            f->orig = orig = grown;
-            key = f->buf.data;
-        }
+        i = fold_step(lx, s, n, i, &st);
     }
-    f->buf.len = len;
-    f->orig[f->buf.len] = n;
+    if (st.failed)
+        goto fail;
+    f->buf.len = st.len;
+    f->marks = st.marks;
+    f->n_marks = st.m;
     f->key = pm_buf_cstr(&f->buf);
     f->len = f->buf.len;
-    if (checked || pm_utf8_valid(f->key, f->len))
+    if (st.checked || pm_utf8_valid(f->key, f->len))
         f->match_options = PCRE2_NO_UTF_CHECK;
     if (!f->buf.failed)
         return true;
 fail:
-    free(f->orig);
+    free(st.marks);
     pm_buf_free(&f->buf);
     memset(f, 0, sizeof *f);
     return false;
@@ -288,13 +417,43 @@ fail:
 
 static void folded_free(folded *f)
 {
-    free(f->orig);
+    free(f->marks);
     pm_buf_free(&f->buf);
 }
 
+/* The offset in s of the character that gave key byte key_off (the end of
+ * s for the end of the key): that of the last mark at or before key_off
+ * when its fold holds the byte, else as far past that character (or the
+ * start) as key_off is past its fold, the ASCII between being 1:1. A fold
+ * of no bytes shares its key offset with what follows: the last of such
+ * marks is the one to go from. */
 static size_t orig_offset(const folded *f, size_t key_off)
 {
-    return f->orig ? f->orig[key_off] : key_off;
+    if (!f->marks)
+        return key_off;
+    if (key_off >= f->len)
+        return f->text_len;
+    size_t lo = 0, hi = f->n_marks; /* marks[0, lo) start at or before key_off */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->marks[mid].key <= key_off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return key_off;
+    /* the character's bytes (utf8_char_len, as fold_text took it) and
+     * its fold's: up to the next mark (or the end) key and text differ by
+     * them only, the rest being ASCII */
+    const fold_mark *mk = &f->marks[lo - 1];
+    size_t text_len = utf8_char_len(f->text, f->text_len, mk->text);
+    size_t key_next = lo < f->n_marks ? f->marks[lo].key : f->len;
+    size_t text_next = lo < f->n_marks ? f->marks[lo].text : f->text_len;
+    size_t key_len = key_next - mk->key - (text_next - mk->text - text_len);
+    if (key_off < mk->key + key_len)
+        return mk->text;
+    return mk->text + text_len + (key_off - mk->key - key_len);
 }
 
 /* ---- lexicon -------------------------------------------------------------- */
@@ -306,8 +465,8 @@ static char ascii_lower(char c)
 
 static bool ascii_letter(char c)
 {
-    c = ascii_lower(c);
-    return c >= 'a' && c <= 'z';
+    /* | 0x20 lowers A..Z and takes no other byte into a..z */
+    return (unsigned char)(((unsigned char)c | 0x20) - 'a') < 26;
 }
 
 static bool is_ascii_alnum(char c)
@@ -420,13 +579,23 @@ static pm_status load_magnitudes(const pm_patterns *p, struct pm_quantity_lexico
 /* Offset of the first decimal digit (\d: any Unicode Nd) at or after i, or n. */
 static size_t next_digit(const char *key, size_t n, size_t i)
 {
-    /* Eight bytes of ASCII without a digit hold none. */
-    for (uint64_t w; i + 8 <= n; i += 8) {
-        memcpy(&w, key + i, 8);
-        if ((w & 0x8080808080808080u) || pm_next_ascii_digit(key, i + 8, i) < i + 8)
-            break;
-    }
     for (; i < n; i++) {
+#if defined(__SSE2__)
+        /* Sixteen bytes of ASCII without a digit hold none: the next ASCII
+         * digit or non-ASCII byte (negative as a signed byte) is looked at. */
+        const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
+        for (; i + 16 <= n; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(key + i));
+            unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above)), v));
+            if (stop) {
+                i += (size_t)__builtin_ctz(stop);
+                break;
+            }
+        }
+        if (i >= n)
+            break;
+#endif
         unsigned char c = (unsigned char)key[i];
         if (c >= '0' && c <= '9')
             return i;
@@ -468,14 +637,16 @@ static void fill_fold(folded_char *fc, uint32_t cp)
 
 static void fill_folds(struct pm_quantity_lexicon *lx)
 {
+    for (size_t i = 0; i < N_FOLDS; i++)
+        lx->folds[i].len = 0xFF;
     for (uint32_t cp = 0x80; cp < 0x800; cp++)
-        fill_fold(&lx->fold2[cp - 0x80], cp);
+        fill_fold(&lx->folds[cp], cp);
     for (uint32_t cp = 0x1E00; cp < 0x1F00; cp++)
-        fill_fold(&lx->fold3[cp - 0x1E00], cp);
+        fill_fold(&lx->folds[FOLD3 + cp - 0x1E00], cp);
     for (unsigned b = 0; b < 256; b++) {
         uint8_t cls = b >= '0' && b <= '9' ? DIGIT_ASCII : b < 0xC2 ? DIGIT_NONE : DIGIT_LOOK;
         for (unsigned c = 0; b >= 0xC2 && b <= 0xDF && c < 64; c++) {
-            const folded_char *fc = &lx->fold2[((b & 0x1F) << 6 | c) - 0x80];
+            const folded_char *fc = &lx->folds[(b & 0x1F) << 6 | c];
             if (fc->len > sizeof fc->bytes || fc->digit)
                 break;
             cls = c == 63 ? DIGIT_NONE : cls;
@@ -492,8 +663,8 @@ static void fill_folds(struct pm_quantity_lexicon *lx)
     if (e2_plain)
         lx->digit_class[0xE2] = DIGIT_NONE;
     bool latin3_plain = true;
-    for (size_t i = 0; i < sizeof lx->fold3 / sizeof *lx->fold3; i++)
-        latin3_plain &= lx->fold3[i].len <= sizeof lx->fold3[i].bytes && !lx->fold3[i].digit;
+    for (size_t i = FOLD3; i < FOLD3 + 0x100; i++)
+        latin3_plain &= lx->folds[i].len <= sizeof lx->folds[i].bytes && !lx->folds[i].digit;
     if (latin3_plain)
         lx->digit_class[0xE1] = DIGIT_LATIN3;
     lx->look_min = lx->latin3_lead = 0;
@@ -503,6 +674,23 @@ static void fill_folds(struct pm_quantity_lexicon *lx)
         if (lx->digit_class[b] == DIGIT_LATIN3)
             lx->latin3_lead = (uint8_t)b;
     }
+}
+
+/* The words of the `value` comparators, its fillers and `từ`, folded
+ * (see bridge_start). */
+static const char *const bridge_words[N_BRIDGE_WORDS] = {
+    "toi", "thieu", "it",  "nhat", "khong", "duoi", "thap", "hon",  "nho", "da",
+    "vuot", "qua",  "cao", "lon",  "nhieu", "tren", "khoang", "xap", "xi", "gan",
+    "dat",  "la",   "duoc", "o",   "muc",   "tu"};
+
+/* The ASCII letters w[0, len) (len <= 8), lowered, one byte each from the
+ * lowest: words compared in one step. */
+static uint64_t packed_word(const char *w, size_t len)
+{
+    uint64_t p = 0;
+    for (size_t k = 0; k < len; k++)
+        p |= (uint64_t)(unsigned char)((unsigned char)w[k] | 0x20) << 8 * k;
+    return p;
 }
 
 /* The first words of `value` (comparators and `từ`), folded: the words
@@ -623,6 +811,8 @@ pm_status pm_quantity_init(pm_extractor *x, pm_error *err)
                            "too many value openers of one letter");
         same[k] = w;
     }
+    for (size_t i = 0; i < N_BRIDGE_WORDS; i++)
+        lx->bridge_packed[i] = packed_word(bridge_words[i], strlen(bridge_words[i]));
     for (size_t i = 0; i < sizeof comparator_ops / sizeof *comparator_ops; i++)
         lx->g_ops[i] = group_number(lx->value, comparator_ops[i].group);
     lx->g_from = group_number(lx->value, "from");
@@ -1006,15 +1196,18 @@ static bool only_filler(const char *key, size_t a, size_t b)
  * position: a value is aspirational when the first is after the second. */
 typedef struct aspiration_scan {
     span last, next;
+    bool begun;        /* the general search has looked for `next` */
     size_t searched;   /* `next` is the first match at or after this */
     size_t boundary;   /* just after the last boundary seen */
     size_t scanned_to; /* boundaries are known up to here */
 } aspiration_scan;
 
-/* The next `phấn đấu` (quantities.aspiration, `\bphan\s*dau\b`), the
- * leftmost match at or after a->searched. For this source, a match starts
- * only where `phan` stands, in any case (no letter of it has a non-ASCII
- * caseless twin), so it is tried anchored only there, in text order. */
+/* The matches of `phấn đấu` (quantities.aspiration, `\bphan\s*dau\b`)
+ * are found in text order, each the leftmost at or after the end of the
+ * one before, and only as far as a value asks (most texts have none before
+ * their values, or no value). For this source, a match starts only where
+ * `phan` stands, in any case (no letter of it has a non-ASCII caseless
+ * twin), so it is tried anchored only there. */
 const pm_proof pm_proof_aspiration = {"quantities.aspiration", "18d1899a35cd3c1f",
                                       "quantity.c find_next_aspiration"};
 
@@ -1034,46 +1227,63 @@ static size_t next_p(const char *key, size_t n, size_t i)
     return i;
 }
 
+/* The general search: the next match at or after a->searched. */
 static void find_next_aspiration(const pm_extractor *x, const folded *f, aspiration_scan *a,
                                  pcre2_match_data *md)
 {
-    const pcre2_code *re = x->quantity->aspiration;
-    bool hit = false;
-    a->next.set = false;
-    if (!x->quantity->aspiration_proven) {
-        hit = a->searched <= f->len && pm_regex_match(x->patterns, re, f->key, f->len,
-                                                      a->searched, f->match_options, md) > 0;
-    } else {
-        uint32_t options = PCRE2_ANCHORED | f->match_options;
-        for (size_t p = next_p(f->key, f->len, a->searched); !hit && p + 4 <= f->len;
-             p = next_p(f->key, f->len, p + 1)) {
-            const unsigned char *k = (const unsigned char *)f->key + p;
-            hit = (k[0] | 0x20) == 'p' && (k[1] | 0x20) == 'h' && (k[2] | 0x20) == 'a' &&
-                  (k[3] | 0x20) == 'n' &&
-                  pm_regex_match(x->patterns, re, f->key, f->len, p, options, md) > 0;
-        }
-    }
-    if (!hit)
+    a->next.set = a->searched <= f->len &&
+                  pm_regex_match(x->patterns, x->quantity->aspiration, f->key, f->len,
+                                 a->searched, f->match_options, md) > 0;
+    if (!a->next.set)
         return;
     pm_regex_group(md, 0, &a->next.start, &a->next.end);
-    a->next.set = true;
     a->searched = a->next.end > a->next.start ? a->next.end : a->next.start + 1;
 }
 
+/* Takes the matches that start before `to` (the last is a->last) and the
+ * clause boundaries before it. */
 static void advance_aspiration(const pm_extractor *x, const folded *f, aspiration_scan *a,
                                size_t to, pcre2_match_data *md)
 {
-    while (a->next.set && a->next.start < to) {
-        a->last = a->next;
-        find_next_aspiration(x, f, a, md);
+    if (x->quantity->aspiration_proven) {
+        /* a->searched: no match starts in [end of a->last, a->searched) */
+        uint32_t options = PCRE2_ANCHORED | f->match_options;
+        size_t p = a->searched;
+        while ((p = next_p(f->key, to, p)) < to) {
+            const unsigned char *k = (const unsigned char *)f->key + p;
+            if (p + 4 <= f->len && (k[0] | 0x20) == 'p' && (k[1] | 0x20) == 'h' &&
+                (k[2] | 0x20) == 'a' && (k[3] | 0x20) == 'n' &&
+                pm_regex_match(x->patterns, x->quantity->aspiration, f->key, f->len, p, options,
+                               md) > 0) {
+                pm_regex_group(md, 0, &a->last.start, &a->last.end);
+                a->last.set = true;
+                p = a->last.end > a->last.start ? a->last.end : a->last.start + 1;
+            } else {
+                p++;
+            }
+        }
+        a->searched = p;
+    } else {
+        if (!a->begun) {
+            a->begun = true;
+            find_next_aspiration(x, f, a, md);
+        }
+        while (a->next.set && a->next.start < to) {
+            a->last = a->next;
+            find_next_aspiration(x, f, a, md);
+        }
     }
-    for (; a->scanned_to < to; a->scanned_to++) {
-        char c = f->key[a->scanned_to];
-        size_t nx = a->scanned_to + 1;
+    /* only the last boundary before `to` counts: read back to it */
+    for (size_t i = to; i > a->scanned_to; i--) {
+        char c = f->key[i - 1];
         if (c == '\n' || c == ';' ||
-            (c == '.' && (nx >= f->len || space_at(f->key, f->len, nx) || f->key[nx] == '\n')))
-            a->boundary = nx;
+            (c == '.' && (i >= f->len || space_at(f->key, f->len, i) || f->key[i] == '\n'))) {
+            a->boundary = i;
+            break;
+        }
     }
+    if (to > a->scanned_to)
+        a->scanned_to = to;
 }
 
 static bool aspiration_before(const aspiration_scan *a, size_t at)
@@ -1498,7 +1708,8 @@ static inline bool opener_word(const struct pm_quantity_lexicon *lx, const char 
  * search from `from` finds. */
 const pm_proof pm_proof_value_start = {"quantities.value", "343cad7328cb45ed",
                                        "quantity.c next_value, opener_word, value_openers, "
-                                       "bare_number_at, comparator_at, value_may_reach"};
+                                       "bare_number_at, comparator_at, value_may_reach, "
+                                       "value_comparators, bridge_words, bridge_start"};
 
 /* `[0-9]+(?:[.,][0-9]+)*` from the digit key[i], as greedy as PCRE2 takes
  * it: its end. */
@@ -1609,20 +1820,33 @@ static bool comparator_at(const char *key, size_t n, size_t p, size_t e, size_t 
     return false;
 }
 
-/* Can a `value` match that opens with a word at or before e reach the
- * number at d? Between them it holds only words of its comparators, its
- * filler and `từ` (each a whole run of ASCII letters, joined by \s+ or
- * `:`), unless `mỗi` opens the bridge `mỗi … có` of `tối thiểu` and `ít
- * nhất`. So an ASCII byte other than a blank, `:` or a letter, or a run of
- * ASCII letters not among those words, rules a match out; a non-ASCII byte
- * or `moi` is left to the regex. For the source of pm_proof_value_start. */
-static bool value_may_reach(const char *key, size_t e, size_t d)
+enum { MAX_BRIDGE_WORDS = 24 };
+
+/* The comparators of `value` made of words, folded. */
+static const char *const value_comparators[][4] = {
+    {"toi", "thieu"}, {"it", "nhat"},   {"khong", "duoi"},  {"khong", "thap", "hon"},
+    {"khong", "it", "hon"}, {"khong", "nho", "hon"}, {"toi", "da"}, {"khong", "qua"},
+    {"khong", "vuot", "qua"}, {"khong", "cao", "hon"}, {"khong", "lon", "hon"},
+    {"khong", "nhieu", "hon"}, {"cao", "hon"}, {"lon", "hon"}, {"nhieu", "hon"}, {"hon"},
+    {"tren"}, {"duoi"}, {"it", "hon"}, {"thap", "hon"}, {"nho", "hon"}, {"khoang"},
+    {"xap", "xi"}, {"gan"}, {"dat"}};
+
+/* Can a `value` match that opens with the word at p reach the number
+ * at d? For the source of pm_proof_value_start the words from p to d are
+ * then a comparator (value_comparators), then fillers (`đạt`, `là`,
+ * `được`, `ở mức`, `mức`), then at most `từ`; or `từ` alone. Each word is a
+ * whole run of ASCII letters and only blanks and `:` lie between them: an
+ * ASCII byte other than a blank, `:` or a letter, a word no branch takes,
+ * or words in another order (`đạt trên 5%` at `đạt`), rule a match out;
+ * a non-ASCII byte, `mỗi` (the bridge `mỗi … có` of `tối thiểu` and `ít
+ * nhất`) or more words than kept are left to the regex. Looser than the
+ * regex (`:` is taken anywhere, blanks may be missing before `:`), never
+ * stricter. */
+static bool value_may_reach(const char *key, size_t p, size_t d)
 {
-    static const char *const words[] = {
-        "toi", "thieu", "it",  "nhat", "khong", "duoi", "thap", "hon",  "nho", "da",
-        "vuot", "qua",  "cao", "lon",  "nhieu", "tren", "khoang", "xap", "xi", "gan",
-        "dat",  "la",   "duoc", "o",   "muc",   "tu",   "moi",   NULL};
-    for (size_t i = e; i < d;) {
+    char words[MAX_BRIDGE_WORDS][8];
+    size_t k = 0;
+    for (size_t i = p; i < d;) {
         unsigned char c = (unsigned char)key[i];
         if (c >= 0x80)
             return true;
@@ -1633,19 +1857,87 @@ static bool value_may_reach(const char *key, size_t e, size_t d)
         if (!ascii_letter((char)c))
             return false;
         size_t end = i;
-        char w[8];
-        while (end < d && ascii_letter(key[end])) {
-            if (end - i < sizeof w)
-                w[end - i] = ascii_lower(key[end]);
+        while (end < d && ascii_letter(key[end]))
             end++;
-        }
-        if (end - i > sizeof w || !in_list(w, end - i, words))
-            return false;
-        if (end - i == 3 && memcmp(w, "moi", 3) == 0)
+        if (end - i >= sizeof words[0])
+            return false; /* longer than any word of the grammar */
+        if (k == MAX_BRIDGE_WORDS)
             return true;
+        for (size_t j = 0; j < end - i; j++)
+            words[k][j] = ascii_lower(key[i + j]);
+        words[k][end - i] = '\0';
+        if (strcmp(words[k], "moi") == 0)
+            return true;
+        k++;
         i = end;
     }
-    return true;
+    if (k == 1 && strcmp(words[0], "tu") == 0)
+        return true;
+    for (size_t c = 0; c < sizeof value_comparators / sizeof *value_comparators; c++) {
+        size_t j = 0; /* (each list ends with NULL) */
+        while (value_comparators[c][j] && j < k && strcmp(words[j], value_comparators[c][j]) == 0)
+            j++;
+        if (value_comparators[c][j])
+            continue; /* not this comparator */
+        /* fillers: none is a prefix of another but `ở mức` of nothing */
+        while (j < k) {
+            const char *w = words[j];
+            if (!strcmp(w, "dat") || !strcmp(w, "la") || !strcmp(w, "duoc") || !strcmp(w, "muc"))
+                j++;
+            else if (!strcmp(w, "o") && j + 1 < k && !strcmp(words[j + 1], "muc"))
+                j += 2;
+            else
+                break;
+        }
+        if (j == k || (j + 1 == k && !strcmp(words[j], "tu")))
+            return true;
+    }
+    return false;
+}
+
+/* Where, in [lo, d), the search for a `value` match whose number is at d
+ * can start: after the last byte or word no match can cross. For the
+ * source of pm_proof_value_start a match that starts before d has its n1
+ * at d (nothing between its start and n1 is a digit) and holds before it
+ * only comparators (words, `>`, `<`, `=`, `~` and non-ASCII signs), blanks
+ * (ASCII or not), `:` and the words of value_may_reach, or the bridge
+ * `mỗi … có` (anything but a digit, `;` or `.`). So, read back from d, an
+ * ASCII byte other than those, or a whole word not among them, ends what
+ * a match can hold, and a word that runs on before lo starts none; `mỗi`
+ * or `có` (which may end the bridge) leaves lo, bounded only by the last
+ * `;` or `.`. A run of letters glued to a non-ASCII byte is crossed. */
+static size_t bridge_start(const struct pm_quantity_lexicon *lx, const char *key, size_t lo,
+                           size_t d)
+{
+    for (size_t i = d; i > lo;) {
+        unsigned char c = (unsigned char)key[i - 1];
+        if (c >= 0x80 || ascii_space(c) || c == ':' || c == '>' || c == '<' || c == '=' ||
+            c == '~') {
+            i--;
+            continue;
+        }
+        if (!ascii_letter((char)c))
+            return i;
+        size_t end = i;
+        while (i > lo && ascii_letter(key[i - 1]))
+            i--;
+        if (end - i > 8 || (i == lo && lo > 0 && ascii_letter(key[lo - 1])))
+            return end;
+        uint64_t w = packed_word(key + i, end - i);
+        if (w == packed_word("moi", 3) || w == packed_word("co", 2)) {
+            while (d > lo && key[d - 1] != ';' && key[d - 1] != '.')
+                d--;
+            return d;
+        }
+        size_t k = 0;
+        while (k < N_BRIDGE_WORDS && lx->bridge_packed[k] != w)
+            k++;
+        /* (a word glued to a non-ASCII character may be the rest of one
+         * whose first letter is a caseless twin: `\u212Ahoang`) */
+        if (k == N_BRIDGE_WORDS && (i == 0 || (unsigned char)key[i - 1] < 0x80))
+            return end;
+    }
+    return lo;
 }
 
 static bool next_value(const pm_extractor *x, const folded *f, size_t from,
@@ -1667,11 +1959,7 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
         if (d > 0 && (is_digit(key[d - 1]) || ascii_letter(key[d - 1]) ||
                       memchr(".,/:+_", key[d - 1], 6)))
             continue; /* inside a number or glued: no number starts here */
-        for (size_t i = d; i > lo; i--)
-            if (key[i - 1] == ';' || key[i - 1] == '.') {
-                lo = i;
-                break;
-            }
+        lo = bridge_start(lx, key, lo, d);
         /* Where a value may open: `>`, `<`, `=`, `~`; a character led by
          * 0xE2 (`≥`, `⩾`, `≤`, `⩽`, `≈`, and U+212A, the Kelvin sign, which
          * `(?i)` takes for `k`); or, after a word boundary, a first word of
@@ -1697,7 +1985,7 @@ static bool next_value(const pm_extractor *x, const folded *f, size_t from,
                 opener_word(lx, key, n, p, e)) {
                 if (comparator_at(key, n, p, e, d, vm))
                     return true;
-                if (value_may_reach(key, e, d) &&
+                if (value_may_reach(key, p, d) &&
                     pm_regex_match(x->patterns, re, key, n, p, options, md) > 0) {
                     value_match_read(lx, md, vm);
                     return true;
@@ -1812,7 +2100,6 @@ size_t pm_find_quantities(const pm_extractor *x, const char *s, size_t n, pm_qua
     /* PCRE2 refuses a key that is not UTF-8: nothing is found in it. */
     if (md && f.match_options) {
         aspiration_scan asp = {0};
-        find_next_aspiration(x, &f, &asp, md);
         for (size_t pos = 0; found < max && pos < f.len;) {
             size_t digit = next_digit(f.key, f.len, pos);
             if (digit == f.len)

@@ -198,6 +198,48 @@ static void offsets_point_into_the_original_text(void **state)
     assert_int_equal(q.end, sizeof bad - 1);
 }
 
+/* The fold reads sixteen bytes a step and maps key offsets back through
+ * its marks: a value after any mix of ASCII, two- and three-byte letters,
+ * characters without a cached fold (`–`, four bytes), folds longer than
+ * their bytes (an ill-formed byte becomes U+FFFD) and stray continuation
+ * bytes, at every alignment and near the end, keeps its original offsets. */
+static void offsets_hold_after_any_mix_of_characters(void **state)
+{
+    fixture *fx = *state;
+    static const char *const pieces[] = {"a", "b ", "\xe1\xba\xa1", "\xc4\x91", "\xe2\x80\x93",
+                                         "\xc2\xa0", "\xf0\x9d\x90\x80", "\xff", "\x80",
+                                         " ", "\xe1\xba\xbe", "\xc6\xb0", "\xcc\x81", "\xe1"};
+    const size_t n_pieces = sizeof pieces / sizeof *pieces;
+    /* ASCII: its offsets come from the marks before it */
+    const char value[] = "25%";
+    char s[512];
+    unsigned seed = 7;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0, parts = (size_t)(round % 61);
+        for (size_t k = 0; k < parts; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % n_pieces];
+            memcpy(s + n, p, strlen(p));
+            n += strlen(p);
+        }
+        s[n++] = ' ';
+        size_t at = n;
+        memcpy(s + n, value, sizeof value - 1);
+        n += sizeof value - 1;
+        size_t end = n;
+        s[n++] = ' ';
+        for (size_t k = 0; k < (size_t)(round % 23); k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % n_pieces];
+            memcpy(s + n, p, strlen(p));
+            n += strlen(p);
+        }
+        pm_quantity q;
+        if (pm_find_quantities(&fx->x, s, n, &q, 1) != 1 || q.start != at || q.end != end)
+            fail_msg("round %d: %.*s: want [%zu,%zu)", round, (int)n, s, at, end);
+    }
+}
+
 static void long_text_is_scanned_in_order(void **state)
 {
     fixture *fx = *state;
@@ -373,6 +415,12 @@ static void fast_paths_find_what_the_full_search_finds(void **state)
          "eq 5 - ha [8,12)"},
         {"TRÊN 20%; 5% và dưới 6%",
          "gt 20 - % [0,9) eq 5 - % [11,13) lt - 6 % [18,28)"},
+        /* `phấn đấu` counts up to the last clause boundary before a value */
+        {"phấn đấu 5 ha; đạt 6%. Phấn đấu đạt 7%\n8 ha, trên 9%",
+         "eq 5 - ha asp [14,18) eq 6 - % att [20,29) eq 7 - % asp att [45,54) eq 8 - ha [55,59) "
+         "gt 9 - % [61,69)"},
+        {"Phấn đấu x.y đạt 5%, phấn đấu. đạt 6%; 7 ha.",
+         "eq 5 - % asp att [18,27) eq 6 - % att [44,53) eq 7 - ha [55,59)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char got[1024];
@@ -455,7 +503,8 @@ static void edited_patterns_are_honoured(void **state)
 
 /* The numbers and one-word comparators read without PCRE2 (bare_number_at,
  * comparator_at), the words a value may cross to its number
- * (value_may_reach) and the prefilters of excluded_after and bound_suffix
+ * (value_may_reach, bridge_start), the prefilters of excluded_after and
+ * bound_suffix and the `phấn đấu` looked for only as far as the values
  * find what the general search finds: a no-op edit of each regex turns its
  * fast path off. Numbers at either end of the text, next to Unicode spaces
  * and dashes, glued, in ranges, after filler words and the `mỗi … có`
@@ -497,6 +546,24 @@ static void fast_paths_agree_with_the_general_search(void **state)
         "5 Triệu cây", "5 tỷ", "5 tỷ đồng/năm", "3 ngàn tỷ Đồng", "3 ngàn tỷ 5", "3 ty ti cây",
         "khoảng 5 triệuđồng", "tối thiểu 12 phòng", "tối thiểu 1.200 phòng lưu trú",
         "tối thiểu 60 lít/người/ngày", "11 bác sĩ/vạn dân", "tối thiểu 12 Phòng",
+        /* words between the first word and the number (value_may_reach) */
+        "đạt trên 5%", "không vượt quá 5%", "không thấp hơn 5%", "không nhiều hơn 10 ha",
+        "thấp hơn 3%", "đạt là 5%", "đạt được ở mức 5%", "đạt từ 5 đến 7%", "tối đa 5%",
+        "tối đạt 5%", "ít hơn: 5%", "khoảng từ 5 đến 10 ha", "gần đạt 5%", "trên đạt 5%",
+        "không 5%", "không hơn 5%", "hơn từ 5%", "từ từ 5%", "đạt mức mức từ 5%", "đạt ở 5%",
+        "lớn hơn hơn 5%", "đạt: : 5%", "Không Vượt Quá 5%", "dưới mức 5%", "xấp xỉ là 5%",
+        "không quá mỗi 5%", "đạt o  muc 5%", "cao hơn 5%", "đạt trên trên 5%",
+        "từ đạt 5%", "đạt:5%", "tối thiểu:5%", "tối:thiểu 5%", "ít nhất là từ 5 - 7%",
+        "không dưới 80% số xã", "đầu tư từ 5 tỷ", "tối thiểu mỗi xã, phường có 2 trạm",
+        "ít nhất mỗi huyện có: 3 điểm", "tối thiểu mỗi xã có x 5", "> abc 5%", "abc> 5%",
+        "đạt > 5%", "đạt; 5%", "đạt. 5%", "khoảng\u00A0~ 5%", "có 5%", "hơn_5%", "trênx 5",
+        "xã đạt trên 5%", "chỉ tiêu: đạt 5%", "toàn tỉnh có trên 5 xã", "≥ đạt 5%", "=> là 5%",
+        "tỷ lệ (đạt) 5%", "tăng lên đạt khoảng 5%", "hộ dân đạt\u2003 5%", "đạt đạt đạt đạt đạt đạt đạt đạt đạt đạt đạt "
+        "đạt đạt đạt đạt đạt đạt đạt đạt đạt đạt đạt đạt đạt đạt 5%",
+        /* `phấn đấu` looked for only as far as the values (advance_aspiration) */
+        "phấn đấu 5%; 7%", "5%, phấn đấu 7%, phấn đấu 9%", "Phấn đấu. 5%", "phấn   đấu\n5%",
+        "phanđấu 5 %", "xphấn đấu 5%", "phấn đấu phấn đấu 5% và 6%", "5% phấn đấu",
+        "phấn đấu đạt 5%, phân loại 7 xã; phấn 8 ha", "phấn đấuphấn đấu 5%", "5 phấn đấu 6%",
         "tối thiểu 12 phòngA", "tối thiểu 12 phòng5", "tối thiểu 12 phòng 5",
         "tối thiểu 12 năm", "tối thiểu 12 nam5", "tối thiểu 12 namx", "tối thiểu 12 trong",
         "tối thiểu 12\u00A0phòng", "tối thiểu 12\u2003phòng", "tối thiểu 12 \u00A0 phòng",
@@ -521,6 +588,7 @@ static void fast_paths_agree_with_the_general_search(void **state)
         {&pm_proof_counted_noun, "\\p{Ll}++(?![\\p{Nd}])", "\\p{Ll}++(?![\\p{Nd}])(?:)"},
         {&pm_proof_rate_tail, "(?:[ \\t\\x{A0}]+dan)?", "(?:[ \\t\\x{A0}]+dan)?(?:)"},
         {&pm_proof_attained, "trung\\s+binh))*\\s*\\z", "trung\\s+binh))*\\s*\\z(?:)"},
+        {&pm_proof_aspiration, "\\bphan\\s*dau\\b", "\\bphan\\s*dau\\b(?:)"},
     };
     for (size_t e = 0; e < sizeof edits / sizeof *edits; e++) {
         assert_true(pm_proven(fx->x.patterns, edits[e].proof));
@@ -578,6 +646,7 @@ int main(void)
         cmocka_unit_test(finds_the_examples),
         cmocka_unit_test(respects_max_and_empty_input),
         cmocka_unit_test(offsets_point_into_the_original_text),
+        cmocka_unit_test(offsets_hold_after_any_mix_of_characters),
         cmocka_unit_test(long_text_is_scanned_in_order),
         cmocka_unit_test(fast_paths_find_what_the_full_search_finds),
         cmocka_unit_test(digits_beyond_ascii_are_read_at_every_offset),
